@@ -1,0 +1,369 @@
+//! The command line, as clap types.
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser as _};
+use clap::{Args, Parser, Subcommand};
+use strum::VariantNames;
+use varde_core::model::{CaseStatus, Channel, Perception, PersonKind, PlaceKind};
+
+/// Parse a snake_case value into a core enum, listing the choices in --help.
+fn choice<T>() -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: VariantNames + std::str::FromStr + Clone + Send + Sync + 'static,
+{
+    PossibleValuesParser::new(T::VARIANTS).try_map(|s| s.parse::<T>().map_err(|_| "unknown value"))
+}
+
+/// Varde: an evidence locker for threat cases.
+///
+/// Every original is stored byte-identical, encrypted, with its SHA-256; every change
+/// is recorded in a hash-chained audit log.
+#[derive(Debug, Parser)]
+#[command(name = "varde", version, after_help = crate::exit::HELP)]
+pub struct Cli {
+    /// The locker directory [default: the user's data directory]/varde/locker
+    #[arg(long, global = true, env = "VARDE_LOCKER", value_name = "DIR")]
+    pub locker: Option<PathBuf>,
+
+    /// Read the passphrase from the first line of this file
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Who is acting, as recorded in the audit log [default: the locker's owner]
+    #[arg(long, global = true, env = "VARDE_ACTOR", value_name = "NAME")]
+    pub actor: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// Whether the command asked for JSON output (errors are then JSON too).
+    pub fn wants_json(&self) -> bool {
+        match &self.command {
+            Command::Case(CaseCmd::List { json, .. } | CaseCmd::Show { json, .. })
+            | Command::Person(PersonCmd::List { json, .. })
+            | Command::Incident(IncidentCmd::List { json, .. } | IncidentCmd::Show { json, .. })
+            | Command::Evidence(EvidenceCmd::List { json, .. } | EvidenceCmd::Show { json, .. })
+            | Command::Verify { json }
+            | Command::Log { json, .. } => *json,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new, empty locker (asks for a new passphrase)
+    Init {
+        /// A personal self-log for a threatened employee instead of an officer's locker
+        #[arg(long)]
+        self_log: bool,
+        /// The owner's name, recorded as the actor in the audit log
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Cases: one per threat situation
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// Persons in a case: the threatened employee, threat actors, witnesses
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Incidents: what happened, when, where, how
+    #[command(subcommand)]
+    Incident(IncidentCmd),
+    /// Evidence: original files with their SHA-256
+    #[command(subcommand)]
+    Evidence(EvidenceCmd),
+    /// Re-hash every stored original and re-walk the audit log; exit 1 on any problem
+    Verify {
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the audit log
+    Log {
+        /// Only events about this subject, e.g. case:V-2026-0001, incident:3, evidence:7
+        #[arg(long)]
+        subject: Option<String>,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// The locker's passphrase
+    #[command(subcommand)]
+    Passphrase(PassphraseCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PassphraseCmd {
+    /// Change the passphrase (new one from a prompt, --new-passphrase-file or VARDE_NEW_PASSPHRASE)
+    Change {
+        /// Read the new passphrase from the first line of this file
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCmd {
+    /// Open a new case; prints its reference
+    New {
+        /// A short title
+        #[arg(long)]
+        title: String,
+        /// Notes
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    /// List cases
+    List {
+        /// Only cases with this status
+        #[arg(long, value_parser = choice::<CaseStatus>())]
+        status: Option<CaseStatus>,
+        /// Only cases whose reference or title contains this text
+        #[arg(long)]
+        search: Option<String>,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a case with its persons, incidents and evidence
+    Show {
+        /// The case reference, e.g. V-2026-0001
+        reference: String,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close a case
+    Close {
+        /// The case reference
+        reference: String,
+        /// Why it is closed
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Set a case's status (open, monitoring, closed)
+    Status {
+        /// The case reference
+        reference: String,
+        /// The new status
+        #[arg(value_parser = choice::<CaseStatus>())]
+        status: CaseStatus,
+        /// Why
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant, reason = "parsed once per process")]
+pub enum PersonCmd {
+    /// Add a person to a case; prints the person's id
+    Add {
+        /// The case reference
+        #[arg(long)]
+        case: String,
+        /// Their part in the case
+        #[arg(long, value_parser = choice::<PersonKind>())]
+        kind: PersonKind,
+        /// Name (leave out for an unknown threat actor)
+        #[arg(long)]
+        name: Option<String>,
+        /// Job title
+        #[arg(long)]
+        title: Option<String>,
+        /// Department
+        #[arg(long)]
+        department: Option<String>,
+        /// A work contact detail, as kind:value (e.g. phone:+47 900 00 000)
+        #[arg(long = "contact", value_name = "KIND:VALUE")]
+        contacts: Vec<String>,
+        /// A private contact detail (left out of exports unless asked for)
+        #[arg(long = "private-contact", value_name = "KIND:VALUE")]
+        private_contacts: Vec<String>,
+        /// An alias or handle: a phone number, e-mail address, profile URL, nickname
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+        /// Home municipality (for a concern report)
+        #[arg(long)]
+        municipality: Option<String>,
+        /// There is a concern for this person's mental health: what gives reason for it
+        #[arg(long, value_name = "OBSERVATIONS")]
+        health_concern: Option<String>,
+        /// Notes
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    /// List a case's persons
+    List {
+        /// The case reference
+        #[arg(long)]
+        case: String,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Fields an incident is logged or edited with.
+#[derive(Debug, Args, Default)]
+pub struct IncidentFields {
+    /// Time zone of --at
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// The time is approximate
+    #[arg(long)]
+    pub approximate: bool,
+    /// Kind of place [default: from the channel]
+    #[arg(long, value_parser = choice::<PlaceKind>())]
+    pub place_kind: Option<PlaceKind>,
+    /// Platform, e.g. Facebook, Snapchat
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// The exact wording used
+    #[arg(long)]
+    pub wording: Option<String>,
+    /// How it was perceived (repeatable)
+    #[arg(long, value_parser = choice::<Perception>())]
+    pub perceived: Vec<Perception>,
+    /// It is directed at named individuals
+    #[arg(long)]
+    pub targets_individuals: bool,
+    /// It is an ongoing emergency
+    #[arg(long)]
+    pub emergency: bool,
+    /// The threat actor: the id of a threat_actor person in the case
+    #[arg(long, value_name = "PERSON_ID")]
+    pub actor_person: Option<i64>,
+    /// A witness by name (repeatable)
+    #[arg(long = "witness", value_name = "NAME")]
+    pub witnesses: Vec<String>,
+    /// A witness who is a person in the case (repeatable)
+    #[arg(long = "witness-person", value_name = "PERSON_ID")]
+    pub witness_persons: Vec<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCmd {
+    /// Log an incident; prints its id
+    Add {
+        /// The case reference
+        #[arg(long)]
+        case: String,
+        /// When: "YYYY-MM-DD HH:MM" (or "DD.MM.YYYY HH:MM", or a date alone), local time
+        #[arg(long)]
+        at: String,
+        /// How it came
+        #[arg(long, value_parser = choice::<Channel>())]
+        channel: Channel,
+        /// Where (free text)
+        #[arg(long)]
+        place: String,
+        /// What happened
+        #[arg(long)]
+        description: String,
+        #[command(flatten)]
+        fields: IncidentFields,
+    },
+    /// List a case's incidents in time order
+    List {
+        /// The case reference
+        #[arg(long)]
+        case: String,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an incident, its evidence and earlier versions
+    Show {
+        /// The incident id
+        id: i64,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Edit an incident (the earlier version is kept)
+    Edit {
+        /// The incident id
+        id: i64,
+        /// New date and time
+        #[arg(long)]
+        at: Option<String>,
+        /// New channel
+        #[arg(long, value_parser = choice::<Channel>())]
+        channel: Option<Channel>,
+        /// New place
+        #[arg(long)]
+        place: Option<String>,
+        /// New description
+        #[arg(long)]
+        description: Option<String>,
+        /// No longer an ongoing emergency
+        #[arg(long, conflicts_with = "emergency")]
+        no_emergency: bool,
+        #[command(flatten)]
+        fields: IncidentFields,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCmd {
+    /// Add files to an incident; prints one line per file: id, sha256, name
+    Add {
+        /// The incident id
+        #[arg(long)]
+        incident: i64,
+        /// The files, in order (screenshots of one thread: first to last)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// These files are screenshots of one conversation: its name, number or id
+        #[arg(long, value_name = "THREAD")]
+        thread: Option<String>,
+        /// The platform of the thread (Messenger, SMS, e-mail, ...)
+        #[arg(long, requires = "thread")]
+        platform: Option<String>,
+        /// Sequence number of the first file in the thread [default: after the last one stored]
+        #[arg(long, requires = "thread")]
+        first_seq: Option<i64>,
+        /// The whole thread is captured, not only the threatening message
+        #[arg(long, requires = "thread")]
+        whole_thread: bool,
+        /// A note for the files
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Accept zero-byte files
+        #[arg(long)]
+        allow_empty: bool,
+    },
+    /// List a case's evidence
+    List {
+        /// The case reference
+        #[arg(long)]
+        case: String,
+        /// Only this incident's evidence
+        #[arg(long)]
+        incident: Option<i64>,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one item
+    Show {
+        /// The evidence id
+        id: i64,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an original back out, byte-identical (its SHA-256 is checked on the way)
+    Extract {
+        /// The evidence id
+        id: i64,
+        /// Where to write it (must not exist)
+        #[arg(long)]
+        out: PathBuf,
+    },
+}

@@ -1,0 +1,611 @@
+//! One function per command: open the locker, call core, print.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use varde_core::model::{CaseStatus, Mode, Witness};
+use varde_core::{
+    AddOptions, CaseFilter, IncidentPatch, InitOptions, KdfParams, Locker, NewIncident, NewPerson,
+    SystemClock,
+};
+
+use crate::args::{
+    CaseCmd, Cli, Command, EvidenceCmd, IncidentCmd, IncidentFields, PassphraseCmd, PersonCmd,
+};
+use crate::exit;
+use crate::output::{self, ProgressLine, human_size};
+use crate::secret;
+
+fn locker_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
+    match &cli.locker {
+        Some(d) => Ok(d.clone()),
+        None => Ok(dirs::data_dir()
+            .context("no user data directory; give --locker DIR")?
+            .join("varde")
+            .join("locker")),
+    }
+}
+
+fn open(cli: &Cli) -> anyhow::Result<Locker> {
+    let dir = locker_dir(cli)?;
+    let pass = secret::current(cli.passphrase_file.as_deref())?;
+    let mut locker = Locker::open_default(&dir, &pass)?;
+    if let Some(a) = &cli.actor {
+        locker.set_actor(a.clone());
+    }
+    Ok(locker)
+}
+
+/// Run the command; returns the exit code.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    match &cli.command {
+        Command::Init { self_log, name } => init(&cli, *self_log, name.clone()),
+        Command::Case(c) => case(&cli, c),
+        Command::Person(c) => person(&cli, c),
+        Command::Incident(c) => incident(&cli, c),
+        Command::Evidence(c) => evidence(&cli, c),
+        Command::Verify { json } => verify(&cli, *json),
+        Command::Log { subject, json } => log(&cli, subject.as_deref(), *json),
+        Command::Passphrase(PassphraseCmd::Change {
+            new_passphrase_file,
+        }) => {
+            let mut locker = open(&cli)?;
+            let old = secret::current(cli.passphrase_file.as_deref())?;
+            let new = secret::new(new_passphrase_file.as_deref(), "VARDE_NEW_PASSPHRASE")?;
+            locker.change_passphrase(&old, &new)?;
+            println!(
+                "The passphrase is changed. Copies of the locker made before today still open with the old one."
+            );
+            Ok(exit::OK)
+        }
+    }
+}
+
+fn init(cli: &Cli, self_log: bool, name: Option<String>) -> anyhow::Result<i32> {
+    let dir = locker_dir(cli)?;
+    let pass = match cli.passphrase_file.as_deref() {
+        Some(_) => secret::current(cli.passphrase_file.as_deref())?,
+        None if std::env::var_os("VARDE_PASSPHRASE").is_some() => secret::current(None)?,
+        None => secret::new(None, "VARDE_NEW_PASSPHRASE")?,
+    };
+    let owner = name
+        .or_else(|| cli.actor.clone())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "officer".into());
+    let mode = if self_log {
+        Mode::SelfLog
+    } else {
+        Mode::Officer
+    };
+    let locker = Locker::init(
+        &dir,
+        &pass,
+        InitOptions {
+            mode,
+            owner,
+            kdf: KdfParams::default(),
+        },
+        Box::new(SystemClock),
+    )?;
+    println!(
+        "Created a {} locker in {}",
+        if self_log { "self-log" } else { "new" },
+        locker.dir().display()
+    );
+    Ok(exit::OK)
+}
+
+fn case(cli: &Cli, cmd: &CaseCmd) -> anyhow::Result<i32> {
+    let mut locker = open(cli)?;
+    match cmd {
+        CaseCmd::New { title, notes } => {
+            let c = locker.create_case(title, notes)?;
+            println!("{}", c.reference);
+        }
+        CaseCmd::List {
+            status,
+            search,
+            json,
+        } => {
+            let cases = locker.list_cases(&CaseFilter {
+                status: *status,
+                search: search.clone(),
+            })?;
+            if *json {
+                output::json(&cases)?;
+            } else {
+                let rows: Vec<Vec<String>> = cases
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.reference.clone(),
+                            c.status.to_string(),
+                            c.opened_at[..10].to_string(),
+                            c.title.clone(),
+                        ]
+                    })
+                    .collect();
+                output::table(&["REFERENCE", "STATUS", "OPENED", "TITLE"], &rows);
+            }
+        }
+        CaseCmd::Show { reference, json } => {
+            let c = locker.case(reference)?;
+            let persons = locker.list_persons(reference)?;
+            let incidents = locker.list_incidents(reference)?;
+            let evidence = locker.list_evidence(reference, None)?;
+            if *json {
+                output::json(&serde_json::json!({
+                    "case": c, "persons": persons, "incidents": incidents, "evidence": evidence,
+                }))?;
+            } else {
+                println!("{}  {}  [{}]", c.reference, c.title, c.status);
+                println!(
+                    "opened {}{}",
+                    c.opened_at,
+                    c.closed_at
+                        .as_ref()
+                        .map(|t| format!(", closed {t}"))
+                        .unwrap_or_default()
+                );
+                if !c.notes.is_empty() {
+                    println!("{}", c.notes);
+                }
+                println!("\nPersons ({}):", persons.len());
+                for p in &persons {
+                    println!(
+                        "  {:>4}  {:<12}  {}",
+                        p.id,
+                        p.kind.to_string(),
+                        p.display_name()
+                    );
+                }
+                println!("\nIncidents ({}):", incidents.len());
+                for i in &incidents {
+                    let n = evidence.iter().filter(|e| e.incident == i.id).count();
+                    println!(
+                        "  {:>4}  {} {}  {:<12}  {}  ({n} evidence){}",
+                        i.id,
+                        i.occurred_local,
+                        i.occurred_tz,
+                        i.channel.to_string(),
+                        i.description,
+                        if i.ongoing_emergency {
+                            "  ONGOING EMERGENCY"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+                let bytes: u64 = evidence.iter().map(|e| e.size).sum();
+                println!(
+                    "\nEvidence: {} items, {}",
+                    evidence.len(),
+                    human_size(bytes)
+                );
+            }
+        }
+        CaseCmd::Close { reference, note } => {
+            let c = locker.set_case_status(reference, CaseStatus::Closed, note)?;
+            println!("{} is closed", c.reference);
+        }
+        CaseCmd::Status {
+            reference,
+            status,
+            note,
+        } => {
+            let c = locker.set_case_status(reference, *status, note)?;
+            println!("{} is {}", c.reference, c.status);
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn person(cli: &Cli, cmd: &PersonCmd) -> anyhow::Result<i32> {
+    let mut locker = open(cli)?;
+    match cmd {
+        PersonCmd::Add {
+            case,
+            kind,
+            name,
+            title,
+            department,
+            contacts,
+            private_contacts,
+            aliases,
+            municipality,
+            health_concern,
+            notes,
+        } => {
+            let mut all = Vec::new();
+            for c in contacts {
+                all.push(varde_core::persons::parse_contact(c, false)?);
+            }
+            for c in private_contacts {
+                all.push(varde_core::persons::parse_contact(c, true)?);
+            }
+            let p = locker.add_person(
+                case,
+                NewPerson {
+                    kind: Some(*kind),
+                    name: name.clone(),
+                    title: title.clone(),
+                    department: department.clone(),
+                    contacts: all,
+                    notes: notes.clone(),
+                    aliases: aliases.clone(),
+                    home_municipality: municipality.clone(),
+                    health_concern: health_concern.clone(),
+                },
+            )?;
+            println!("{}", p.id);
+        }
+        PersonCmd::List { case, json } => {
+            let persons = locker.list_persons(case)?;
+            if *json {
+                output::json(&persons)?;
+            } else {
+                let rows: Vec<Vec<String>> = persons
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.id.to_string(),
+                            p.kind.to_string(),
+                            p.display_name(),
+                            p.home_municipality.clone().unwrap_or_default(),
+                            if p.health_concern {
+                                "health concern".into()
+                            } else {
+                                String::new()
+                            },
+                        ]
+                    })
+                    .collect();
+                output::table(&["ID", "KIND", "NAME", "MUNICIPALITY", "NOTE"], &rows);
+            }
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn witnesses(f: &IncidentFields) -> Vec<Witness> {
+    f.witness_persons
+        .iter()
+        .map(|p| Witness {
+            person: Some(*p),
+            name: None,
+        })
+        .chain(f.witnesses.iter().map(|n| Witness {
+            person: None,
+            name: Some(n.clone()),
+        }))
+        .collect()
+}
+
+fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
+    let mut locker = open(cli)?;
+    match cmd {
+        IncidentCmd::Add {
+            case,
+            at,
+            channel,
+            place,
+            description,
+            fields: f,
+        } => {
+            let i = locker.add_incident(
+                case,
+                NewIncident {
+                    at: at.clone(),
+                    tz: f.tz.clone(),
+                    approximate: f.approximate,
+                    place: place.clone(),
+                    place_kind: f.place_kind,
+                    channel: Some(*channel),
+                    platform: f.platform.clone(),
+                    description: description.clone(),
+                    wording: f.wording.clone(),
+                    perceived: f.perceived.clone(),
+                    targets_individuals: f.targets_individuals,
+                    ongoing_emergency: f.emergency,
+                    actor_id: f.actor_person,
+                    witnesses: witnesses(f),
+                },
+            )?;
+            println!("{}", i.id);
+        }
+        IncidentCmd::List { case, json } => {
+            let list = locker.list_incidents(case)?;
+            if *json {
+                output::json(&list)?;
+            } else {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|i| {
+                        vec![
+                            i.id.to_string(),
+                            format!("{} {}", i.occurred_local, i.occurred_tz),
+                            i.channel.to_string(),
+                            i.place.clone(),
+                            i.description.clone(),
+                        ]
+                    })
+                    .collect();
+                output::table(&["ID", "WHEN", "CHANNEL", "PLACE", "DESCRIPTION"], &rows);
+            }
+        }
+        IncidentCmd::Show { id, json } => {
+            let i = locker.incident(*id)?;
+            let case = locker.case_by_id(i.case_id)?;
+            let evidence = locker.list_evidence(&case.reference, Some(*id))?;
+            let versions = locker.incident_versions(*id)?;
+            if *json {
+                output::json(&serde_json::json!({
+                    "incident": i, "case": case.reference, "evidence": evidence, "earlier_versions": versions,
+                }))?;
+            } else {
+                println!(
+                    "Incident {} in {} (version {})",
+                    i.id, case.reference, i.version
+                );
+                println!(
+                    "  when:        {} {} ({})",
+                    i.occurred_local, i.occurred_tz, i.precision
+                );
+                println!("  place:       {} ({})", i.place, i.place_kind);
+                println!(
+                    "  channel:     {}{}",
+                    i.channel,
+                    i.platform
+                        .as_ref()
+                        .map(|p| format!(" ({p})"))
+                        .unwrap_or_default()
+                );
+                println!("  description: {}", i.description);
+                if let Some(w) = &i.wording {
+                    println!("  wording:     «{w}»");
+                }
+                if !i.perceived.is_empty() {
+                    let p: Vec<String> = i.perceived.iter().map(ToString::to_string).collect();
+                    println!("  perceived:   {}", p.join(", "));
+                }
+                if i.targets_individuals {
+                    println!("  targets named individuals");
+                }
+                if i.ongoing_emergency {
+                    println!("  ONGOING EMERGENCY — call 112");
+                }
+                for w in &i.witnesses {
+                    let who = match (w.person, &w.name) {
+                        (Some(p), _) => locker
+                            .person(p)
+                            .map(|p| p.display_name())
+                            .unwrap_or_else(|_| format!("person {p}")),
+                        (None, Some(n)) => n.clone(),
+                        (None, None) => "?".into(),
+                    };
+                    println!("  witness:     {who}");
+                }
+                println!(
+                    "  logged:      {} by {} ({})",
+                    i.logged_at, i.logged_by, i.logged_by_role
+                );
+                println!("  evidence:    {} items", evidence.len());
+                for e in &evidence {
+                    println!("    {:>5}  {}  {}", e.id, e.sha256, e.original_name);
+                }
+                if !versions.is_empty() {
+                    println!("  earlier versions: {}", versions.len());
+                    for v in &versions {
+                        println!(
+                            "    version {} replaced {} by {}",
+                            v.version, v.replaced_at, v.replaced_by
+                        );
+                    }
+                }
+            }
+        }
+        IncidentCmd::Edit {
+            id,
+            at,
+            channel,
+            place,
+            description,
+            no_emergency,
+            fields: f,
+        } => {
+            let ongoing = if f.emergency {
+                Some(true)
+            } else if *no_emergency {
+                Some(false)
+            } else {
+                None
+            };
+            let i = locker.edit_incident(
+                *id,
+                IncidentPatch {
+                    at: at.clone(),
+                    tz: f.tz.clone(),
+                    approximate: f.approximate.then_some(true),
+                    place: place.clone(),
+                    place_kind: f.place_kind,
+                    channel: *channel,
+                    platform: f.platform.clone(),
+                    description: description.clone(),
+                    wording: f.wording.clone(),
+                    perceived: (!f.perceived.is_empty()).then(|| f.perceived.clone()),
+                    targets_individuals: f.targets_individuals.then_some(true),
+                    ongoing_emergency: ongoing,
+                    actor_id: f.actor_person,
+                    add_witnesses: witnesses(f),
+                },
+            )?;
+            println!("incident {} is at version {}", i.id, i.version);
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn evidence(cli: &Cli, cmd: &EvidenceCmd) -> anyhow::Result<i32> {
+    let mut locker = open(cli)?;
+    match cmd {
+        EvidenceCmd::Add {
+            incident,
+            files,
+            thread,
+            platform,
+            first_seq,
+            whole_thread,
+            note,
+            allow_empty,
+        } => {
+            let opts = AddOptions {
+                source: None,
+                thread_platform: platform.clone(),
+                thread_id: thread.clone(),
+                first_seq: *first_seq,
+                whole_thread: *whole_thread,
+                note: note.clone(),
+                allow_empty: *allow_empty,
+            };
+            let mut bar = ProgressLine::new("storing");
+            let added = locker.add_evidence(*incident, files, &opts, &mut |p| {
+                bar.update(p.done, p.total)
+            });
+            bar.finish();
+            for a in added? {
+                let e = &a.evidence;
+                println!("{}\t{}\t{}", e.id, e.sha256, e.original_name);
+                if a.already_present {
+                    eprintln!(
+                        "note: {} is already evidence {} in this incident; not added again",
+                        e.original_name, e.id
+                    );
+                }
+            }
+        }
+        EvidenceCmd::List {
+            case,
+            incident,
+            json,
+        } => {
+            let list = locker.list_evidence(case, *incident)?;
+            if *json {
+                output::json(&list)?;
+            } else {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.id.to_string(),
+                            e.incident.to_string(),
+                            e.sha256.clone(),
+                            human_size(e.size),
+                            e.media_type.clone(),
+                            e.original_name.clone(),
+                        ]
+                    })
+                    .collect();
+                output::table(&["ID", "INCIDENT", "SHA256", "SIZE", "TYPE", "NAME"], &rows);
+            }
+        }
+        EvidenceCmd::Show { id, json } => {
+            let e = locker.evidence(*id)?;
+            if *json {
+                output::json(&e)?;
+            } else {
+                println!("Evidence {} (incident {})", e.id, e.incident);
+                println!("  name:      {}", e.original_name);
+                println!("  sha256:    {}", e.sha256);
+                println!("  size:      {} bytes ({})", e.size, human_size(e.size));
+                println!("  type:      {}", e.media_type);
+                if let (Some(w), Some(h)) = (e.width, e.height) {
+                    println!("  pixels:    {w} × {h}");
+                }
+                println!(
+                    "  acquired:  {} by {} ({})",
+                    e.acquired_at, e.acquired_by, e.source
+                );
+                if let Some(t) = &e.thread_id {
+                    println!(
+                        "  thread:    {}{} #{}{}",
+                        t,
+                        e.thread_platform
+                            .as_ref()
+                            .map(|p| format!(" on {p}"))
+                            .unwrap_or_default(),
+                        e.thread_seq.unwrap_or(0),
+                        if e.whole_thread {
+                            " (whole thread captured)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+                if !e.note.is_empty() {
+                    println!("  note:      {}", e.note);
+                }
+            }
+        }
+        EvidenceCmd::Extract { id, out } => {
+            let e = locker.extract_evidence(*id, out)?;
+            println!("{}  {}", e.sha256, out.display());
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn verify(cli: &Cli, json: bool) -> anyhow::Result<i32> {
+    let locker = open(cli)?;
+    let mut bar = ProgressLine::new("verifying");
+    let report = locker.verify(&mut |p| bar.update(p.done, p.total));
+    bar.finish();
+    let report = report?;
+    if json {
+        output::json(&report)?;
+    } else {
+        for p in &report.problems {
+            println!("FAILED  {}: {}", p.item, p.message);
+        }
+        println!(
+            "{}: {} originals ({}) re-hashed, {} evidence records and {} audit events checked, {} problem(s)",
+            if report.ok() { "OK" } else { "FAILED" },
+            report.originals_checked,
+            human_size(report.bytes_checked),
+            report.evidence_checked,
+            report.audit_events_checked,
+            report.problems.len()
+        );
+    }
+    Ok(if report.ok() {
+        exit::OK
+    } else {
+        exit::VERIFY_FAILED
+    })
+}
+
+fn log(cli: &Cli, subject: Option<&str>, json: bool) -> anyhow::Result<i32> {
+    let locker = open(cli)?;
+    let events = locker.audit_log(subject)?;
+    if json {
+        output::json(&events)?;
+    } else {
+        let rows: Vec<Vec<String>> = events
+            .iter()
+            .map(|e| {
+                vec![
+                    e.seq.to_string(),
+                    e.time.clone(),
+                    e.actor.clone(),
+                    e.action.clone(),
+                    e.subject.clone(),
+                    e.hash[..16].to_string(),
+                ]
+            })
+            .collect();
+        output::table(
+            &["SEQ", "TIME", "ACTOR", "ACTION", "SUBJECT", "HASH"],
+            &rows,
+        );
+    }
+    Ok(exit::OK)
+}

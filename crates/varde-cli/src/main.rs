@@ -1,0 +1,33 @@
+//! `varde`: the command-line interface to a Varde evidence locker.
+//!
+//! Thin by design: parse arguments, call `varde-core`, print. Exit codes are part of the
+//! interface (see [`exit`]).
+
+mod args;
+mod commands;
+mod exit;
+mod output;
+mod secret;
+
+use clap::Parser;
+
+fn main() {
+    let cli = args::Cli::parse();
+    let json_errors = cli.wants_json();
+    match commands::run(cli) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            let code = exit::code_for(&e);
+            if json_errors {
+                let (code_name, message) = exit::describe(&e);
+                eprintln!(
+                    "{}",
+                    serde_json::json!({"error": {"code": code_name, "message": message}})
+                );
+            } else {
+                eprintln!("varde: {}", exit::message(&e));
+            }
+            std::process::exit(code);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Opening the encrypted metadata database and migrating its schema.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::crypto::Key;
+use crate::error::{Error, Result};
+
+/// The embedded migrations, in order. Index + 1 is the `user_version` after applying it.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_locker.sql")];
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Open (or create) the SQLCipher database at `path` with a raw 256-bit key, set the
+/// pragmas, and bring the schema up to date.
+pub fn open(path: &Path, key: &Key, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    } else if !path.exists() {
+        return Err(Error::NotALocker {
+            path: path.parent().unwrap_or(path).to_path_buf(),
+            reason: "its database file (locker.db) is missing".into(),
+        });
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    // SQLCipher logs decryption failures to stderr; Varde reports them itself.
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
+    // A raw key ("x'..'") skips SQLCipher's own PBKDF2: the key is already derived.
+    let hex_key = zeroize::Zeroizing::new(format!("x'{}'", hex::encode(key.as_ref())));
+    conn.pragma_update(None, "key", hex_key.as_str())?;
+    // The first read proves the key; a mismatch here means header and database disagree.
+    if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        return Err(Error::NotALocker {
+            path: path.parent().unwrap_or(path).to_path_buf(),
+            reason: format!("its database cannot be read with the locker's key ({e})"),
+        });
+    }
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "busy_timeout", 5000)?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Apply every migration newer than the database's `user_version`, each in a transaction.
+fn migrate(conn: &Connection) -> Result<()> {
+    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(Error::NewerLocker {
+            what: "database schema",
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = i as u32 + 1;
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+        ))
+        .inspect_err(|_| {
+            let _ = conn.execute_batch("ROLLBACK");
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn migrates_fresh_and_refuses_newer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let key = zeroize::Zeroizing::new([3u8; 32]);
+        let conn = open(&path, &key, true).unwrap();
+        let v: u32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        assert!(matches!(
+            open(&path, &key, false),
+            Err(Error::NewerLocker { .. })
+        ));
+        let wrong = zeroize::Zeroizing::new([4u8; 32]);
+        assert!(matches!(
+            open(&path, &wrong, false),
+            Err(Error::NotALocker { .. })
+        ));
+    }
+
+    #[test]
+    fn audit_table_is_append_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(
+            &dir.path().join("t.db"),
+            &zeroize::Zeroizing::new([3u8; 32]),
+            true,
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO audit_events VALUES (1, 't', 'a', 'x', 's', '{}', 'p', 'h')",
+            [],
+        )
+        .unwrap();
+        assert!(
+            conn.execute("UPDATE audit_events SET actor = 'b'", [])
+                .is_err()
+        );
+        assert!(conn.execute("DELETE FROM audit_events", []).is_err());
+    }
+}

@@ -1,0 +1,141 @@
+//! The one error type of `varde-core`.
+//!
+//! Every variant is something a caller can act on; the CLI maps each to an exit code and
+//! the desktop shell to an IPC `{code, message}` (see [`Error::code`]).
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The passphrase does not open this locker.
+    #[error("wrong passphrase: the locker was not opened and nothing was changed")]
+    WrongPassphrase,
+
+    /// A passphrase was needed and none was given (no terminal to ask on).
+    #[error(
+        "the locker is locked: give the passphrase with --passphrase-file, VARDE_PASSPHRASE or at the prompt"
+    )]
+    PassphraseMissing,
+
+    /// The directory is not a Varde locker (or its header is damaged).
+    #[error("{path} is not a Varde locker: {reason}")]
+    NotALocker {
+        /// The directory that was opened.
+        path: PathBuf,
+        /// What was wrong with it.
+        reason: String,
+    },
+
+    /// The locker was written by a newer Varde than this one.
+    #[error(
+        "this locker was written by a newer version of Varde ({what} {found}, this version reads up to {supported}); update Varde to open it"
+    )]
+    NewerLocker {
+        /// Which version number: the locker format or the database schema.
+        what: &'static str,
+        /// The version found in the locker.
+        found: u32,
+        /// The newest version this build understands.
+        supported: u32,
+    },
+
+    /// `init` on a directory that already holds something.
+    #[error("{0} already exists and is not empty; choose an empty or new directory")]
+    AlreadyExists(PathBuf),
+
+    /// Another process (the app, another `varde`) has the locker open.
+    #[error("the locker is in use by another Varde process; close it and try again")]
+    LockerInUse,
+
+    /// A referenced case, incident, person or evidence item does not exist.
+    #[error("{kind} {id} not found")]
+    NotFound {
+        /// "case", "incident", ...
+        kind: &'static str,
+        /// The reference as the user gave it.
+        id: String,
+    },
+
+    /// The user's input cannot be used; the message says why.
+    #[error("{0}")]
+    InvalidInput(String),
+
+    /// Reading or writing a file failed (disk full, permission denied, ...).
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What Varde was doing ("reading", "writing", ...).
+        action: &'static str,
+        /// The file concerned.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A stored item failed its integrity check.
+    #[error("integrity check failed: {0}")]
+    Integrity(String),
+
+    /// The metadata database reported an error.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+/// Result with the core's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A stable, machine-readable code for this error (used across IPC and in `--json`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::PassphraseMissing => "locked",
+            Error::NotALocker { .. } => "not_a_locker",
+            Error::NewerLocker { .. } => "newer_locker",
+            Error::AlreadyExists(_) => "already_exists",
+            Error::LockerInUse => "locker_in_use",
+            Error::NotFound { .. } => "not_found",
+            Error::InvalidInput(_) => "invalid_input",
+            Error::Io { source, .. } if is_disk_full(source) => "disk_full",
+            Error::Io { .. } => "io",
+            Error::Integrity(_) => "integrity",
+            Error::Database(_) => "database",
+        }
+    }
+
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn not_found(kind: &'static str, id: impl ToString) -> Self {
+        Error::NotFound {
+            kind,
+            id: id.to_string(),
+        }
+    }
+
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        Error::InvalidInput(msg.into())
+    }
+
+    /// Bad input, with a message for the user.
+    pub fn invalid_input(msg: impl Into<String>) -> Self {
+        Error::InvalidInput(msg.into())
+    }
+}
+
+fn is_disk_full(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
+}

@@ -1,0 +1,526 @@
+//! Incidents: log, list, show, edit (keeping earlier versions).
+
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use rusqlite::{OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::error::{Error, Result};
+use crate::locker::Locker;
+use crate::model::{
+    Channel, Incident, LoggedByRole, Mode, Perception, PersonKind, PlaceKind, Precision, Witness,
+};
+use crate::persons::json_col;
+
+/// The time zone incidents are in unless the user says otherwise.
+pub const DEFAULT_TZ: &str = "Europe/Oslo";
+
+/// What is needed to log an incident.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NewIncident {
+    /// Local date and time: `YYYY-MM-DD HH:MM`, `DD.MM.YYYY HH:MM`, or a date alone.
+    pub at: String,
+    /// IANA time zone; default Europe/Oslo.
+    pub tz: Option<String>,
+    /// The time is approximate.
+    pub approximate: bool,
+    /// Where (free text).
+    pub place: String,
+    /// Kind of place; guessed from the channel when not given.
+    pub place_kind: Option<PlaceKind>,
+    /// How it came.
+    pub channel: Option<Channel>,
+    /// Platform (social media and the like).
+    pub platform: Option<String>,
+    /// What happened.
+    pub description: String,
+    /// The exact words.
+    pub wording: Option<String>,
+    /// How it was perceived.
+    pub perceived: Vec<Perception>,
+    /// Directed at named individuals.
+    pub targets_individuals: bool,
+    /// An ongoing emergency.
+    pub ongoing_emergency: bool,
+    /// The threat actor (a person of the case).
+    pub actor_id: Option<i64>,
+    /// Witnesses.
+    pub witnesses: Vec<Witness>,
+}
+
+/// Changes to an incident; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IncidentPatch {
+    /// New date and time (with `tz` and `approximate` as in [`NewIncident`]).
+    pub at: Option<String>,
+    /// New time zone.
+    pub tz: Option<String>,
+    /// New precision flag (only with `at`).
+    pub approximate: Option<bool>,
+    /// New place.
+    pub place: Option<String>,
+    /// New place kind.
+    pub place_kind: Option<PlaceKind>,
+    /// New channel.
+    pub channel: Option<Channel>,
+    /// New platform.
+    pub platform: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New wording.
+    pub wording: Option<String>,
+    /// New perception.
+    pub perceived: Option<Vec<Perception>>,
+    /// New flag.
+    pub targets_individuals: Option<bool>,
+    /// New flag.
+    pub ongoing_emergency: Option<bool>,
+    /// New actor.
+    pub actor_id: Option<i64>,
+    /// Witnesses to add.
+    pub add_witnesses: Vec<Witness>,
+}
+
+/// An earlier version of an edited incident.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IncidentVersion {
+    /// The version number it had.
+    pub version: i64,
+    /// The incident as it was.
+    pub incident: Incident,
+    /// When it was replaced.
+    pub replaced_at: String,
+    /// By whom.
+    pub replaced_by: String,
+}
+
+const SELECT_INCIDENT: &str = "SELECT id, uid, case_id, version, occurred_local, occurred_tz, occurred_utc, precision,
+    logged_at, logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
+    targets_individuals, ongoing_emergency, actor_id, witnesses FROM incidents";
+
+fn row_to_incident(r: &Row<'_>) -> rusqlite::Result<Incident> {
+    Ok(Incident {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        case_id: r.get(2)?,
+        version: r.get(3)?,
+        occurred_local: r.get(4)?,
+        occurred_tz: r.get(5)?,
+        occurred_utc: r.get(6)?,
+        precision: r.get(7)?,
+        logged_at: r.get(8)?,
+        logged_by: r.get(9)?,
+        logged_by_role: r.get(10)?,
+        place: r.get(11)?,
+        place_kind: r.get(12)?,
+        channel: r.get(13)?,
+        platform: r.get(14)?,
+        description: r.get(15)?,
+        wording: r.get(16)?,
+        perceived: json_col(r, 17)?,
+        targets_individuals: r.get(18)?,
+        ongoing_emergency: r.get(19)?,
+        actor_id: r.get(20)?,
+        witnesses: json_col(r, 21)?,
+    })
+}
+
+/// The parsed time of an incident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OccurredAt {
+    /// As stored: `YYYY-MM-DD HH:MM` or `YYYY-MM-DD`.
+    pub local: String,
+    /// The zone.
+    pub tz: String,
+    /// RFC 3339 UTC.
+    pub utc: String,
+    /// Precision.
+    pub precision: Precision,
+}
+
+/// Parse a local date and time in a zone. Accepts ISO (`2026-11-20 14:30`, `2026-11-20T14:30`)
+/// and Norwegian (`20.11.2026 14:30`, `20.11.2026 kl. 14.30`) forms, or a date alone.
+pub fn parse_occurred(at: &str, tz: Option<&str>, approximate: bool) -> Result<OccurredAt> {
+    let tz_name = tz
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or(DEFAULT_TZ);
+    let zone: Tz = tz_name.parse().map_err(|_| {
+        Error::invalid(format!(
+            "unknown time zone {tz_name:?} (use a name such as Europe/Oslo)"
+        ))
+    })?;
+    let text = at.trim().replace(" kl. ", " ").replace(" kl ", " ");
+    let bad = || {
+        Error::invalid(format!(
+            "invalid date and time {at:?}: write YYYY-MM-DD HH:MM (or DD.MM.YYYY HH:MM), or a date alone"
+        ))
+    };
+    let datetime = [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%d.%m.%Y %H:%M",
+        "%d.%m.%Y %H.%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(&text, f).ok());
+    let (naive, precision, local) = match datetime {
+        Some(dt) => (
+            dt,
+            if approximate {
+                Precision::Approximate
+            } else {
+                Precision::Exact
+            },
+            dt.format("%Y-%m-%d %H:%M").to_string(),
+        ),
+        None => {
+            let d = ["%Y-%m-%d", "%d.%m.%Y"]
+                .iter()
+                .find_map(|f| NaiveDate::parse_from_str(&text, f).ok())
+                .ok_or_else(bad)?;
+            (
+                d.and_hms_opt(0, 0, 0).ok_or_else(bad)?,
+                Precision::DateOnly,
+                d.format("%Y-%m-%d").to_string(),
+            )
+        }
+    };
+    let instant = match zone.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(t) => t,
+        // The hour that occurs twice when clocks go back: take the first.
+        chrono::LocalResult::Ambiguous(first, _) => first,
+        chrono::LocalResult::None => {
+            return Err(Error::invalid(format!(
+                "{at:?} does not exist in {tz_name} (the clocks skip that hour for summer time)"
+            )));
+        }
+    };
+    Ok(OccurredAt {
+        local,
+        tz: tz_name.to_string(),
+        utc: instant
+            .with_timezone(&chrono::Utc)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        precision,
+    })
+}
+
+fn default_place_kind(channel: Channel) -> PlaceKind {
+    match channel {
+        Channel::Email | Channel::Sms | Channel::SocialMedia => PlaceKind::Online,
+        Channel::PhoneCall => PlaceKind::Phone,
+        Channel::Letter | Channel::InPerson | Channel::Other => PlaceKind::Other,
+    }
+}
+
+fn dedup_perceived(mut v: Vec<Perception>) -> Vec<Perception> {
+    let mut seen = Vec::new();
+    v.retain(|p| {
+        let new = !seen.contains(p);
+        seen.push(*p);
+        new
+    });
+    v
+}
+
+impl Locker {
+    fn check_not_future(&self, occ: &OccurredAt) -> Result<()> {
+        let now = self.clock.now().with_timezone(&chrono::Utc);
+        let when = chrono::DateTime::parse_from_rfc3339(&occ.utc)
+            .map_err(|e| Error::invalid(e.to_string()))?
+            .with_timezone(&chrono::Utc);
+        // A date alone is fine for today; a time may be a few minutes ahead of a slow clock.
+        let slack = if occ.precision == Precision::DateOnly {
+            chrono::Duration::days(1)
+        } else {
+            chrono::Duration::minutes(10)
+        };
+        if when > now + slack {
+            return Err(Error::invalid(format!(
+                "{} {} is in the future",
+                occ.local, occ.tz
+            )));
+        }
+        Ok(())
+    }
+
+    fn check_people(&self, case_id: i64, actor: Option<i64>, witnesses: &[Witness]) -> Result<()> {
+        if let Some(a) = actor {
+            let p = self.person(a)?;
+            if p.case_id != case_id || p.kind != PersonKind::ThreatActor {
+                return Err(Error::invalid(format!(
+                    "person {a} is not a threat actor in this case"
+                )));
+            }
+        }
+        for w in witnesses {
+            if let Some(pid) = w.person {
+                if self.person(pid)?.case_id != case_id {
+                    return Err(Error::invalid(format!("person {pid} is not in this case")));
+                }
+            } else if w.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                return Err(Error::invalid("a witness needs a name or a person"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Log an incident in a case.
+    pub fn add_incident(&mut self, case_ref: &str, n: NewIncident) -> Result<Incident> {
+        let case = self.case(case_ref)?;
+        let occ = parse_occurred(&n.at, n.tz.as_deref(), n.approximate)?;
+        self.check_not_future(&occ)?;
+        let channel = n
+            .channel
+            .ok_or_else(|| Error::invalid("say how it came (the channel)"))?;
+        if n.description.trim().is_empty() {
+            return Err(Error::invalid(
+                "an incident needs a description of what happened",
+            ));
+        }
+        if n.place.trim().is_empty() {
+            return Err(Error::invalid(
+                "an incident needs a place (for example \"e-mail to work address\")",
+            ));
+        }
+        self.check_people(case.id, n.actor_id, &n.witnesses)?;
+        let role = match self.mode()? {
+            Mode::Officer => LoggedByRole::Officer,
+            Mode::SelfLog => LoggedByRole::Employee,
+        };
+        let place_kind = n.place_kind.unwrap_or_else(|| default_place_kind(channel));
+        let perceived = dedup_perceived(n.perceived);
+        let wording = n.wording.filter(|w| !w.trim().is_empty());
+        let id = self.write(|w| {
+            let uid = uuid::Uuid::new_v4().to_string();
+            w.tx.execute(
+                "INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision, logged_at,
+                   logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
+                   targets_individuals, ongoing_emergency, actor_id, witnesses)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                params![
+                    uid,
+                    case.id,
+                    occ.local,
+                    occ.tz,
+                    occ.utc,
+                    occ.precision,
+                    w.time,
+                    w.actor,
+                    role,
+                    n.place.trim(),
+                    place_kind,
+                    channel,
+                    n.platform.filter(|p| !p.trim().is_empty()),
+                    n.description.trim(),
+                    wording,
+                    serde_json::to_string(&perceived).unwrap_or_else(|_| "[]".into()),
+                    n.targets_individuals,
+                    n.ongoing_emergency,
+                    n.actor_id,
+                    serde_json::to_string(&n.witnesses).unwrap_or_else(|_| "[]".into()),
+                ],
+            )?;
+            let id = w.tx.last_insert_rowid();
+            w.audit(
+                "incident.add",
+                &format!("incident:{id}"),
+                json!({"case": case.reference, "uid": uid, "occurred": occ.local, "tz": occ.tz,
+                       "channel": channel.as_str(), "ongoing_emergency": n.ongoing_emergency}),
+            )?;
+            Ok(id)
+        })?;
+        self.incident(id)
+    }
+
+    /// An incident by id.
+    pub fn incident(&self, id: i64) -> Result<Incident> {
+        self.conn
+            .query_row(
+                &format!("{SELECT_INCIDENT} WHERE id = ?1"),
+                [id],
+                row_to_incident,
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found("incident", id))
+    }
+
+    /// A case's incidents in the order they happened.
+    pub fn list_incidents(&self, case_ref: &str) -> Result<Vec<Incident>> {
+        let case = self.case(case_ref)?;
+        self.incidents_page(case.id, 0, i64::MAX)
+    }
+
+    /// One page of a case's incidents in the order they happened.
+    pub fn incidents_page(&self, case_id: i64, offset: i64, limit: i64) -> Result<Vec<Incident>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "{SELECT_INCIDENT} WHERE case_id = ?1 ORDER BY occurred_utc, id LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt.query_map(params![case_id, limit, offset], row_to_incident)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Edit an incident. The version before the edit is kept and listed by
+    /// [`Locker::incident_versions`].
+    pub fn edit_incident(&mut self, id: i64, p: IncidentPatch) -> Result<Incident> {
+        let old = self.incident(id)?;
+        let mut new = old.clone();
+        let mut changed: Vec<&str> = Vec::new();
+        if p.at.is_some() || p.tz.is_some() || p.approximate.is_some() {
+            let at = p.at.clone().unwrap_or_else(|| old.occurred_local.clone());
+            let approx = p
+                .approximate
+                .unwrap_or(old.precision == Precision::Approximate);
+            let occ = parse_occurred(
+                &at,
+                Some(p.tz.as_deref().unwrap_or(&old.occurred_tz)),
+                approx,
+            )?;
+            self.check_not_future(&occ)?;
+            new.occurred_local = occ.local;
+            new.occurred_tz = occ.tz;
+            new.occurred_utc = occ.utc;
+            new.precision = occ.precision;
+            changed.push("occurred");
+        }
+        macro_rules! set {
+            ($field:ident, $val:expr) => {
+                if let Some(v) = $val {
+                    new.$field = v;
+                    changed.push(stringify!($field));
+                }
+            };
+        }
+        set!(place, p.place.map(|s| s.trim().to_string()));
+        set!(place_kind, p.place_kind);
+        set!(channel, p.channel);
+        set!(
+            platform,
+            p.platform.map(|s| Some(s).filter(|s| !s.trim().is_empty()))
+        );
+        set!(description, p.description.map(|s| s.trim().to_string()));
+        set!(
+            wording,
+            p.wording.map(|s| Some(s).filter(|s| !s.trim().is_empty()))
+        );
+        set!(perceived, p.perceived.map(dedup_perceived));
+        set!(targets_individuals, p.targets_individuals);
+        set!(ongoing_emergency, p.ongoing_emergency);
+        set!(actor_id, p.actor_id.map(Some));
+        if !p.add_witnesses.is_empty() {
+            new.witnesses.extend(p.add_witnesses);
+            changed.push("witnesses");
+        }
+        if new.description.is_empty() || new.place.is_empty() {
+            return Err(Error::invalid(
+                "an incident needs a description and a place",
+            ));
+        }
+        self.check_people(old.case_id, new.actor_id, &new.witnesses)?;
+        if new == old {
+            return Ok(old);
+        }
+        new.version = old.version + 1;
+        self.write(|w| {
+            w.tx.execute(
+                "INSERT INTO incident_versions (incident_id, version, snapshot, replaced_at, replaced_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, old.version, serde_json::to_string(&old).unwrap_or_default(), w.time, w.actor],
+            )?;
+            w.tx.execute(
+                "UPDATE incidents SET version = ?2, occurred_local = ?3, occurred_tz = ?4, occurred_utc = ?5,
+                   precision = ?6, place = ?7, place_kind = ?8, channel = ?9, platform = ?10, description = ?11,
+                   wording = ?12, perceived = ?13, targets_individuals = ?14, ongoing_emergency = ?15,
+                   actor_id = ?16, witnesses = ?17 WHERE id = ?1",
+                params![
+                    id,
+                    new.version,
+                    new.occurred_local,
+                    new.occurred_tz,
+                    new.occurred_utc,
+                    new.precision,
+                    new.place,
+                    new.place_kind,
+                    new.channel,
+                    new.platform,
+                    new.description,
+                    new.wording,
+                    serde_json::to_string(&new.perceived).unwrap_or_else(|_| "[]".into()),
+                    new.targets_individuals,
+                    new.ongoing_emergency,
+                    new.actor_id,
+                    serde_json::to_string(&new.witnesses).unwrap_or_else(|_| "[]".into()),
+                ],
+            )?;
+            w.audit(
+                "incident.edit",
+                &format!("incident:{id}"),
+                json!({"from_version": old.version, "to_version": new.version, "changed": changed}),
+            )?;
+            Ok(())
+        })?;
+        self.incident(id)
+    }
+
+    /// Earlier versions of an incident, oldest first.
+    pub fn incident_versions(&self, id: i64) -> Result<Vec<IncidentVersion>> {
+        self.incident(id)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT version, snapshot, replaced_at, replaced_by FROM incident_versions WHERE incident_id = ?1 ORDER BY version",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(IncidentVersion {
+                version: r.get(0)?,
+                incident: json_col(r, 1)?,
+                replaced_at: r.get(2)?,
+                replaced_by: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn parses_iso_norwegian_and_date_only() {
+        let a = parse_occurred("2026-11-20 14:30", None, false).unwrap();
+        assert_eq!(a.local, "2026-11-20 14:30");
+        assert_eq!(a.utc, "2026-11-20T13:30:00Z");
+        assert_eq!(a.precision, Precision::Exact);
+        let b = parse_occurred("20.11.2026 kl. 14.30", None, true).unwrap();
+        assert_eq!(b.local, a.local);
+        assert_eq!(b.precision, Precision::Approximate);
+        let c = parse_occurred("2026-07-01", None, false).unwrap();
+        assert_eq!(c.precision, Precision::DateOnly);
+        assert_eq!(c.utc, "2026-06-30T22:00:00Z");
+    }
+
+    #[test]
+    fn rejects_invalid_dates_and_zones() {
+        for bad in [
+            "2026-02-30 10:00",
+            "yesterday",
+            "2026-13-01",
+            "31.02.2026",
+            "",
+        ] {
+            assert!(
+                matches!(
+                    parse_occurred(bad, None, false),
+                    Err(Error::InvalidInput(_))
+                ),
+                "{bad}"
+            );
+        }
+        assert!(parse_occurred("2026-01-01 10:00", Some("Mars/Base"), false).is_err());
+        // 02:30 on the last Sunday of March does not exist in Oslo.
+        assert!(parse_occurred("2026-03-29 02:30", None, false).is_err());
+    }
+}

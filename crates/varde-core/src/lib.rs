@@ -1,0 +1,32 @@
+//! # varde-core
+//!
+//! The domain and the evidence locker of Varde: cases, persons, incidents, evidence
+//! originals with their SHA-256, the hash-chained audit log, and verification. No UI,
+//! no Tauri, no argument parsing: the CLI and the desktop shell are thin layers over this.
+//!
+//! Start at [`Locker`]: [`Locker::init`] makes a locker, [`Locker::open`] unlocks one.
+
+pub mod audit;
+mod cases;
+pub mod clock;
+pub mod crypto;
+mod db;
+pub mod error;
+pub mod evidence;
+pub mod incidents;
+pub mod locker;
+pub mod model;
+pub mod persons;
+pub mod verify;
+
+pub use audit::AuditEvent;
+pub use cases::CaseFilter;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use crypto::KdfParams;
+pub use db::SCHEMA_VERSION;
+pub use error::{Error, Result};
+pub use evidence::{AddOptions, Added, Progress};
+pub use incidents::{IncidentPatch, NewIncident};
+pub use locker::{InitOptions, Locker};
+pub use persons::NewPerson;
+pub use verify::{Problem, VerifyReport};

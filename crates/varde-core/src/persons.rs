@@ -1,0 +1,170 @@
+//! Persons in a case: the threatened employee, threat actors, witnesses.
+
+use rusqlite::{OptionalExtension, Row, params};
+use serde_json::json;
+
+use crate::error::{Error, Result};
+use crate::locker::Locker;
+use crate::model::{ContactDetail, Person, PersonKind};
+
+/// What is needed to add a person.
+#[derive(Debug, Clone, Default)]
+pub struct NewPerson {
+    /// Their part.
+    pub kind: Option<PersonKind>,
+    /// Name (may be empty for an unknown threat actor).
+    pub name: Option<String>,
+    /// Job title.
+    pub title: Option<String>,
+    /// Department.
+    pub department: Option<String>,
+    /// Contact details.
+    pub contacts: Vec<ContactDetail>,
+    /// Free notes.
+    pub notes: String,
+    /// Aliases and handles.
+    pub aliases: Vec<String>,
+    /// Home municipality.
+    pub home_municipality: Option<String>,
+    /// Health concern and what gives reason for it.
+    pub health_concern: Option<String>,
+}
+
+const SELECT_PERSON: &str =
+    "SELECT id, uid, case_id, kind, name, title, department, contacts, notes, known,
+    aliases, home_municipality, health_concern, health_observations, created_at FROM persons";
+
+pub(crate) fn json_col<T: serde::de::DeserializeOwned>(
+    r: &Row<'_>,
+    i: usize,
+) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    serde_json::from_str(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+pub(crate) fn row_to_person(r: &Row<'_>) -> rusqlite::Result<Person> {
+    Ok(Person {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        case_id: r.get(2)?,
+        kind: r.get(3)?,
+        name: r.get(4)?,
+        title: r.get(5)?,
+        department: r.get(6)?,
+        contacts: json_col(r, 7)?,
+        notes: r.get(8)?,
+        known: r.get(9)?,
+        aliases: json_col(r, 10)?,
+        home_municipality: r.get(11)?,
+        health_concern: r.get(12)?,
+        health_observations: r.get(13)?,
+        created_at: r.get(14)?,
+    })
+}
+
+/// Parse `kind:value` (e.g. `phone:+47 900 00 000`) into a contact detail.
+pub fn parse_contact(s: &str, private: bool) -> Result<ContactDetail> {
+    let (kind, value) = s.split_once(':').ok_or_else(|| {
+        Error::invalid(format!(
+            "contact {s:?}: write it as kind:value, e.g. phone:+47 900 00 000"
+        ))
+    })?;
+    let (kind, value) = (kind.trim(), value.trim());
+    if kind.is_empty() || value.is_empty() {
+        return Err(Error::invalid(format!(
+            "contact {s:?}: both kind and value are needed"
+        )));
+    }
+    Ok(ContactDetail {
+        kind: kind.to_lowercase(),
+        value: value.to_string(),
+        private,
+    })
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl Locker {
+    /// Add a person to a case.
+    pub fn add_person(&mut self, case_ref: &str, p: NewPerson) -> Result<Person> {
+        let case = self.case(case_ref)?;
+        let kind = p
+            .kind
+            .ok_or_else(|| Error::invalid("say what kind of person this is"))?;
+        let name = non_empty(p.name);
+        let known = name.is_some();
+        if !known && kind != PersonKind::ThreatActor {
+            return Err(Error::invalid(
+                "only a threat actor can be added without a name",
+            ));
+        }
+        let aliases: Vec<String> = p
+            .aliases
+            .into_iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
+        let (health_concern, observations) = match non_empty(p.health_concern) {
+            Some(obs) => (true, obs),
+            None => (false, String::new()),
+        };
+        let id = self.write(|w| {
+            let uid = uuid::Uuid::new_v4().to_string();
+            w.tx.execute(
+                "INSERT INTO persons (uid, case_id, kind, name, title, department, contacts, notes, known, aliases,
+                   home_municipality, health_concern, health_observations, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                params![
+                    uid,
+                    case.id,
+                    kind,
+                    name,
+                    non_empty(p.title),
+                    non_empty(p.department),
+                    serde_json::to_string(&p.contacts).unwrap_or_else(|_| "[]".into()),
+                    p.notes,
+                    known,
+                    serde_json::to_string(&aliases).unwrap_or_else(|_| "[]".into()),
+                    non_empty(p.home_municipality),
+                    health_concern,
+                    observations,
+                    w.time,
+                ],
+            )?;
+            let id = w.tx.last_insert_rowid();
+            w.audit(
+                "person.add",
+                &format!("case:{}", case.reference),
+                json!({"person_id": id, "uid": uid, "kind": kind.as_str(), "known": known}),
+            )?;
+            Ok(id)
+        })?;
+        self.person(id)
+    }
+
+    /// A person by id.
+    pub fn person(&self, id: i64) -> Result<Person> {
+        self.conn
+            .query_row(
+                &format!("{SELECT_PERSON} WHERE id = ?1"),
+                [id],
+                row_to_person,
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found("person", id))
+    }
+
+    /// The persons of a case, in the order they were added.
+    pub fn list_persons(&self, case_ref: &str) -> Result<Vec<Person>> {
+        let case = self.case(case_ref)?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{SELECT_PERSON} WHERE case_id = ?1 ORDER BY id"))?;
+        let rows = stmt.query_map([case.id], row_to_person)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

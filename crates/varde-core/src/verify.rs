@@ -1,0 +1,203 @@
+//! `verify`: re-hash every stored original and re-walk the audit chain.
+
+use std::fs::File;
+use std::io::Read;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::audit;
+use crate::crypto::BlobReader;
+use crate::error::Result;
+use crate::evidence::{Progress, blob_path};
+use crate::locker::Locker;
+
+/// One thing that does not hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    /// What it concerns, e.g. `evidence 12` or `audit event 40`.
+    pub item: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+/// The outcome of [`Locker::verify`].
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VerifyReport {
+    /// Distinct stored originals re-hashed.
+    pub originals_checked: usize,
+    /// Evidence records checked against their originals and audit events.
+    pub evidence_checked: usize,
+    /// Bytes re-hashed.
+    pub bytes_checked: u64,
+    /// Audit events re-hashed.
+    pub audit_events_checked: usize,
+    /// Everything that does not hold; empty when all is well.
+    pub problems: Vec<Problem>,
+}
+
+impl VerifyReport {
+    /// True when nothing is wrong.
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+struct BlobRow {
+    sha256: String,
+    size: i64,
+    file: String,
+    evidence_ids: String,
+}
+
+impl Locker {
+    /// Check everything: each original decrypts and has its recorded SHA-256 and size;
+    /// each evidence record agrees with its original and its audit event; the audit chain
+    /// is unbroken. Reports every problem by item.
+    pub fn verify(&self, progress: &mut dyn FnMut(Progress)) -> Result<VerifyReport> {
+        let mut report = VerifyReport::default();
+        let mut problem =
+            |item: String, message: String| report.problems.push(Problem { item, message });
+
+        let blobs: Vec<BlobRow> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT b.sha256, b.size, b.file, coalesce(group_concat(e.id, ', '), '')
+                 FROM blobs b LEFT JOIN evidence e ON e.sha256 = b.sha256 GROUP BY b.sha256 ORDER BY min(e.id)",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(BlobRow {
+                    sha256: r.get(0)?,
+                    size: r.get(1)?,
+                    file: r.get(2)?,
+                    evidence_ids: r.get(3)?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let total: u64 = blobs.iter().map(|b| b.size.max(0) as u64).sum();
+        let mut done = 0u64;
+        let mut buf = vec![0u8; 1 << 20];
+        let mut originals = 0;
+        for b in &blobs {
+            originals += 1;
+            let item = if b.evidence_ids.is_empty() {
+                format!("original {}", &b.sha256[..12])
+            } else {
+                format!("evidence {}", b.evidence_ids)
+            };
+            let path = blob_path(&self.dir, &b.file);
+            let file = match File::open(&path) {
+                Ok(f) => f,
+                Err(_) => {
+                    problem(
+                        item,
+                        "its stored original is missing from the locker".into(),
+                    );
+                    done += b.size as u64;
+                    continue;
+                }
+            };
+            let mut reader =
+                match BlobReader::new(&self.keys, std::io::BufReader::with_capacity(1 << 20, file))
+                {
+                    Ok(r) => r,
+                    Err(e) => {
+                        problem(item, format!("its stored original is damaged: {e}"));
+                        continue;
+                    }
+                };
+            let mut hasher = Sha256::new();
+            let mut size = 0u64;
+            let failed = loop {
+                match reader.read(&mut buf) {
+                    Ok(0) => break None,
+                    Ok(n) => {
+                        hasher.update(&buf[..n]);
+                        size += n as u64;
+                        progress(Progress {
+                            done: done + size,
+                            total,
+                        });
+                    }
+                    Err(e) => break Some(e),
+                }
+            };
+            done += b.size as u64;
+            if let Some(e) = failed {
+                problem(item, format!("its stored original is damaged: {e}"));
+                continue;
+            }
+            let actual = hex::encode(hasher.finalize());
+            if actual != b.sha256 {
+                problem(
+                    item,
+                    format!(
+                        "SHA-256 mismatch: recorded {}, stored bytes hash to {actual}",
+                        b.sha256
+                    ),
+                );
+            } else if size != b.size as u64 {
+                problem(
+                    item,
+                    format!("size mismatch: recorded {} bytes, stored {size}", b.size),
+                );
+            }
+            report.bytes_checked += size;
+        }
+        report.originals_checked = originals;
+
+        // Each evidence record must agree with its original and with the event that added it.
+        let mut stmt = self.conn.prepare(
+            "SELECT e.id, e.sha256, e.size, b.size, a.action, a.details
+             FROM evidence e LEFT JOIN blobs b ON b.sha256 = e.sha256 LEFT JOIN audit_events a ON a.seq = e.audit_seq
+             ORDER BY e.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            report.evidence_checked += 1;
+            let id: i64 = r.get(0)?;
+            let sha: String = r.get(1)?;
+            let size: i64 = r.get(2)?;
+            let blob_size: Option<i64> = r.get(3)?;
+            let action: Option<String> = r.get(4)?;
+            let details: Option<String> = r.get(5)?;
+            let item = format!("evidence {id}");
+            match blob_size {
+                None => problem(
+                    item.clone(),
+                    "its original is not recorded in the locker".into(),
+                ),
+                Some(s) if s != size => problem(
+                    item.clone(),
+                    format!("its size ({size}) differs from the stored original's ({s})"),
+                ),
+                _ => {}
+            }
+            let recorded_sha = details
+                .as_deref()
+                .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+                .and_then(|d| d.get("sha256").and_then(|s| s.as_str()).map(String::from));
+            if action.as_deref() != Some("evidence.add")
+                && action.as_deref() != Some("evidence.import")
+            {
+                problem(
+                    item,
+                    "the audit event that recorded its acquisition is missing".into(),
+                );
+            } else if recorded_sha.as_deref() != Some(sha.as_str()) {
+                problem(
+                    item,
+                    "its SHA-256 differs from the one recorded in the audit log at acquisition"
+                        .into(),
+                );
+            }
+        }
+
+        let (events, chain_problems) = audit::verify_chain(&self.conn)?;
+        report.audit_events_checked = events;
+        for (item, message) in chain_problems {
+            report.problems.push(Problem { item, message });
+        }
+        Ok(report)
+    }
+}
