@@ -1,16 +1,17 @@
 //! Evidence: originals streamed into the locker with their SHA-256, listed, and written
 //! back out byte-identical.
 //!
-//! Ingest of one file: the file is read once in 1 MiB pieces; each piece is hashed,
-//! encrypted and appended to a temp file under `tmp/`. The temp file is fsynced, renamed
-//! into `blobs/` (unless the same bytes are already stored), the directory fsynced, and
-//! then the record and its audit event are committed in one transaction. A crash at any
-//! point leaves either nothing or the complete item; a renamed blob without a committed
-//! record is removed at the next open.
+//! Ingest: each file is read once in 1 MiB pieces; each piece is hashed, encrypted and
+//! appended to a temp file under `tmp/`. When every file of the call is streamed, the temp
+//! files are fsynced, renamed into `blobs/` (unless the same bytes are already stored), the
+//! directories fsynced, and then all records and their audit events are committed in one
+//! transaction. A crash at any point leaves either nothing of the call or all of it; a
+//! renamed blob without a committed record is removed at the next open.
 
 use std::fs::{self, File};
 use std::io::{Read, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,11 @@ use crate::locker::{BLOBS, Locker, TMP, sync_dir};
 use crate::model::{Evidence, EvidenceSource};
 
 const READ_CHUNK: usize = 1 << 20;
+/// Pieces handed from the hashing thread to the encrypting thread. Small enough that a
+/// 1 MB screenshot is several pieces, so the two threads overlap even on small files.
+const PIECE: usize = 128 * 1024;
+/// How often a large file being stored is handed to the [`Syncer`] for an early flush.
+const FLUSH_EVERY: usize = 32 << 20;
 /// How much of the start of a file is kept to sniff its type and image size.
 const SNIFF_LEN: usize = 256 * 1024;
 
@@ -147,58 +153,148 @@ fn check_file(path: &Path, allow_empty: bool) -> Result<Candidate> {
 
 /// The outcome of streaming one file into a temp blob.
 pub(crate) struct Streamed {
+    pub name: String,
     pub sha256: [u8; 32],
     pub size: u64,
-    pub head: Vec<u8>,
+    pub media_type: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
     pub tmp: PathBuf,
 }
 
 /// Stream `src` into an encrypted temp blob in `tmp/`, hashing as it goes.
+///
+/// Two threads: this one reads and hashes, a second encrypts and writes, so the two
+/// costliest steps run side by side; buffers go back and forth and memory stays at a few
+/// MiB whatever the file size. The temp file is not fsynced here (see [`Syncer`]).
 pub(crate) fn stream_to_temp(
     dir: &Path,
     keys: &Keys,
+    name: &str,
     src: &mut dyn Read,
+    syncer: Option<&Syncer>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Streamed> {
     let tmp = dir.join(TMP).join(format!("{}.part", uuid::Uuid::new_v4()));
-    let result = (|| -> std::io::Result<Streamed> {
+    let tmp_path = tmp.as_path();
+    let result = std::thread::scope(|scope| -> std::io::Result<Streamed> {
         let file = File::create_new(&tmp)?;
-        let mut writer =
-            BlobWriter::new(keys, std::io::BufWriter::with_capacity(READ_CHUNK, file))?;
+        let (to_writer, pieces) = mpsc::sync_channel::<Vec<u8>>(16);
+        let (give_back, spare) = mpsc::channel::<Vec<u8>>();
+        let writer = scope.spawn(move || -> std::io::Result<()> {
+            let mut w = BlobWriter::new(keys, std::io::BufWriter::with_capacity(READ_CHUNK, file))?;
+            let mut written = 0usize;
+            for piece in pieces {
+                w.push(&piece)?;
+                written += piece.len();
+                // Let the disk write back a large file while it is still being read.
+                if written >= FLUSH_EVERY {
+                    written = 0;
+                    if let Some(s) = syncer {
+                        s.push(tmp_path);
+                    }
+                }
+                let _ = give_back.send(piece);
+            }
+            w.finish()?.into_inner().map_err(|e| e.into_error())?;
+            Ok(())
+        });
         let mut hasher = Sha256::new();
         let mut head = Vec::new();
-        let mut buf = vec![0u8; READ_CHUNK];
         let mut size = 0u64;
-        loop {
-            let n = match src.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            let piece = &buf[..n];
-            hasher.update(piece);
-            if head.len() < SNIFF_LEN {
-                let take = (SNIFF_LEN - head.len()).min(n);
-                head.extend_from_slice(&piece[..take]);
+        let read = (|| -> std::io::Result<()> {
+            loop {
+                let mut buf = spare.try_recv().unwrap_or_default();
+                buf.resize(PIECE, 0);
+                let n = match src.read(&mut buf) {
+                    Ok(0) => return Ok(()),
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
+                buf.truncate(n);
+                hasher.update(&buf);
+                if head.len() < SNIFF_LEN {
+                    let take = (SNIFF_LEN - head.len()).min(n);
+                    head.extend_from_slice(&buf[..take]);
+                }
+                size += n as u64;
+                if to_writer.send(buf).is_err() {
+                    return Ok(()); // the writer stopped: its error is reported below
+                }
+                progress(n as u64);
             }
-            writer.push(piece)?;
-            size += n as u64;
-            progress(n as u64);
-        }
-        let file = writer.finish()?.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
+        })();
+        drop(to_writer);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the writer thread failed")));
+        read?;
+        written?;
+        let media_type = sniff_media_type(&head);
+        let (width, height) = image_size(&media_type, &head);
         Ok(Streamed {
+            name: name.to_string(),
             sha256: hasher.finalize().into(),
             size,
-            head,
+            media_type,
+            width,
+            height,
             tmp: tmp.clone(),
         })
-    })();
+    });
     result.map_err(|e| {
         let _ = fs::remove_file(&tmp);
         Error::io("storing (nothing was stored)", &tmp, e)
     })
+}
+
+/// Flushes finished temp files to disk on a background thread while the next file is
+/// being streamed, so the disk's write-back overlaps hashing instead of following it.
+/// The final fsync before commit then finds little left to do.
+pub(crate) struct Syncer {
+    send: Option<mpsc::Sender<PathBuf>>,
+    handle: Option<std::thread::JoinHandle<Option<(PathBuf, std::io::Error)>>>,
+}
+
+impl Syncer {
+    fn start() -> Syncer {
+        let (send, recv) = mpsc::channel::<PathBuf>();
+        let handle = std::thread::spawn(move || {
+            let mut first_error = None;
+            for path in recv {
+                // A temp file may already be gone (a failed call cleans up): not an error.
+                if first_error.is_none()
+                    && path.exists()
+                    && let Err(e) = File::open(&path).and_then(|f| f.sync_all())
+                {
+                    first_error = Some((path, e));
+                }
+            }
+            first_error
+        });
+        Syncer {
+            send: Some(send),
+            handle: Some(handle),
+        }
+    }
+
+    fn push(&self, path: &Path) {
+        if let Some(s) = &self.send {
+            let _ = s.send(path.to_path_buf());
+        }
+    }
+
+    /// Wait for every flush; the first error, if any. (An fsync error may be reported only
+    /// once by the kernel, so it must not be lost here.)
+    fn finish(mut self) -> Result<()> {
+        self.send.take();
+        match self.handle.take().map(|h| h.join()) {
+            Some(Ok(Some((path, e)))) => Err(Error::io("storing (nothing was stored)", path, e)),
+            Some(Err(_)) => Err(Error::Integrity("internal: the sync thread failed".into())),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Media type from the content: magic numbers first, then e-mail and text heuristics.
@@ -237,6 +333,12 @@ pub fn sniff_media_type(head: &[u8]) -> String {
     }
 }
 
+fn remove_temps(items: &[Streamed]) {
+    for s in items {
+        let _ = fs::remove_file(&s.tmp);
+    }
+}
+
 fn image_size(media_type: &str, head: &[u8]) -> (Option<u32>, Option<u32>) {
     if !media_type.starts_with("image/") {
         return (None, None);
@@ -250,9 +352,9 @@ fn image_size(media_type: &str, head: &[u8]) -> (Option<u32>, Option<u32>) {
 impl Locker {
     /// Add files as evidence to an incident, in the order given.
     ///
-    /// Every path is checked before anything is stored, so a bad path changes nothing.
-    /// Each file is then stored in its own transaction: if the process dies midway, the
-    /// files before it are complete and nothing of the file in progress remains.
+    /// Every path is checked before anything is read, so a bad path changes nothing. The
+    /// whole call is then one transaction: all files are stored, or none is (a crash, a
+    /// full disk or a read error midway leaves the locker as it was).
     pub fn add_evidence(
         &mut self,
         incident_id: i64,
@@ -260,7 +362,7 @@ impl Locker {
         opts: &AddOptions,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Vec<Added>> {
-        let incident = self.incident(incident_id)?;
+        self.incident(incident_id)?;
         if paths.is_empty() {
             return Err(Error::invalid("no files given"));
         }
@@ -279,32 +381,41 @@ impl Locker {
         }
         let total = candidates.iter().map(|c| c.size).sum();
         let mut done = 0u64;
-        let mut next_seq = match (&opts.thread_id, opts.first_seq) {
-            (Some(_), Some(first)) => Some(first),
-            (Some(thread), None) => Some(
-                self.conn.query_row(
-                    "SELECT coalesce(max(e.thread_seq), 0) + 1 FROM evidence e JOIN incidents i ON i.id = e.incident_id
-                     WHERE i.case_id = ?1 AND e.thread_id = ?2",
-                    params![incident.case_id, thread],
-                    |r| r.get(0),
-                )?,
-            ),
-            (None, _) => None,
-        };
-        let mut out = Vec::with_capacity(candidates.len());
-        for c in candidates {
-            let mut file = File::open(&c.path).map_err(|e| Error::io("opening", &c.path, e))?;
-            let added =
-                self.ingest_one(incident_id, &c.name, &mut file, opts, next_seq, &mut |n| {
-                    done += n;
-                    progress(Progress { done, total });
-                })?;
-            if !added.already_present {
-                next_seq = next_seq.map(|s| s + 1);
+        let mut streamed = Vec::with_capacity(candidates.len());
+        let syncer = Syncer::start();
+        for c in &candidates {
+            let one = File::open(&c.path)
+                .map_err(|e| Error::io("opening", &c.path, e))
+                .and_then(|mut f| {
+                    stream_to_temp(
+                        &self.dir,
+                        &self.keys,
+                        &c.name,
+                        &mut f,
+                        Some(&syncer),
+                        &mut |n| {
+                            done += n;
+                            progress(Progress { done, total });
+                        },
+                    )
+                });
+            match one {
+                Ok(s) => {
+                    syncer.push(&s.tmp);
+                    streamed.push(s);
+                }
+                Err(e) => {
+                    let _ = syncer.finish();
+                    remove_temps(&streamed);
+                    return Err(e);
+                }
             }
-            out.push(added);
         }
-        Ok(out)
+        if let Err(e) = syncer.finish() {
+            remove_temps(&streamed);
+            return Err(e);
+        }
+        self.commit_streamed(incident_id, streamed, opts)
     }
 
     /// Add one original from a reader (a file, a pasted image, an imported bundle member).
@@ -321,116 +432,206 @@ impl Locker {
                 "{name:?} is not a usable file name"
             )));
         }
-        let seq = opts.first_seq;
-        self.ingest_one(incident_id, name, src, opts, seq, &mut |_| {})
+        let s = stream_to_temp(&self.dir, &self.keys, name, src, None, &mut |_| {})?;
+        let mut added = self.commit_streamed(incident_id, vec![s], opts)?;
+        added
+            .pop()
+            .ok_or_else(|| Error::Integrity("internal: nothing was added".into()))
     }
 
-    fn ingest_one(
-        &mut self,
-        incident_id: i64,
-        name: &str,
-        src: &mut dyn Read,
-        opts: &AddOptions,
-        thread_seq: Option<i64>,
-        progress: &mut dyn FnMut(u64),
-    ) -> Result<Added> {
-        let streamed = stream_to_temp(&self.dir, &self.keys, src, progress)?;
-        let result = self.commit_streamed(incident_id, name, &streamed, opts, thread_seq);
-        // On success the temp file was renamed away or is a duplicate; on failure it must go.
-        let _ = fs::remove_file(&streamed.tmp);
-        result
-    }
-
+    /// Make streamed temp blobs durable and commit their records and audit events in one
+    /// transaction. On any failure every file of this call is removed again.
     fn commit_streamed(
         &mut self,
         incident_id: i64,
-        name: &str,
-        s: &Streamed,
+        items: Vec<Streamed>,
         opts: &AddOptions,
-        thread_seq: Option<i64>,
-    ) -> Result<Added> {
-        if s.size == 0 && !opts.allow_empty {
-            return Err(Error::invalid(format!(
-                "{name} is empty (0 bytes); nothing was stored"
-            )));
+    ) -> Result<Vec<Added>> {
+        let result = self.commit_streamed_inner(incident_id, &items, opts);
+        // Temp files were renamed away, are duplicates, or must go after a failure.
+        remove_temps(&items);
+        result
+    }
+
+    fn commit_streamed_inner(
+        &mut self,
+        incident_id: i64,
+        items: &[Streamed],
+        opts: &AddOptions,
+    ) -> Result<Vec<Added>> {
+        let incident = self.incident(incident_id)?;
+        for s in items {
+            if s.size == 0 && !opts.allow_empty {
+                return Err(Error::invalid(format!(
+                    "{} is empty (0 bytes); nothing was stored",
+                    s.name
+                )));
+            }
+            File::open(&s.tmp)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| Error::io("storing (nothing was stored)", &s.tmp, e))?;
         }
-        let sha = hex::encode(s.sha256);
-        let existing: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM evidence WHERE incident_id = ?1 AND sha256 = ?2",
-                params![incident_id, sha],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(id) = existing {
-            return Ok(Added {
-                evidence: self.evidence(id)?,
-                already_present: true,
+        // Decide per item: already evidence in this incident, bytes already stored, or new.
+        enum Plan {
+            Present(i64),
+            /// Same bytes as an earlier item of this call in this incident.
+            SameAs(usize),
+            /// `blob_file`: the new blob's name when its bytes were not stored before.
+            New {
+                blob_file: Option<String>,
+            },
+        }
+        let mut plans = Vec::with_capacity(items.len());
+        let mut first_in_call: std::collections::HashMap<[u8; 32], usize> =
+            std::collections::HashMap::new();
+        let mut renamed: Vec<PathBuf> = Vec::new();
+        let mut shards = std::collections::BTreeSet::new();
+        let undo = |renamed: &[PathBuf]| {
+            for p in renamed {
+                let _ = fs::remove_file(p);
+            }
+        };
+        for (i, s) in items.iter().enumerate() {
+            let sha = hex::encode(s.sha256);
+            let present: Option<i64> = self
+                .conn
+                .query_row(
+                    "SELECT id FROM evidence WHERE incident_id = ?1 AND sha256 = ?2",
+                    params![incident_id, sha],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = present {
+                plans.push(Plan::Present(id));
+                continue;
+            }
+            if let Some(&j) = first_in_call.get(&s.sha256) {
+                plans.push(Plan::SameAs(j));
+                continue;
+            }
+            first_in_call.insert(s.sha256, i);
+            let known: bool = self.conn.query_row(
+                "SELECT count(*) FROM blobs WHERE sha256 = ?1",
+                [&sha],
+                |r| r.get::<_, i64>(0),
+            )? > 0;
+            if !known {
+                let dest = blob_path(&self.dir, &self.keys.blob_name(&s.sha256));
+                let shard = dest.parent().unwrap_or(&self.dir).to_path_buf();
+                let moved = fs::create_dir_all(&shard).and_then(|_| fs::rename(&s.tmp, &dest));
+                if let Err(e) = moved {
+                    undo(&renamed);
+                    return Err(Error::io("storing (nothing was stored)", &dest, e));
+                }
+                renamed.push(dest);
+                shards.insert(shard);
+            }
+            plans.push(Plan::New {
+                blob_file: (!known).then(|| self.keys.blob_name(&s.sha256)),
             });
         }
-        let blob_known: bool = self.conn.query_row(
-            "SELECT count(*) FROM blobs WHERE sha256 = ?1",
-            [&sha],
-            |r| r.get::<_, i64>(0),
-        )? > 0;
-        let file_name = self.keys.blob_name(&s.sha256);
-        if !blob_known {
-            let dest = blob_path(&self.dir, &file_name);
-            let shard = dest.parent().unwrap_or(&self.dir).to_path_buf();
-            fs::create_dir_all(&shard).map_err(|e| Error::io("creating", &shard, e))?;
-            fs::rename(&s.tmp, &dest).map_err(|e| Error::io("storing", &dest, e))?;
-            sync_dir(&shard).map_err(|e| Error::io("syncing", &shard, e))?;
-        }
-        let media_type = sniff_media_type(&s.head);
-        let (width, height) = image_size(&media_type, &s.head);
-        let source = opts.source.unwrap_or(EvidenceSource::File);
-        let id = self.write(|w| {
-            if !blob_known {
-                w.tx.execute(
-                    "INSERT INTO blobs (sha256, size, file, stored_at) VALUES (?1, ?2, ?3, ?4)",
-                    params![sha, s.size as i64, file_name, w.time],
-                )?;
+        for shard in &shards {
+            if let Err(e) = sync_dir(shard) {
+                undo(&renamed);
+                return Err(Error::io("storing (nothing was stored)", shard, e));
             }
-            let uid = uuid::Uuid::new_v4().to_string();
-            let seq = w.next_seq();
-            w.tx.execute(
-                "INSERT INTO evidence (uid, incident_id, sha256, size, media_type, original_name, acquired_at, acquired_by,
-                   source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note, audit_seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-                params![
-                    uid,
-                    incident_id,
-                    sha,
-                    s.size as i64,
-                    media_type,
-                    name,
-                    w.time,
-                    w.actor,
-                    source,
-                    width,
-                    height,
-                    opts.thread_platform,
-                    opts.thread_id,
-                    thread_seq,
-                    opts.whole_thread,
-                    opts.note,
-                    seq,
-                ],
-            )?;
-            let id = w.tx.last_insert_rowid();
-            w.audit(
-                "evidence.add",
-                &format!("evidence:{id}"),
-                json!({"incident": incident_id, "uid": uid, "sha256": sha, "size": s.size, "name": name,
-                       "media_type": media_type, "source": source.as_str(), "deduplicated": blob_known}),
-            )?;
-            Ok(id)
-        })?;
-        Ok(Added {
-            evidence: self.evidence(id)?,
-            already_present: false,
-        })
+        }
+        if !plans.iter().any(|p| matches!(p, Plan::New { .. })) {
+            // Every item is already evidence in this incident: nothing to write.
+            return plans
+                .iter()
+                .map(|p| match p {
+                    Plan::Present(id) => Ok(Added {
+                        evidence: self.evidence(*id)?,
+                        already_present: true,
+                    }),
+                    _ => Err(Error::Integrity(
+                        "internal: unexpected evidence plan".into(),
+                    )),
+                })
+                .collect();
+        }
+        let source = opts.source.unwrap_or(EvidenceSource::File);
+        let mut next_seq = match (&opts.thread_id, opts.first_seq) {
+            (Some(_), Some(first)) => Some(first),
+            (Some(thread), None) => Some(self.conn.query_row(
+                "SELECT coalesce(max(e.thread_seq), 0) + 1 FROM evidence e JOIN incidents i ON i.id = e.incident_id
+                 WHERE i.case_id = ?1 AND e.thread_id = ?2",
+                params![incident.case_id, thread],
+                |r| r.get::<_, i64>(0),
+            )?),
+            (None, _) => None,
+        };
+        let ids = self.write(|w| {
+            let mut ids: Vec<i64> = Vec::with_capacity(items.len());
+            for (s, plan) in items.iter().zip(&plans) {
+                let blob_file = match plan {
+                    Plan::Present(id) => {
+                        ids.push(*id);
+                        continue;
+                    }
+                    Plan::SameAs(j) => {
+                        ids.push(ids[*j]);
+                        continue;
+                    }
+                    Plan::New { blob_file } => blob_file,
+                };
+                let sha = hex::encode(s.sha256);
+                if let Some(file) = blob_file {
+                    w.tx.execute(
+                        "INSERT INTO blobs (sha256, size, file, stored_at) VALUES (?1, ?2, ?3, ?4)",
+                        params![sha, s.size as i64, file, w.time],
+                    )?;
+                }
+                let uid = uuid::Uuid::new_v4().to_string();
+                let audit_seq = w.next_seq();
+                let thread_seq = next_seq;
+                next_seq = next_seq.map(|n| n + 1);
+                w.tx.execute(
+                    "INSERT INTO evidence (uid, incident_id, sha256, size, media_type, original_name, acquired_at, acquired_by,
+                       source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note, audit_seq)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                    params![
+                        uid,
+                        incident_id,
+                        sha,
+                        s.size as i64,
+                        s.media_type,
+                        s.name,
+                        w.time,
+                        w.actor,
+                        source,
+                        s.width,
+                        s.height,
+                        opts.thread_platform,
+                        opts.thread_id,
+                        thread_seq,
+                        opts.whole_thread,
+                        opts.note,
+                        audit_seq,
+                    ],
+                )?;
+                let id = w.tx.last_insert_rowid();
+                w.audit(
+                    "evidence.add",
+                    &format!("evidence:{id}"),
+                    json!({"incident": incident_id, "uid": uid, "sha256": sha, "size": s.size, "name": s.name,
+                           "media_type": s.media_type, "source": source.as_str(), "deduplicated": blob_file.is_none()}),
+                )?;
+                ids.push(id);
+            }
+            Ok(ids)
+        });
+        let ids = ids.inspect_err(|_| undo(&renamed))?;
+        ids.iter()
+            .zip(&plans)
+            .map(|(id, plan)| {
+                Ok(Added {
+                    evidence: self.evidence(*id)?,
+                    already_present: !matches!(plan, Plan::New { .. }),
+                })
+            })
+            .collect()
     }
 
     /// An evidence item by id.

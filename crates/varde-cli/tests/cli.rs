@@ -1,0 +1,776 @@
+//! Drives the real `varde` binary on temporary lockers.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+
+const PASS: &str = "correct horse battery staple";
+
+struct Env {
+    dir: TempDir,
+}
+
+impl Env {
+    /// A fresh, initialised locker.
+    fn new() -> Env {
+        let env = Env::empty();
+        env.ok(&["init", "--name", "Test Officer"]);
+        env
+    }
+
+    fn empty() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn locker(&self) -> PathBuf {
+        self.dir.path().join("locker")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_varde"));
+        c.arg("--locker").arg(self.locker()).args(args);
+        c.env("VARDE_PASSPHRASE", PASS)
+            .env_remove("VARDE_ACTOR")
+            .env_remove("VARDE_LOCKER");
+        c.stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    /// Run, expect exit 0, return stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "varde {args:?} failed with {:?}\nstdout: {}\nstderr: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Run, expect exit `code`, return stderr.
+    fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "varde {args:?}: stderr {stderr}"
+        );
+        stderr
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.path(name);
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn case(&self) -> String {
+        self.ok(&["case", "new", "--title", "Trusler mot ansatt"])
+            .trim()
+            .to_string()
+    }
+
+    fn incident(&self, case: &str) -> String {
+        self.ok(&[
+            "incident",
+            "add",
+            "--case",
+            case,
+            "--at",
+            "2026-11-20 14:30",
+            "--channel",
+            "sms",
+            "--place",
+            "SMS til jobbtelefon",
+            "--description",
+            "Truende melding",
+            "--wording",
+            "Jeg vet hvor du bor",
+            "--witness",
+            "Kari Nordmann",
+        ])
+        .trim()
+        .to_string()
+    }
+
+    fn audit_len(&self) -> usize {
+        let v: serde_json::Value = serde_json::from_str(&self.ok(&["log", "--json"])).unwrap();
+        v.as_array().unwrap().len()
+    }
+
+    fn evidence_json(&self, case: &str) -> Vec<serde_json::Value> {
+        serde_json::from_str::<serde_json::Value>(
+            &self.ok(&["evidence", "list", "--case", case, "--json"]),
+        )
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+    }
+
+    /// Every file of the locker with its bytes, to prove an operation changed nothing.
+    fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        fn walk(p: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+            for e in fs::read_dir(p).unwrap() {
+                let e = e.unwrap();
+                if e.path().is_dir() {
+                    walk(&e.path(), out);
+                } else {
+                    out.push((e.path(), fs::read(e.path()).unwrap()));
+                }
+            }
+        }
+        let mut v = Vec::new();
+        walk(&self.locker(), &mut v);
+        v.sort();
+        v
+    }
+
+    fn blob_files(&self) -> Vec<PathBuf> {
+        let mut v = Vec::new();
+        for shard in fs::read_dir(self.locker().join("blobs")).unwrap().flatten() {
+            v.extend(
+                fs::read_dir(shard.path())
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+        }
+        v
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[test]
+fn officer_story_prints_the_documented_forms() {
+    let env = Env::new();
+    let case = env.case();
+    assert!(
+        case.starts_with("V-20") && case.len() == "V-2026-0001".len(),
+        "{case}"
+    );
+    let inc = env.incident(&case);
+    assert!(inc.parse::<i64>().is_ok(), "incident id: {inc}");
+
+    let shot1 = env.write(
+        "skjermdump 1.png",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\x00\0\0\x02\x00\x08\x02\0\0\0",
+    );
+    let shot2 = env.write(
+        "skjermdump-2.png",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\x00\0\0\x02\x01\x08\x02\0\0\0",
+    );
+    let out = env.ok(&[
+        "evidence",
+        "add",
+        "--incident",
+        &inc,
+        shot1.to_str().unwrap(),
+        shot2.to_str().unwrap(),
+        "--thread",
+        "SMS fra +47 999 99 999",
+        "--whole-thread",
+    ]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    for (line, path) in lines.iter().zip([&shot1, &shot2]) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 3, "{line}");
+        assert!(cols[0].parse::<i64>().is_ok());
+        assert_eq!(cols[1], sha256_hex(&fs::read(path).unwrap()));
+        assert_eq!(cols[2], path.file_name().unwrap().to_str().unwrap());
+    }
+
+    let list = env.evidence_json(&case);
+    assert_eq!(list.len(), 2);
+    for (i, item) in list.iter().enumerate() {
+        for key in ["id", "incident", "sha256", "size", "original_name"] {
+            assert!(item.get(key).is_some(), "missing {key} in {item}");
+        }
+        assert_eq!(item["incident"].to_string(), inc);
+        assert_eq!(item["media_type"], "image/png");
+        assert_eq!(item["width"], 256);
+        assert_eq!(item["thread_seq"], i as i64 + 1);
+        assert_eq!(item["whole_thread"], true);
+        assert_eq!(item["acquired_by"], "Test Officer");
+    }
+
+    // Extract writes the original back byte-identical.
+    let id = list[0]["id"].to_string();
+    let out_path = env.path("out.png");
+    env.ok(&[
+        "evidence",
+        "extract",
+        &id,
+        "--out",
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!(fs::read(&out_path).unwrap(), fs::read(&shot1).unwrap());
+    // ...and never overwrites.
+    env.fails(
+        &[
+            "evidence",
+            "extract",
+            &id,
+            "--out",
+            out_path.to_str().unwrap(),
+        ],
+        4,
+    );
+
+    let verify = env.ok(&["verify"]);
+    assert!(verify.starts_with("OK"), "{verify}");
+
+    // The audit log is a chain: each event's prev_hash is the hash before it.
+    let log: Vec<serde_json::Value> = serde_json::from_str(&env.ok(&["log", "--json"])).unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(
+        actions,
+        [
+            "locker.init",
+            "case.create",
+            "incident.add",
+            "evidence.add",
+            "evidence.add",
+            "evidence.extract"
+        ]
+    );
+    for pair in log.windows(2) {
+        assert_eq!(pair[1]["prev_hash"], pair[0]["hash"]);
+    }
+    let shown = env.ok(&["case", "show", &case]);
+    assert!(
+        shown.contains("Truende melding") && shown.contains("2 evidence"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_same_bytes_are_stored_once() {
+    let env = Env::new();
+    let case = env.case();
+    let a = env.incident(&case);
+    let b = env.incident(&case);
+    let f = env.write(
+        "mail.eml",
+        b"From: x@example.org\nReceived: by mx\nSubject: trussel\n\nDu skal passe deg.\n",
+    );
+    env.ok(&["evidence", "add", "--incident", &a, f.to_str().unwrap()]);
+    env.ok(&["evidence", "add", "--incident", &b, f.to_str().unwrap()]);
+    assert_eq!(env.blob_files().len(), 1);
+    let before = env.audit_len();
+    let again = env.run(&["evidence", "add", "--incident", &a, f.to_str().unwrap()]);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already evidence"));
+    assert_eq!(
+        env.audit_len(),
+        before,
+        "a duplicate in the same incident writes nothing"
+    );
+    let list = env.evidence_json(&case);
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["media_type"], "message/rfc822");
+    assert!(env.ok(&["verify"]).starts_with("OK"));
+}
+
+#[test]
+fn bad_evidence_input_is_refused_and_changes_nothing() {
+    let env = Env::new();
+    let case = env.case();
+    let inc = env.incident(&case);
+    let good = env.write("good.txt", b"trussel");
+    let empty = env.write("empty.png", b"");
+    fs::create_dir(env.path("folder")).unwrap();
+    let before = env.snapshot();
+
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![env.path("missing.png").display().to_string()],
+            "no such file",
+        ),
+        (
+            vec![env.path("folder").display().to_string()],
+            "is a directory",
+        ),
+        (vec![empty.display().to_string()], "empty"),
+        (
+            vec![
+                good.display().to_string(),
+                env.path("missing.png").display().to_string(),
+            ],
+            "no such file",
+        ),
+        (
+            vec![good.display().to_string(), good.display().to_string()],
+            "given twice",
+        ),
+    ];
+    for (files, expect) in cases {
+        let mut args = vec!["evidence", "add", "--incident", &inc];
+        args.extend(files.iter().map(String::as_str));
+        let err = env.fails(&args, 4);
+        assert!(err.contains(expect), "{files:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    }
+    let err = env.fails(
+        &[
+            "evidence",
+            "add",
+            "--incident",
+            "999",
+            good.to_str().unwrap(),
+        ],
+        4,
+    );
+    assert!(err.contains("incident 999 not found"), "{err}");
+    env.fails(
+        &[
+            "evidence",
+            "add",
+            "--incident",
+            "abc",
+            good.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(
+        env.snapshot() == before,
+        "a refused add must not change the locker"
+    );
+
+    // A zero-byte file is accepted only when asked for.
+    env.ok(&[
+        "evidence",
+        "add",
+        "--incident",
+        &inc,
+        "--allow-empty",
+        empty.to_str().unwrap(),
+    ]);
+    assert_eq!(env.evidence_json(&case)[0]["size"], 0);
+    assert!(env.ok(&["verify"]).starts_with("OK"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = Env::new();
+    let case = env.case();
+    let inc = env.incident(&case);
+    let name = std::ffi::OsStr::from_bytes(b"skjerm\xff.png");
+    let path = env.dir.path().join(name);
+    fs::write(&path, b"x").unwrap();
+    let out = env
+        .cmd(&["evidence", "add", "--incident", &inc])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
+    assert!(env.evidence_json(&case).is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let case = env.case();
+    let inc = env.incident(&case);
+    let p = env.write("secret.png", b"x");
+    fs::set_permissions(&p, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&p).is_ok() {
+        return; // root reads anything: nothing to test here
+    }
+    let err = env.fails(
+        &["evidence", "add", "--incident", &inc, p.to_str().unwrap()],
+        4,
+    );
+    assert!(err.contains("permission denied"), "{err}");
+}
+
+#[test]
+fn bad_incident_and_case_input_is_refused() {
+    let env = Env::new();
+    let case = env.case();
+    let before = env.audit_len();
+    let base = |at: &str, case: &str| -> Vec<String> {
+        [
+            "incident",
+            "add",
+            "--case",
+            case,
+            "--at",
+            at,
+            "--channel",
+            "email",
+            "--place",
+            "e-post",
+            "--description",
+            "x",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    for (at, c, expect) in [
+        ("2026-02-30 10:00", case.as_str(), "invalid date"),
+        ("i går", case.as_str(), "invalid date"),
+        ("2099-01-01 10:00", case.as_str(), "in the future"),
+        ("2026-03-29 02:30", case.as_str(), "does not exist"),
+        (
+            "2026-01-01 10:00",
+            "V-1999-0042",
+            "case V-1999-0042 not found",
+        ),
+    ] {
+        let args = base(at, c);
+        let err = env.fails(&args.iter().map(String::as_str).collect::<Vec<_>>(), 4);
+        assert!(err.contains(expect), "{at}: {err}");
+    }
+    env.fails(
+        &[
+            "incident",
+            "add",
+            "--case",
+            &case,
+            "--at",
+            "2026-01-01 10:00",
+            "--channel",
+            "pigeon",
+            "--place",
+            "x",
+            "--description",
+            "x",
+        ],
+        2,
+    );
+    env.fails(&["case", "new", "--title", "  "], 4);
+    env.fails(&["case", "show", "V-1999-0001"], 4);
+    assert_eq!(env.audit_len(), before);
+}
+
+#[test]
+fn incident_edits_keep_the_earlier_version() {
+    let env = Env::new();
+    let case = env.case();
+    let inc = env.incident(&case);
+    env.ok(&[
+        "incident",
+        "edit",
+        &inc,
+        "--description",
+        "Truende SMS om bosted",
+        "--perceived",
+        "frightening",
+    ]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["incident", "show", &inc, "--json"])).unwrap();
+    assert_eq!(shown["incident"]["version"], 2);
+    assert_eq!(shown["incident"]["description"], "Truende SMS om bosted");
+    assert_eq!(shown["earlier_versions"][0]["version"], 1);
+    assert_eq!(
+        shown["earlier_versions"][0]["incident"]["description"],
+        "Truende melding"
+    );
+    assert!(env.ok(&["log"]).contains("incident.edit"));
+}
+
+#[test]
+fn wrong_or_missing_passphrase_is_exit_3_and_changes_nothing() {
+    let env = Env::new();
+    let case = env.case();
+    let _ = env.incident(&case);
+    let before = env.snapshot();
+    let out = env
+        .cmd(&["case", "list"])
+        .env("VARDE_PASSPHRASE", "wrong passphrase!")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("wrong passphrase"), "{err}");
+    let out = env
+        .cmd(&["case", "list"])
+        .env_remove("VARDE_PASSPHRASE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("locked"));
+    assert!(env.snapshot() == before);
+    // A passphrase file works, with or without a trailing newline.
+    let pf = env.write("pass.txt", format!("{PASS}\n").as_bytes());
+    let out = env
+        .cmd(&["--passphrase-file", pf.to_str().unwrap(), "case", "list"])
+        .env_remove("VARDE_PASSPHRASE")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
+
+#[test]
+fn not_a_locker_and_newer_locker_have_their_own_exit_codes() {
+    let env = Env::empty();
+    fs::create_dir(env.locker()).unwrap();
+    let err = env.fails(&["case", "list"], 5);
+    assert!(err.contains("not a Varde locker"), "{err}");
+    fs::write(env.locker().join("locker.json"), b"{\"hello\": 1}").unwrap();
+    env.fails(&["case", "list"], 5);
+    let env2 = Env::empty();
+    env2.fails(&["case", "list"], 5); // directory does not exist
+
+    let env = Env::new();
+    let header = env.locker().join("locker.json");
+    let text = fs::read_to_string(&header)
+        .unwrap()
+        .replace("\"version\": 1", "\"version\": 2");
+    fs::write(&header, text).unwrap();
+    let err = env.fails(&["case", "list"], 6);
+    assert!(err.contains("newer version of Varde"), "{err}");
+
+    // init refuses a directory with something in it.
+    let env = Env::empty();
+    fs::create_dir(env.locker()).unwrap();
+    fs::write(env.locker().join("other.txt"), b"x").unwrap();
+    env.fails(&["init"], 4);
+    assert_eq!(fs::read_dir(env.locker()).unwrap().count(), 1);
+}
+
+#[test]
+fn passphrase_change_rekeys() {
+    let env = Env::new();
+    let case = env.case();
+    let out = env
+        .cmd(&["passphrase", "change"])
+        .env("VARDE_NEW_PASSPHRASE", "a new passphrase 2026")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    env.fails(&["case", "list"], 3);
+    let out = env
+        .cmd(&["case", "show", &case])
+        .env("VARDE_PASSPHRASE", "a new passphrase 2026")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let short = env
+        .cmd(&["passphrase", "change"])
+        .env("VARDE_PASSPHRASE", "a new passphrase 2026")
+        .env("VARDE_NEW_PASSPHRASE", "short")
+        .output()
+        .unwrap();
+    assert_eq!(short.status.code(), Some(4));
+}
+
+fn flip_byte(path: &Path, at: usize) {
+    let mut b = fs::read(path).unwrap();
+    let i = at.min(b.len() - 1);
+    b[i] ^= 0x01;
+    fs::write(path, b).unwrap();
+}
+
+#[test]
+fn verify_catches_a_flipped_byte_and_a_missing_original() {
+    let env = Env::new();
+    let case = env.case();
+    let inc = env.incident(&case);
+    let a = env.write("a.txt", &vec![b'a'; 200_000]);
+    let b = env.write("b.txt", b"second original");
+    env.ok(&[
+        "evidence",
+        "add",
+        "--incident",
+        &inc,
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    let list = env.evidence_json(&case);
+    let blobs = env.blob_files();
+    assert_eq!(blobs.len(), 2);
+    // Find the blob of item a (the larger file) and flip one byte in its middle.
+    let big = blobs
+        .iter()
+        .max_by_key(|p| fs::metadata(p).unwrap().len())
+        .unwrap();
+    let small = blobs
+        .iter()
+        .min_by_key(|p| fs::metadata(p).unwrap().len())
+        .unwrap();
+    flip_byte(big, 100_000);
+    let out = env.run(&["verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("evidence {}", list[0]["id"])),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&format!("evidence {}:", list[1]["id"])),
+        "only the damaged item: {text}"
+    );
+    let extract = env.path("a-out.txt");
+    env.fails(
+        &[
+            "evidence",
+            "extract",
+            &list[0]["id"].to_string(),
+            "--out",
+            extract.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(!extract.exists(), "no partial output");
+
+    fs::remove_file(small).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&env.run(&["verify", "--json"]).stdout).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "{report}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["message"].as_str().unwrap().contains("missing"))
+    );
+}
+
+/// Kill -9 in the middle of a large ingest: one call is one transaction, so the locker
+/// must verify, hold nothing of the interrupted call and no stray temp or blob file, and
+/// everything stored before must still extract byte-identical.
+#[cfg(unix)]
+#[test]
+fn kill_9_during_a_large_ingest_leaves_no_half_stored_item() {
+    let env = Env::new();
+    let case = env.case();
+    let inc = env.incident(&case);
+    let earlier = env.write("earlier.png", b"stored before the crash");
+    env.ok(&[
+        "evidence",
+        "add",
+        "--incident",
+        &inc,
+        earlier.to_str().unwrap(),
+    ]);
+    // Several files so the kill lands after some are fully streamed.
+    let mut files = Vec::new();
+    for i in 0..4 {
+        let p = env.path(&format!("recording-{i}.wav"));
+        let f = fs::File::create(&p).unwrap();
+        f.set_len(96 << 20).unwrap(); // 96 MiB each, sparse: reads are fast, ingest is not instant
+        let mut b = fs::OpenOptions::new().write(true).open(&p).unwrap();
+        use std::io::{Seek, SeekFrom, Write};
+        b.seek(SeekFrom::Start(1234)).unwrap();
+        b.write_all(format!("unique {i}").as_bytes()).unwrap();
+        files.push(p);
+    }
+    let mut child = env
+        .cmd(&["evidence", "add", "--incident", &inc])
+        .args(&files)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the second file is being streamed, then kill without warning.
+    let tmp = env.locker().join("tmp");
+    let start = Instant::now();
+    loop {
+        let big_parts = fs::read_dir(&tmp)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.metadata().map(|m| m.len() > (8 << 20)).unwrap_or(false))
+            .count();
+        if big_parts >= 2 || start.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+
+    let verify = env.ok(&["verify"]);
+    assert!(verify.starts_with("OK"), "{verify}");
+    assert_eq!(
+        fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "temp files are cleaned at open"
+    );
+    let list = env.evidence_json(&case);
+    assert_eq!(list.len(), 1, "nothing of the interrupted call is kept");
+    assert_eq!(env.blob_files().len(), 1, "no orphan blobs");
+    for item in &list {
+        let name = item["original_name"].as_str().unwrap();
+        let out = env.path(&format!("back-{name}"));
+        env.ok(&[
+            "evidence",
+            "extract",
+            &item["id"].to_string(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            sha256_hex(&fs::read(&out).unwrap()),
+            item["sha256"].as_str().unwrap()
+        );
+        fs::remove_file(out).unwrap();
+    }
+    // The interrupted batch can simply be run again: stored files are recognised.
+    env.ok(&[
+        "evidence",
+        "add",
+        "--incident",
+        &inc,
+        files[0].to_str().unwrap(),
+        files[1].to_str().unwrap(),
+        files[2].to_str().unwrap(),
+        files[3].to_str().unwrap(),
+    ]);
+    assert_eq!(env.evidence_json(&case).len(), 5);
+    assert!(env.ok(&["verify"]).starts_with("OK"));
+}
+
+#[test]
+fn help_documents_exit_codes_and_usage_errors_are_exit_2() {
+    let env = Env::empty();
+    let help = env.ok(&["--help"]);
+    for line in [
+        "0  ok",
+        "1  verification failed",
+        "2  usage",
+        "3  locked",
+        "4  bad input",
+    ] {
+        assert!(help.contains(line), "{line} in {help}");
+    }
+    env.fails(&["frobnicate"], 2);
+    env.fails(&["case", "new"], 2);
+}

@@ -1,0 +1,326 @@
+//! The locker as a whole: tampering, crashes, locking, failed writes.
+
+use std::io::Read;
+use std::path::Path;
+
+use chrono::DateTime;
+use varde_core::model::{Channel, Mode, Perception};
+use varde_core::{AddOptions, Error, FixedClock, InitOptions, KdfParams, Locker, NewIncident};
+
+const PASS: &str = "test passphrase";
+
+fn clock() -> Box<FixedClock> {
+    Box::new(FixedClock(
+        DateTime::parse_from_rfc3339("2026-11-22T10:00:00+01:00").unwrap(),
+    ))
+}
+
+fn fast_kdf() -> KdfParams {
+    KdfParams {
+        m_cost_kib: 1024,
+        t_cost: 1,
+        p_cost: 1,
+    }
+}
+
+fn new_locker(dir: &Path) -> Locker {
+    Locker::init(
+        dir,
+        PASS,
+        InitOptions {
+            mode: Mode::Officer,
+            owner: "Officer".into(),
+            kdf: fast_kdf(),
+        },
+        clock(),
+    )
+    .unwrap()
+}
+
+/// A locker with one case, one incident and two evidence items.
+fn populated(dir: &Path) -> (Locker, String, i64) {
+    let mut l = new_locker(dir);
+    let case = l.create_case("Trusler", "").unwrap();
+    let inc = l
+        .add_incident(
+            &case.reference,
+            NewIncident {
+                at: "2026-11-20 14:30".into(),
+                place: "SMS".into(),
+                channel: Some(Channel::Sms),
+                description: "Truende SMS".into(),
+                perceived: vec![Perception::Threatening],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    for (name, bytes) in [
+        ("a.txt", b"first original".as_slice()),
+        ("b.txt", b"second original".as_slice()),
+    ] {
+        l.add_evidence_from_reader(inc.id, name, &mut &bytes[..], &AddOptions::default())
+            .unwrap();
+    }
+    (l, case.reference, inc.id)
+}
+
+fn problems(l: &Locker) -> Vec<String> {
+    l.verify(&mut |_| {})
+        .unwrap()
+        .problems
+        .into_iter()
+        .map(|p| format!("{}: {}", p.item, p.message))
+        .collect()
+}
+
+#[test]
+fn a_clean_locker_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _, _) = populated(dir.path());
+    let r = l.verify(&mut |_| {}).unwrap();
+    assert!(r.ok(), "{:?}", r.problems);
+    assert_eq!((r.originals_checked, r.evidence_checked), (2, 2));
+    assert_eq!(r.audit_events_checked, 5);
+}
+
+#[test]
+fn an_edited_audit_event_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _, _) = populated(dir.path());
+    let db = l.raw_connection();
+    db.execute_batch("DROP TRIGGER audit_events_no_update")
+        .unwrap();
+    db.execute(
+        "UPDATE audit_events SET actor = 'Someone else' WHERE seq = 3",
+        [],
+    )
+    .unwrap();
+    let p = problems(&l);
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("audit event 3:") && m.contains("edited")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn an_edited_event_with_a_recomputed_hash_breaks_the_next_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _, _) = populated(dir.path());
+    let ev = l.audit_log(None).unwrap()[2].clone();
+    let mut forged = ev.clone();
+    forged.actor = "Forger".into();
+    forged.hash = forged.computed_hash();
+    let db = l.raw_connection();
+    db.execute_batch("DROP TRIGGER audit_events_no_update")
+        .unwrap();
+    db.execute(
+        "UPDATE audit_events SET actor = ?1, hash = ?2 WHERE seq = ?3",
+        rusqlite::params![forged.actor, forged.hash, ev.seq],
+    )
+    .unwrap();
+    let p = problems(&l);
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("audit event 4:") && m.contains("does not link")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn a_deleted_audit_event_is_named_in_the_middle_and_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _, _) = populated(dir.path());
+    let db = l.raw_connection();
+    db.execute_batch("DROP TRIGGER audit_events_no_delete")
+        .unwrap();
+    db.execute("DELETE FROM audit_events WHERE seq = 2", [])
+        .unwrap();
+    let p = problems(&l);
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("audit event 2:") && m.contains("missing")),
+        "{p:?}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _, _) = populated(dir.path());
+    let db = l.raw_connection();
+    db.execute_batch("DROP TRIGGER audit_events_no_delete; PRAGMA foreign_keys = OFF")
+        .unwrap();
+    db.execute(
+        "DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)",
+        [],
+    )
+    .unwrap();
+    let p = problems(&l);
+    assert!(
+        p.iter()
+            .any(|m| m.contains("events at the end were removed")),
+        "{p:?}"
+    );
+    // ...and the evidence item that event recorded has lost its acquisition record.
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("evidence 2:") && m.contains("audit event")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn a_swapped_original_is_caught_by_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, case, _) = populated(dir.path());
+    let items = l.list_evidence(&case, None).unwrap();
+    // Put item 2's (validly encrypted) blob in place of item 1's: decryption succeeds,
+    // the hash does not match.
+    let a = l.blob_path_for_tests(&items[0].sha256).unwrap();
+    let b = l.blob_path_for_tests(&items[1].sha256).unwrap();
+    std::fs::copy(&b, &a).unwrap();
+    let p = problems(&l);
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("evidence 1:") && m.contains("SHA-256 mismatch")),
+        "{p:?}"
+    );
+    let mut out = Vec::new();
+    let read = l.open_original(items[0].id).unwrap().read_to_end(&mut out);
+    assert!(
+        read.is_ok(),
+        "the swap decrypts; only the hash check can catch it"
+    );
+}
+
+#[test]
+fn an_altered_evidence_record_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _, _) = populated(dir.path());
+    let db = l.raw_connection();
+    db.execute_batch("DROP TRIGGER evidence_original_fixed; PRAGMA foreign_keys = OFF")
+        .unwrap();
+    db.execute("UPDATE evidence SET size = 99 WHERE id = 1", [])
+        .unwrap();
+    let p = problems(&l);
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("evidence 1:") && m.contains("size")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn originals_and_audit_events_cannot_be_changed_through_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _, _) = populated(dir.path());
+    let db = l.raw_connection();
+    assert!(
+        db.execute("UPDATE evidence SET sha256 = 'x' WHERE id = 1", [])
+            .is_err()
+    );
+    assert!(db.execute("UPDATE blobs SET size = 1", []).is_err());
+    assert!(
+        db.execute("DELETE FROM audit_events WHERE seq = 1", [])
+            .is_err()
+    );
+}
+
+#[test]
+fn a_second_open_is_refused_while_the_locker_is_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = new_locker(dir.path());
+    assert!(matches!(
+        Locker::open(dir.path(), PASS, clock()),
+        Err(Error::LockerInUse)
+    ));
+    drop(l);
+    Locker::open(dir.path(), PASS, clock()).unwrap();
+}
+
+#[test]
+fn a_wrong_passphrase_changes_no_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(populated(dir.path()).0);
+    let header = std::fs::read(dir.path().join("locker.json")).unwrap();
+    let db = std::fs::read(dir.path().join("locker.db")).unwrap();
+    assert!(matches!(
+        Locker::open(dir.path(), "not it at all", clock()),
+        Err(Error::WrongPassphrase)
+    ));
+    assert_eq!(
+        std::fs::read(dir.path().join("locker.json")).unwrap(),
+        header
+    );
+    assert_eq!(std::fs::read(dir.path().join("locker.db")).unwrap(), db);
+}
+
+/// A source that fails midway (a pulled USB stick, a full disk) stores nothing.
+#[test]
+fn a_read_failure_midway_stores_nothing() {
+    struct Failing(usize);
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0 == 0 {
+                return Err(std::io::Error::other("device went away"));
+            }
+            let n = buf.len().min(self.0);
+            buf[..n].fill(7);
+            self.0 -= n;
+            Ok(n)
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, case, inc) = populated(dir.path());
+    let events = l.audit_log(None).unwrap().len();
+    let err = l
+        .add_evidence_from_reader(
+            inc,
+            "big.wav",
+            &mut Failing(5 << 20),
+            &AddOptions::default(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::Io { .. }), "{err}");
+    assert!(err.to_string().contains("nothing was stored"), "{err}");
+    assert_eq!(l.list_evidence(&case, None).unwrap().len(), 2);
+    assert_eq!(l.audit_log(None).unwrap().len(), events);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+        0
+    );
+    assert!(problems(&l).is_empty());
+}
+
+#[test]
+fn an_orphan_blob_from_a_crash_is_removed_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _, _) = populated(dir.path());
+    drop(l);
+    // What a crash between the blob rename and the commit leaves behind.
+    let orphan = dir.path().join("blobs").join("ab").join("ab".repeat(32));
+    std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
+    std::fs::write(&orphan, b"half").unwrap();
+    std::fs::write(dir.path().join("tmp").join("x.part"), b"partial").unwrap();
+    let l = Locker::open(dir.path(), PASS, clock()).unwrap();
+    assert!(!orphan.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+        0
+    );
+    assert!(problems(&l).is_empty());
+}
+
+#[test]
+fn case_references_count_per_year_and_audit_records_the_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = new_locker(dir.path());
+    let a = l.create_case("A", "").unwrap();
+    let b = l.create_case("B", "").unwrap();
+    assert_eq!(
+        (a.reference.as_str(), b.reference.as_str()),
+        ("V-2026-0001", "V-2026-0002")
+    );
+    let log = l.audit_log(Some("case:V-2026-0002")).unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].time, "2026-11-22T10:00:00+01:00");
+    assert_eq!(log[0].actor, "Officer");
+}

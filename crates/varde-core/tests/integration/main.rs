@@ -1,0 +1,5 @@
+//! varde-core's integration tests: one binary, one module per area, each on a temporary locker.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod locker;
