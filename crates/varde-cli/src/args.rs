@@ -48,6 +48,11 @@ impl Cli {
             | Command::Evidence(EvidenceCmd::List { json, .. } | EvidenceCmd::Show { json, .. })
             | Command::Verify { json }
             | Command::Log { json, .. } => *json,
+            Command::Checklist(c) => c.json(),
+            Command::Escalation(c) => c.json(),
+            Command::Contacts(c) => c.json(),
+            Command::Disclosure(c) => c.json(),
+            Command::Request(c) => c.json(),
             _ => false,
         }
     }
@@ -94,6 +99,21 @@ pub enum Command {
     /// The locker's passphrase
     #[command(subcommand)]
     Passphrase(PassphraseCmd),
+    /// The advice checklist of a case: per threatened employee, and for the employer
+    #[command(subcommand)]
+    Checklist(crate::guidance::ChecklistCmd),
+    /// Escalation prompts: call 112, report to the police, notify health services, ...
+    #[command(subcommand)]
+    Escalation(crate::guidance::EscalationCmd),
+    /// The contacts directory: shipped organisational numbers and local contacts
+    #[command(subcommand)]
+    Contacts(crate::guidance::ContactsCmd),
+    /// The disclosure ledger: what left the locker, to whom, on what legal basis
+    #[command(subcommand)]
+    Disclosure(crate::guidance::DisclosureCmd),
+    /// Requests for information from the police
+    #[command(subcommand)]
+    Request(crate::guidance::RequestCmd),
 }
 
 #[derive(Debug, Subcommand)]

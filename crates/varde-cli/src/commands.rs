@@ -26,7 +26,7 @@ fn locker_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
     }
 }
 
-fn open(cli: &Cli) -> anyhow::Result<Locker> {
+pub(crate) fn open(cli: &Cli) -> anyhow::Result<Locker> {
     let dir = locker_dir(cli)?;
     let pass = secret::current(cli.passphrase_file.as_deref())?;
     let mut locker = Locker::open_default(&dir, &pass)?;
@@ -46,6 +46,11 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Evidence(c) => evidence(&cli, c),
         Command::Verify { json } => verify(&cli, *json),
         Command::Log { subject, json } => log(&cli, subject.as_deref(), *json),
+        Command::Checklist(c) => crate::guidance::checklist(&cli, c),
+        Command::Escalation(c) => crate::guidance::escalation(&cli, c),
+        Command::Contacts(c) => crate::guidance::contacts(&cli, c),
+        Command::Disclosure(c) => crate::guidance::disclosure(&cli, c),
+        Command::Request(c) => crate::guidance::request(&cli, c),
         Command::Passphrase(PassphraseCmd::Change {
             new_passphrase_file,
         }) => {

@@ -774,3 +774,145 @@ fn help_documents_exit_codes_and_usage_errors_are_exit_2() {
     env.fails(&["frobnicate"], 2);
     env.fails(&["case", "new"], 2);
 }
+
+#[test]
+fn a_second_incident_from_the_same_actor_raises_the_police_report_prompt() {
+    let env = Env::new();
+    let case = env.case();
+    let actor = env.ok(&[
+        "person",
+        "add",
+        "--case",
+        &case,
+        "--kind",
+        "threat_actor",
+        "--alias",
+        "+47 400 00 000",
+    ]);
+    let actor = actor.trim();
+    let add = |at: &str| {
+        env.ok(&[
+            "incident",
+            "add",
+            "--case",
+            &case,
+            "--at",
+            at,
+            "--channel",
+            "phone_call",
+            "--place",
+            "mobil",
+            "--description",
+            "Ringte og la på",
+            "--actor-person",
+            actor,
+        ]);
+    };
+    let keys = || -> Vec<String> {
+        let v: serde_json::Value =
+            serde_json::from_str(&env.ok(&["escalation", "list", "--case", &case, "--json"]))
+                .unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    add("2026-11-19 10:00");
+    assert!(
+        !keys().contains(&"police_report".to_string()),
+        "one mild incident: {:?}",
+        keys()
+    );
+    add("2026-11-20 10:00");
+    assert!(
+        keys().contains(&"police_report".to_string()),
+        "persistent: {:?}",
+        keys()
+    );
+
+    let before = env.audit_len();
+    let err = env.fails(
+        &[
+            "escalation",
+            "act",
+            "--case",
+            &case,
+            "police_report",
+            "--declined",
+        ],
+        4,
+    );
+    assert!(err.contains("reason"), "{err}");
+    assert_eq!(env.audit_len(), before);
+    env.ok(&[
+        "escalation",
+        "act",
+        "--case",
+        &case,
+        "police_report",
+        "--done",
+        "--reference",
+        "2026-0042",
+    ]);
+    assert!(
+        !keys().contains(&"police_report".to_string()),
+        "acted on: no nagging"
+    );
+    add("2026-11-21 10:00");
+    assert!(
+        keys().contains(&"police_report".to_string()),
+        "a new incident raises it again"
+    );
+}
+
+#[test]
+fn an_emergency_comes_first_and_the_ledger_exports_as_csv() {
+    let env = Env::new();
+    let case = env.case();
+    env.ok(&[
+        "incident",
+        "add",
+        "--case",
+        &case,
+        "--at",
+        "2026-11-20 10:00",
+        "--channel",
+        "in_person",
+        "--place",
+        "resepsjonen",
+        "--description",
+        "Står utenfor og truer",
+        "--emergency",
+        "--perceived",
+        "threatening",
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_str(&env.ok(&["escalation", "list", "--case", &case, "--json"])).unwrap();
+    assert_eq!(v[0]["key"], "emergency_112");
+    assert_eq!(v[0]["phone"], "112");
+    env.ok(&[
+        "disclosure",
+        "add",
+        "--case",
+        &case,
+        "--recipient",
+        "Oslo politidistrikt",
+        "--recipient-kind",
+        "police",
+        "--shared",
+        "Hendelsesloggen",
+        "--basis",
+        "other",
+        "--basis-text",
+        "Anmeldelse",
+        "--employee-informed",
+        "yes",
+    ]);
+    let csv = env.ok(&["disclosure", "list", "--case", &case, "--csv"]);
+    assert!(csv.lines().count() >= 2, "{csv}");
+    assert!(
+        csv.lines().nth(1).unwrap().contains("Oslo politidistrikt"),
+        "{csv}"
+    );
+}

@@ -8,7 +8,10 @@ use crate::crypto::Key;
 use crate::error::{Error, Result};
 
 /// The embedded migrations, in order. Index + 1 is the `user_version` after applying it.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_locker.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_locker.sql"),
+    include_str!("../migrations/0002_guidance.sql"),
+];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,7 +1,9 @@
 //! # varde-core
 //!
 //! The domain and the evidence locker of Varde: cases, persons, incidents, evidence
-//! originals with their SHA-256, the hash-chained audit log, and verification. No UI,
+//! originals with their SHA-256, the hash-chained audit log, verification, and guidance
+//! (the advice checklist, escalation prompts, contacts, the disclosure ledger and police
+//! requests, with their texts as data in `assets/guidance/`). No UI,
 //! no Tauri, no argument parsing: the CLI and the desktop shell are thin layers over this.
 //!
 //! Start at [`Locker`]: [`Locker::init`] makes a locker, [`Locker::open`] unlocks one.
@@ -13,6 +15,7 @@ pub mod crypto;
 mod db;
 pub mod error;
 pub mod evidence;
+pub mod guidance;
 pub mod incidents;
 pub mod locker;
 pub mod model;
@@ -26,6 +29,7 @@ pub use crypto::KdfParams;
 pub use db::SCHEMA_VERSION;
 pub use error::{Error, Result};
 pub use evidence::{AddOptions, Added, Progress};
+pub use guidance::Guidance;
 pub use incidents::{IncidentPatch, NewIncident};
 pub use locker::{InitOptions, Locker};
 pub use persons::NewPerson;

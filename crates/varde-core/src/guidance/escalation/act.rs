@@ -1,0 +1,271 @@
+//! Recording what the officer did about a prompt, and evaluating a case's prompts with
+//! their state.
+
+use rusqlite::{Row, params};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{
+    ActionKind, CaseFacts, EscalationAction, HEALTH_CONCERN_REPORT, HealthNotice,
+    POLICE_REPORT_HEALTH, Prompt, PromptState, evaluate, prompt_state,
+};
+use crate::error::{Error, Result};
+use crate::guidance::contacts::directory;
+use crate::guidance::parse_day;
+use crate::incidents::parse_occurred;
+use crate::locker::Locker;
+use crate::model::Case;
+
+/// What the officer did about a prompt.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PromptAct {
+    /// Done, declined or deferred.
+    pub action: ActionKind,
+    /// When it was done: `YYYY-MM-DD HH:MM` local time (Europe/Oslo) or a date; default now.
+    pub at: Option<String>,
+    /// By whom; default the locker's actor.
+    pub by: Option<String>,
+    /// With whom (e.g. "Oslo politidistrikt, Grønland politistasjon").
+    pub with_whom: Option<String>,
+    /// A reference such as the police case number.
+    pub reference: Option<String>,
+    /// Why; required when declined.
+    pub reason: Option<String>,
+    /// Deferred until this day (`YYYY-MM-DD` or `DD.MM.YYYY`), only when deferred.
+    pub until: Option<String>,
+    /// A note.
+    pub note: String,
+}
+
+impl PromptAct {
+    /// An act of this kind with nothing else filled in.
+    pub fn new(action: ActionKind) -> Self {
+        PromptAct {
+            action,
+            at: None,
+            by: None,
+            with_whom: None,
+            reference: None,
+            reason: None,
+            until: None,
+            note: String::new(),
+        }
+    }
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+const SELECT_ACTION: &str =
+    "SELECT id, rule_key, action, acted_at, acted_by, recorded_at, with_whom, reference,
+    reason, deferred_until, note, triggers FROM escalation_actions";
+
+fn row_to_action(r: &Row<'_>) -> rusqlite::Result<EscalationAction> {
+    Ok(EscalationAction {
+        id: r.get(0)?,
+        rule_key: r.get(1)?,
+        action: r.get(2)?,
+        acted_at: r.get(3)?,
+        acted_by: r.get(4)?,
+        recorded_at: r.get(5)?,
+        with_whom: r.get(6)?,
+        reference: r.get(7)?,
+        reason: r.get(8)?,
+        deferred_until: r.get(9)?,
+        note: r.get(10)?,
+        triggers: crate::persons::json_col(r, 11)?,
+    })
+}
+
+impl Locker {
+    /// Every action recorded on a case's prompts, oldest first.
+    pub fn escalation_history(&self, case_ref: &str) -> Result<Vec<EscalationAction>> {
+        let case = self.case(case_ref)?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{SELECT_ACTION} WHERE case_id = ?1 ORDER BY id"))?;
+        let rows = stmt.query_map([case.id], row_to_action)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The prompts raised in a case, highest priority first, each with its state. Those
+    /// the officer should see now are the ones with [`PromptState::Open`].
+    pub fn prompts(&self, case_ref: &str) -> Result<Vec<Prompt>> {
+        let case = self.case(case_ref)?;
+        let guidance = self.guidance()?;
+        let persons = self.list_persons(case_ref)?;
+        let incidents = self.list_incidents(case_ref)?;
+        let checklist = self.checklist_entries(&guidance, &case, &persons)?;
+        let contacts = directory(&guidance, self.local_contacts()?);
+        let mut prompts = evaluate(
+            &guidance,
+            &CaseFacts {
+                case: &case,
+                persons: &persons,
+                incidents: &incidents,
+                checklist: &checklist,
+                contacts: &contacts,
+            },
+        );
+        let history = self.escalation_history(case_ref)?;
+        let today = self.clock.now().date_naive();
+        let notices = self.health_notices(&case, &history)?;
+        for p in &mut prompts {
+            p.last_action = history.iter().rev().find(|a| a.rule_key == p.key).cloned();
+            p.state = prompt_state(p, p.last_action.as_ref(), today);
+            if p.key == POLICE_REPORT_HEALTH {
+                p.details.health_services_notified = notices.clone();
+            }
+        }
+        Ok(prompts)
+    }
+
+    /// The prompts that need the officer's attention now.
+    pub fn open_prompts(&self, case_ref: &str) -> Result<Vec<Prompt>> {
+        Ok(self
+            .prompts(case_ref)?
+            .into_iter()
+            .filter(|p| p.state == PromptState::Open)
+            .collect())
+    }
+
+    /// Records in the case that health services were notified: a concern report marked
+    /// done, or a disclosure to a health recipient.
+    fn health_notices(
+        &self,
+        case: &Case,
+        history: &[EscalationAction],
+    ) -> Result<Vec<HealthNotice>> {
+        let mut out: Vec<HealthNotice> = history
+            .iter()
+            .filter(|a| a.rule_key == HEALTH_CONCERN_REPORT && a.action == ActionKind::Done)
+            .map(|a| HealthNotice {
+                at: a.acted_at.clone(),
+                by: a.acted_by.clone(),
+                to: a.with_whom.clone(),
+                recorded_as: format!("escalation:{}", a.id),
+            })
+            .collect();
+        let mut stmt = self.conn.prepare(
+            "SELECT id, disclosed_at, disclosed_by, recipient FROM disclosures
+             WHERE case_id = ?1 AND recipient_kind = 'health' ORDER BY disclosed_at, id",
+        )?;
+        let rows = stmt.query_map([case.id], |r| {
+            Ok(HealthNotice {
+                recorded_as: format!("disclosure:{}", r.get::<_, i64>(0)?),
+                at: r.get(1)?,
+                by: r.get(2)?,
+                to: r.get(3)?,
+            })
+        })?;
+        for n in rows {
+            out.push(n?);
+        }
+        Ok(out)
+    }
+
+    /// Record what the officer did about a prompt. Any rule can be acted on, raised or
+    /// not (e.g. a report made before Varde asked); the prompt's current triggers are
+    /// recorded, so only something new raises it again.
+    pub fn act_on_prompt(
+        &mut self,
+        case_ref: &str,
+        key: &str,
+        act: PromptAct,
+    ) -> Result<EscalationAction> {
+        let case = self.case(case_ref)?;
+        let key = key.trim();
+        if self.guidance()?.rule(key).is_none() {
+            return Err(Error::not_found("escalation rule", key));
+        }
+        let reason = non_empty(&act.reason);
+        if act.action == ActionKind::Declined && reason.is_none() {
+            return Err(Error::invalid(
+                "say why the prompt is declined (a reason is required)",
+            ));
+        }
+        let today = self.clock.now().date_naive();
+        let until = match non_empty(&act.until) {
+            None => None,
+            Some(_) if act.action != ActionKind::Deferred => {
+                return Err(Error::invalid(
+                    "a date to wait until is only for a deferred prompt",
+                ));
+            }
+            Some(u) => {
+                let d = parse_day(&u, "deferred until")?;
+                if d <= today {
+                    return Err(Error::invalid(format!(
+                        "deferred until {d}: choose a day after today"
+                    )));
+                }
+                Some(d.format("%Y-%m-%d").to_string())
+            }
+        };
+        let acted_at = match non_empty(&act.at) {
+            None => None,
+            Some(at) => {
+                let occ = parse_occurred(&at, None, false)?;
+                let when = chrono::DateTime::parse_from_rfc3339(&occ.utc)
+                    .map_err(|e| Error::invalid(e.to_string()))?;
+                if when > self.clock.now() + chrono::Duration::minutes(10) {
+                    return Err(Error::invalid(format!("{at} is in the future")));
+                }
+                Some(occ.utc)
+            }
+        };
+        let triggers: Vec<String> = self
+            .prompts(case_ref)?
+            .into_iter()
+            .find(|p| p.key == key)
+            .map(|p| p.subjects().into_iter().collect())
+            .unwrap_or_default();
+        let by = non_empty(&act.by);
+        let with_whom = non_empty(&act.with_whom);
+        let reference = non_empty(&act.reference);
+        let id = self.write(|w| {
+            w.tx.execute(
+                "INSERT INTO escalation_actions (case_id, rule_key, action, acted_at, acted_by, recorded_at,
+                   with_whom, reference, reason, deferred_until, note, triggers)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    case.id,
+                    key,
+                    act.action,
+                    acted_at.clone().unwrap_or_else(|| w.time.clone()),
+                    by.clone().unwrap_or_else(|| w.actor.clone()),
+                    w.time,
+                    with_whom,
+                    reference,
+                    reason,
+                    until,
+                    act.note.trim(),
+                    serde_json::to_string(&triggers).unwrap_or_else(|_| "[]".into()),
+                ],
+            )?;
+            let id = w.tx.last_insert_rowid();
+            w.audit(
+                "escalation.act",
+                &format!("case:{}", case.reference),
+                json!({
+                    "action_id": id,
+                    "rule": key,
+                    "action": act.action.as_str(),
+                    "deferred_until": until,
+                    "reference": reference,
+                    "triggers": triggers,
+                }),
+            )?;
+            Ok(id)
+        })?;
+        Ok(self.conn.query_row(
+            &format!("{SELECT_ACTION} WHERE id = ?1"),
+            [id],
+            row_to_action,
+        )?)
+    }
+}

@@ -1,0 +1,525 @@
+//! A whole guidance story on a temporary locker: a case with a threatened employee and a
+//! threat actor, incidents that raise prompts, the officer acting on them, the checklist,
+//! local contacts, the disclosure ledger and a police request — and the locker still
+//! verifies afterwards.
+
+use std::path::Path;
+
+use chrono::DateTime;
+use varde_core::guidance::disclosure::{ledger_csv, ledger_json};
+use varde_core::guidance::{
+    ActionKind, ChecklistState, ContactKind, EmployeeInformed, Lang, NewContact, NewDisclosure,
+    NewInfoRequest, PromptAct, PromptState, RecipientKind, Trigger, Urgency,
+};
+use varde_core::model::{Channel, Mode, Perception, PersonKind};
+use varde_core::{FixedClock, InitOptions, KdfParams, Locker, NewIncident, NewPerson};
+
+const PASS: &str = "passphrase-long";
+
+fn clock(t: &str) -> Box<FixedClock> {
+    Box::new(FixedClock(DateTime::parse_from_rfc3339(t).unwrap()))
+}
+
+fn init(dir: &Path) -> Locker {
+    Locker::init(
+        dir,
+        PASS,
+        InitOptions {
+            mode: Mode::Officer,
+            owner: "Siri Sikkerhet".into(),
+            kdf: KdfParams {
+                m_cost_kib: 1024,
+                t_cost: 1,
+                p_cost: 1,
+            },
+        },
+        clock("2026-03-10T12:00:00+01:00"),
+    )
+    .unwrap()
+}
+
+fn incident(
+    l: &mut Locker,
+    case: &str,
+    at: &str,
+    actor: Option<i64>,
+    perceived: Vec<Perception>,
+    wording: &str,
+) -> i64 {
+    l.add_incident(
+        case,
+        NewIncident {
+            at: at.into(),
+            place: "e-post til jobbadressen".into(),
+            channel: Some(Channel::Email),
+            description: "E-post fra ukjent avsender".into(),
+            wording: Some(wording.into()),
+            perceived,
+            actor_id: actor,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .id
+}
+
+fn open_keys(l: &Locker, case: &str) -> Vec<String> {
+    l.open_prompts(case)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.key)
+        .collect()
+}
+
+#[test]
+fn a_threat_case_from_first_message_to_police_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("locker");
+    let mut l = init(&dir);
+    let case = l
+        .create_case("Trusler mot saksbehandler", "")
+        .unwrap()
+        .reference;
+
+    // An empty case: only the checklist link about public appearances.
+    assert_eq!(open_keys(&l, &case), ["public_appearance_notify"]);
+
+    let kari = l
+        .add_person(
+            &case,
+            NewPerson {
+                kind: Some(PersonKind::Employee),
+                name: Some("Kari Nordmann".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let actor = l
+        .add_person(
+            &case,
+            NewPerson {
+                kind: Some(PersonKind::ThreatActor),
+                name: None,
+                aliases: vec!["anonym@example.org".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+
+    // One mild message: no report prompt, only the non-emergency number.
+    let first = incident(
+        &mut l,
+        &case,
+        "2026-03-02 09:00",
+        Some(actor),
+        vec![],
+        "Hei",
+    );
+    assert_eq!(
+        open_keys(&l, &case),
+        ["police_non_emergency_02800", "public_appearance_notify"]
+    );
+
+    // A second message from the same actor: persistent, so report it.
+    let second = incident(
+        &mut l,
+        &case,
+        "2026-03-03 09:00",
+        Some(actor),
+        vec![],
+        "Igjen",
+    );
+    let prompts = l.open_prompts(&case).unwrap();
+    let report = prompts.iter().find(|p| p.key == "police_report").unwrap();
+    assert_eq!(report.incident_ids(), [first, second]);
+    assert!(report.triggers.iter().all(|t| matches!(
+        t,
+        Trigger::Persistent {
+            incidents_from_actor: 2,
+            ..
+        }
+    )));
+    assert_eq!(report.phone.as_deref(), Some("02800"));
+    assert!(report.body.nb.contains("fornærmet"));
+    assert_eq!(report.source.doc, "veileder");
+
+    // The officer reports it: the prompt goes quiet.
+    let done = l
+        .act_on_prompt(
+            &case,
+            "police_report",
+            PromptAct {
+                with_whom: Some("Asker politistasjon".into()),
+                reference: Some("15234567".into()),
+                at: Some("2026-03-09 14:00".into()),
+                ..PromptAct::new(ActionKind::Done)
+            },
+        )
+        .unwrap();
+    assert_eq!(done.acted_at, "2026-03-09T13:00:00Z");
+    assert_eq!(done.acted_by, "Siri Sikkerhet");
+    assert!(!open_keys(&l, &case).contains(&"police_report".to_string()));
+    let all = l.prompts(&case).unwrap();
+    let quiet = all.iter().find(|p| p.key == "police_report").unwrap();
+    assert_eq!(quiet.state, PromptState::Done);
+    assert_eq!(
+        quiet.last_action.as_ref().unwrap().reference.as_deref(),
+        Some("15234567")
+    );
+
+    // Declining needs a reason; 02800 is declined as not needed now.
+    assert!(
+        l.act_on_prompt(
+            &case,
+            "police_non_emergency_02800",
+            PromptAct::new(ActionKind::Declined)
+        )
+        .is_err()
+    );
+    l.act_on_prompt(
+        &case,
+        "police_non_emergency_02800",
+        PromptAct {
+            reason: Some("Anmeldt allerede".into()),
+            ..PromptAct::new(ActionKind::Declined)
+        },
+    )
+    .unwrap();
+    assert!(
+        l.act_on_prompt(&case, "no_such_rule", PromptAct::new(ActionKind::Done))
+            .is_err()
+    );
+
+    // A new, threatening message arrives after the action: the report prompt returns.
+    let third = incident(
+        &mut l,
+        &case,
+        "2026-03-10 08:00",
+        Some(actor),
+        vec![Perception::Threatening],
+        "Jeg vet hvor du bor",
+    );
+    let report = l
+        .open_prompts(&case)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.key == "police_report")
+        .unwrap();
+    assert!(report.incident_ids().contains(&third));
+    assert!(!open_keys(&l, &case).contains(&"police_non_emergency_02800".to_string()));
+
+    // The checklist: the public-appearance item settled for Kari closes its prompt.
+    let entry = l
+        .set_checklist_item(
+            &case,
+            None,
+            "employee.notify_before_public_appearance",
+            ChecklistState::Done,
+            Some("Avtalt i møte"),
+        )
+        .unwrap();
+    assert_eq!(entry.person_id, Some(kari));
+    l.set_checklist_item(
+        &case,
+        None,
+        "employer.safe_work",
+        ChecklistState::NotRelevant,
+        None,
+    )
+    .unwrap();
+    assert!(!open_keys(&l, &case).contains(&"public_appearance_notify".to_string()));
+    let list = l.checklist(&case).unwrap();
+    assert_eq!((list.progress.done, list.progress.not_relevant), (1, 1));
+    assert_eq!(list.progress.total, list.entries.len());
+
+    // An ongoing emergency goes above everything.
+    let emergency = l
+        .add_incident(
+            &case,
+            NewIncident {
+                at: "2026-03-10 11:55".into(),
+                place: "resepsjonen".into(),
+                channel: Some(Channel::InPerson),
+                description: "Personen står i resepsjonen og truer".into(),
+                ongoing_emergency: true,
+                actor_id: Some(actor),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let prompts = l.open_prompts(&case).unwrap();
+    assert_eq!(prompts[0].key, "emergency_112");
+    assert_eq!(prompts[0].incident_ids(), [emergency]);
+
+    let log: Vec<String> = l
+        .audit_log(Some(&format!("case:{case}")))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        log.iter().filter(|a| *a == "escalation.act").count(),
+        2,
+        "{log:?}"
+    );
+    assert_eq!(log.iter().filter(|a| *a == "checklist.set").count(), 2);
+
+    // The ledger: what went to the police.
+    let d = l
+        .record_disclosure(
+            &case,
+            NewDisclosure {
+                recipient: "Asker politistasjon".into(),
+                recipient_kind: RecipientKind::Police,
+                shared: "Anmeldelse med hendelseslogg".into(),
+                incident_ids: vec![first, second],
+                evidence_ids: vec![],
+                legal_basis_key: Some("legitimate_interest_legal_claims".into()),
+                legal_basis_text: None,
+                employee_informed: EmployeeInformed::Yes,
+                when: None,
+                by: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(d.recorded_by, "Siri Sikkerhet");
+    let ledger = l.disclosures(&case).unwrap();
+    assert_eq!(ledger.len(), 1);
+    assert!(ledger_csv(&ledger, Lang::Nb).contains("Asker politistasjon"));
+    assert!(
+        ledger_json(&ledger)
+            .unwrap()
+            .contains("\"recipient_kind\": \"police\"")
+    );
+
+    // A request for information from the police, recorded with its document.
+    let r = l
+        .new_info_request(
+            &case,
+            NewInfoRequest {
+                person_id: Some(actor),
+                subject_name: Some("Ukjent avsender (anonym@example.org)".into()),
+                subject_id_number: None,
+                requester_name: None,
+                requester_position: "Sikkerhetssjef".into(),
+                requester_department: "Sikkerhet".into(),
+                contact: "22 00 00 00".into(),
+                purpose: "Vurdere tiltak for å beskytte en ansatt.".into(),
+                legal_basis: "politiregisterloven_27_1".into(),
+                register: "Politiets straffesaksregister".into(),
+                period_from: "2026-01-01".into(),
+                period_to: None,
+                urgency: Urgency::Urgent,
+                needed_by: None,
+                lang: Lang::Nb,
+            },
+        )
+        .unwrap();
+    assert_eq!(r.requester_name, "Siri Sikkerhet");
+    assert!(r.document.contains("Politiregisterloven § 27 første ledd"));
+    assert!(r.document.contains("Haster"));
+
+    // Everything still verifies, and survives closing and reopening.
+    assert!(l.verify(&mut |_| {}).unwrap().ok());
+    drop(l);
+    let l = Locker::open(&dir, PASS, clock("2026-03-10T12:30:00+01:00")).unwrap();
+    assert_eq!(l.info_requests(&case).unwrap(), [r]);
+    assert_eq!(l.disclosures(&case).unwrap(), ledger);
+    assert_eq!(l.escalation_history(&case).unwrap().len(), 2);
+}
+
+#[test]
+fn health_concern_story_with_local_contacts_and_deferral() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("locker");
+    let mut l = init(&dir);
+    let case = l.create_case("Bekymring", "").unwrap().reference;
+    let actor = l
+        .add_person(
+            &case,
+            NewPerson {
+                kind: Some(PersonKind::ThreatActor),
+                name: Some("Per Person".into()),
+                health_concern: Some("Skriver om stemmer som gir ordre".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+
+    // The municipality is unknown: Varde asks for it, and still offers the concern report.
+    let keys = open_keys(&l, &case);
+    assert!(keys.contains(&"health_concern_municipality_missing".to_string()));
+    assert!(keys.contains(&"health_concern_report".to_string()));
+
+    // Deferred to a day: quiet until that day.
+    l.act_on_prompt(
+        &case,
+        "health_concern_municipality_missing",
+        PromptAct {
+            until: Some("2026-03-12".into()),
+            ..PromptAct::new(ActionKind::Deferred)
+        },
+    )
+    .unwrap();
+    assert!(!open_keys(&l, &case).contains(&"health_concern_municipality_missing".to_string()));
+    drop(l);
+    let mut l = Locker::open(&dir, PASS, clock("2026-03-12T08:00:00+01:00")).unwrap();
+    assert!(open_keys(&l, &case).contains(&"health_concern_municipality_missing".to_string()));
+
+    // The officer adds the municipal doctor for Bærum; a second actor in Bærum gets it.
+    let doctor = l
+        .add_contact(NewContact {
+            name: "Kommuneoverlegen i Bærum".into(),
+            kind: ContactKind::Health,
+            phone: "67 00 00 00".into(),
+            email: String::new(),
+            municipalities: vec!["Bærum".into()],
+            note: String::new(),
+        })
+        .unwrap();
+    let second = l
+        .add_person(
+            &case,
+            NewPerson {
+                kind: Some(PersonKind::ThreatActor),
+                name: Some("Annen Person".into()),
+                home_municipality: Some("Bærum".into()),
+                health_concern: Some("Forvirret".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let report = l
+        .open_prompts(&case)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.key == "health_concern_report")
+        .unwrap();
+    let baerum = report
+        .details
+        .actors
+        .iter()
+        .find(|a| a.person_id == second)
+        .unwrap();
+    let names: Vec<&str> = baerum.contacts.iter().map(|c| c.name.nb.as_str()).collect();
+    assert!(names.contains(&"Kommuneoverlegen i Bærum"), "{names:?}");
+    assert!(names.contains(&"Legevakten i Asker og Bærum"), "{names:?}");
+    assert_eq!(baerum.contacts.last().unwrap().id, doctor.id);
+
+    // Threats from the first actor: the report must carry the health details, gathered.
+    let threat = incident(
+        &mut l,
+        &case,
+        "2026-03-11 22:00",
+        Some(actor),
+        vec![Perception::Frightening],
+        "Stemmene sier at du må stoppes",
+    );
+    let details = l
+        .open_prompts(&case)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.key == "police_report_health_details")
+        .unwrap();
+    assert_eq!(details.incident_ids(), [threat]);
+    assert_eq!(
+        details.details.statements[0].wording.as_deref(),
+        Some("Stemmene sier at du må stoppes")
+    );
+    assert_eq!(
+        details.details.actors[0].observations,
+        "Skriver om stemmer som gir ordre"
+    );
+    assert!(details.details.health_services_notified.is_empty());
+
+    // Once the concern report is recorded as sent, the police-report prompt says so.
+    l.act_on_prompt(
+        &case,
+        "health_concern_report",
+        PromptAct {
+            with_whom: Some("Kommuneoverlegen i Bærum".into()),
+            ..PromptAct::new(ActionKind::Done)
+        },
+    )
+    .unwrap();
+    let details = l
+        .prompts(&case)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.key == "police_report_health_details")
+        .unwrap();
+    assert_eq!(
+        details.details.health_services_notified[0].to.as_deref(),
+        Some("Kommuneoverlegen i Bærum")
+    );
+    assert!(l.verify(&mut |_| {}).unwrap().ok());
+}
+
+#[test]
+fn an_organisation_s_own_checklist_items_and_contacts_appear() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("locker");
+    let mut l = init(&dir);
+    std::fs::create_dir_all(dir.join("guidance")).unwrap();
+    std::fs::write(
+        dir.join("guidance").join("rutiner.toml"),
+        r#"format_version = 1
+
+[[item]]
+key = "org.employer.inform_reception"
+audience = "employer"
+order = 500
+title.nb = "Orienter resepsjonen"
+title.en = "Brief the reception"
+why.nb = "Resepsjonen møter besøkende først."
+why.en = "The reception meets visitors first."
+source = { doc = "veileder", ref = "Merk" }
+
+[[contact]]
+key = "org.contact.security_desk"
+name.nb = "Vaktsentralen"
+name.en = "Security desk"
+phone = "22 11 22 11"
+municipalities = []
+kind = "security"
+note.nb = "Døgnbemannet."
+note.en = "Staffed around the clock."
+source = { doc = "veileder", ref = "Merk" }
+"#,
+    )
+    .unwrap();
+    let case = l.create_case("Sak", "").unwrap().reference;
+    let list = l.checklist(&case).unwrap();
+    assert_eq!(
+        list.entries.last().unwrap().item.key,
+        "org.employer.inform_reception"
+    );
+    l.set_checklist_item(
+        &case,
+        None,
+        "org.employer.inform_reception",
+        ChecklistState::Done,
+        None,
+    )
+    .unwrap();
+    assert!(
+        l.contacts()
+            .unwrap()
+            .iter()
+            .any(|c| c.key.as_deref() == Some("org.contact.security_desk"))
+    );
+
+    // A file that tries to replace a shipped key is refused with a clear message.
+    std::fs::write(
+        dir.join("guidance").join("feil.toml"),
+        "format_version = 1\n[[contact]]\nkey = \"police_emergency_112\"\nname = {nb = \"x\", en = \"x\"}\nphone = \"1\"\nmunicipalities = []\nkind = \"police\"\nnote = {nb = \"x\", en = \"x\"}\nsource = {doc = \"lov\", ref = \"x\"}\n",
+    )
+    .unwrap();
+    let err = l.checklist(&case).unwrap_err().to_string();
+    assert!(err.contains("feil.toml") && err.contains("org."), "{err}");
+}
