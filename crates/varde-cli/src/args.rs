@@ -53,6 +53,9 @@ impl Cli {
             Command::Contacts(c) => c.json(),
             Command::Disclosure(c) => c.json(),
             Command::Request(c) => c.json(),
+            Command::Export(a) => a.json,
+            Command::VerifyBundle(a) => a.json,
+            Command::Import(a) => a.json,
             _ => false,
         }
     }
@@ -114,6 +117,12 @@ pub enum Command {
     /// Requests for information from the police
     #[command(subcommand)]
     Request(crate::guidance::RequestCmd),
+    /// Write a case's evidence bundle for the police (zip or folder), signed; recorded as a disclosure
+    Export(crate::bundle::ExportArgs),
+    /// Check a bundle as the police would (SHA256SUMS, signature) and more; exit 1 on any problem
+    VerifyBundle(crate::bundle::VerifyBundleArgs),
+    /// Take a verified bundle (a self-log, another locker's export) into a case
+    Import(crate::bundle::ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]

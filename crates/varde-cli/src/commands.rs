@@ -51,6 +51,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Contacts(c) => crate::guidance::contacts(&cli, c),
         Command::Disclosure(c) => crate::guidance::disclosure(&cli, c),
         Command::Request(c) => crate::guidance::request(&cli, c),
+        Command::Export(a) => crate::bundle::export(&cli, a),
+        Command::VerifyBundle(a) => crate::bundle::verify(a),
+        Command::Import(a) => crate::bundle::import(&cli, a),
         Command::Passphrase(PassphraseCmd::Change {
             new_passphrase_file,
         }) => {

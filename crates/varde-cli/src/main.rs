@@ -4,6 +4,7 @@
 //! interface (see [`exit`]).
 
 mod args;
+mod bundle;
 mod commands;
 mod exit;
 mod guidance;

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_locker.sql"),
     include_str!("../migrations/0002_guidance.sql"),
+    include_str!("../migrations/0003_bundles.sql"),
 ];
 
 /// The schema version this build writes and reads.

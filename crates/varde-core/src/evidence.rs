@@ -738,7 +738,8 @@ impl Locker {
             w.audit(
                 "evidence.extract",
                 &format!("evidence:{id}"),
-                json!({"sha256": ev.sha256, "to": out.display().to_string()}),
+                // Only the file name: the custody log travels in bundles, a local path must not.
+                json!({"sha256": ev.sha256, "to": out.file_name().map(|n| n.to_string_lossy().into_owned())}),
             )
         })?;
         Ok(ev)

@@ -9,6 +9,7 @@
 //! Start at [`Locker`]: [`Locker::init`] makes a locker, [`Locker::open`] unlocks one.
 
 pub mod audit;
+pub mod bundle;
 mod cases;
 pub mod clock;
 pub mod crypto;
@@ -23,6 +24,9 @@ pub mod persons;
 pub mod verify;
 
 pub use audit::AuditEvent;
+pub use bundle::{
+    BundleReport, ExportOptions, Exported, Imported, Manifest, ReportRenderer, verify_bundle,
+};
 pub use cases::CaseFilter;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use crypto::KdfParams;

@@ -2,5 +2,6 @@
 
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod bundle;
 mod guidance;
 mod locker;

@@ -1,0 +1,236 @@
+//! `varde export`, `varde verify-bundle`, `varde import`: evidence bundles.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use clap::builder::{PossibleValuesParser, TypedValueParser as _};
+use strum::VariantNames;
+use varde_core::guidance::{EmployeeInformed, Lang, RecipientKind};
+use varde_core::model::Mode;
+use varde_core::{Error, ExportOptions, ReportRenderer, verify_bundle};
+
+use crate::args::Cli;
+use crate::commands::open;
+use crate::exit;
+use crate::output::{self, ProgressLine, human_size};
+
+fn choice<T>() -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: VariantNames + std::str::FromStr + Clone + Send + Sync + 'static,
+{
+    PossibleValuesParser::new(T::VARIANTS).try_map(|s| s.parse::<T>().map_err(|_| "unknown value"))
+}
+
+/// The renderer of `report.pdf`: typst, with fonts compiled in (crates/varde-report).
+fn report_renderer() -> impl ReportRenderer {
+    varde_report::TypstRenderer
+}
+
+/// `varde export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The case reference (not with --self-log)
+    #[arg(
+        long,
+        required_unless_present = "self_log",
+        conflicts_with = "self_log"
+    )]
+    pub case: Option<String>,
+    /// Only these incidents (ids, comma-separated) [default: all of the case's]
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub incidents: Vec<i64>,
+    /// Where to write: FILE.zip, an existing directory (the zip is named
+    /// <case>_<yyyy-mm-dd>.zip in it), or a new path without .zip for the bundle as a folder
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Who receives the bundle (recorded in the disclosure ledger)
+    /// [default with --self-log: the security officer]
+    #[arg(long, required_unless_present = "self_log")]
+    pub recipient: Option<String>,
+    /// What kind of recipient [default: police; with --self-log: other]
+    #[arg(long, value_parser = choice::<RecipientKind>())]
+    pub recipient_kind: Option<RecipientKind>,
+    /// The legal basis, a key from `varde disclosure bases` [default with --self-log: consent]
+    #[arg(long, value_name = "KEY")]
+    pub basis: Option<String>,
+    /// The legal basis in words (required with --basis other or without --basis)
+    #[arg(long, value_name = "TEXT")]
+    pub basis_text: Option<String>,
+    /// Whether the threatened employee was told [default: not_yet; with --self-log: yes]
+    #[arg(long, value_parser = choice::<EmployeeInformed>())]
+    pub employee_informed: Option<EmployeeInformed>,
+    /// Include the threatened employee's private contact details (left out by default)
+    #[arg(long)]
+    pub include_private_contacts: bool,
+    /// The report's language
+    #[arg(long, value_parser = choice::<Lang>(), default_value = "nb")]
+    pub lang: Lang,
+    /// Export this self-log locker's log for the security officer
+    #[arg(long)]
+    pub self_log: bool,
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `varde verify-bundle`.
+#[derive(Debug, Args)]
+pub struct VerifyBundleArgs {
+    /// The bundle: a .zip file or an unpacked folder
+    pub path: PathBuf,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `varde import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The bundle: a .zip file or an unpacked folder
+    pub path: PathBuf,
+    /// The case to import into
+    #[arg(long)]
+    pub case: String,
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `varde export ...`
+pub fn export(cli: &Cli, a: &ExportArgs) -> anyhow::Result<i32> {
+    let mut locker = open(cli)?;
+    let case = if a.self_log {
+        locker.self_log_case()?.reference
+    } else {
+        if locker.mode()? == Mode::SelfLog {
+            return Err(Error::invalid_input(
+                "this locker is a self-log: export it with --self-log",
+            )
+            .into());
+        }
+        a.case.clone().unwrap_or_default()
+    };
+    let opts = ExportOptions {
+        incidents: (!a.incidents.is_empty()).then(|| a.incidents.clone()),
+        recipient: a
+            .recipient
+            .clone()
+            .unwrap_or_else(|| "Sikkerhetsansvarlig / security officer".to_string()),
+        recipient_kind: a.recipient_kind.unwrap_or(if a.self_log {
+            RecipientKind::Other
+        } else {
+            RecipientKind::Police
+        }),
+        legal_basis_key: a
+            .basis
+            .clone()
+            .or_else(|| a.self_log.then(|| "consent".to_string())),
+        legal_basis_text: a.basis_text.clone(),
+        employee_informed: a.employee_informed.unwrap_or(if a.self_log {
+            EmployeeInformed::Yes
+        } else {
+            EmployeeInformed::NotYet
+        }),
+        include_private_contacts: a.include_private_contacts,
+        lang: a.lang,
+        self_log: a.self_log,
+    };
+    let mut bar = ProgressLine::new("exporting");
+    let done = locker.export_bundle(&case, &opts, &a.out, &report_renderer(), &mut |p| {
+        bar.update(p.done, p.total)
+    });
+    bar.finish();
+    let done = done?;
+    if a.json {
+        output::json(&done)?;
+    } else {
+        println!("{}", done.path.display());
+        println!(
+            "{} files, {} originals ({})",
+            done.files,
+            done.evidence,
+            human_size(done.evidence_bytes)
+        );
+        println!(
+            "signing key fingerprint: {}",
+            varde_core::bundle::fingerprint_grouped(&done.signing_key_fingerprint)
+        );
+        println!("SHA256SUMS sha256: {}", done.sha256sums);
+        println!(
+            "recorded in the disclosure ledger as entry {}",
+            done.disclosure_id
+        );
+    }
+    Ok(exit::OK)
+}
+
+/// `varde verify-bundle ...`
+pub fn verify(a: &VerifyBundleArgs) -> anyhow::Result<i32> {
+    let report = verify_bundle(&a.path)?;
+    if a.json {
+        output::json(&report)?;
+    } else {
+        if let Some(c) = &report.case_reference {
+            println!("case: {c}");
+        }
+        if let Some(fp) = &report.signing_key_fingerprint {
+            println!(
+                "signing key fingerprint: {}",
+                varde_core::bundle::fingerprint_grouped(fp)
+            );
+        }
+        println!(
+            "{} files checked ({}), {} originals, {} custody events, signature {}",
+            report.files_checked,
+            human_size(report.bytes_checked),
+            report.evidence,
+            report.custody_events,
+            if report.signature_valid {
+                "valid"
+            } else {
+                "NOT valid"
+            }
+        );
+        for p in &report.problems {
+            println!("PROBLEM  {}: {}", p.item, p.message);
+        }
+        if report.ok() {
+            println!("OK: the bundle verifies");
+        } else {
+            println!(
+                "{} problem(s): the bundle does NOT verify",
+                report.problems.len()
+            );
+        }
+    }
+    Ok(if report.ok() {
+        exit::OK
+    } else {
+        exit::VERIFY_FAILED
+    })
+}
+
+/// `varde import ...`
+pub fn import(cli: &Cli, a: &ImportArgs) -> anyhow::Result<i32> {
+    let mut locker = open(cli)?;
+    let mut bar = ProgressLine::new("importing");
+    let done = locker.import_bundle(&a.path, &a.case, &mut |p| bar.update(p.done, p.total));
+    bar.finish();
+    let done = done?;
+    if a.json {
+        output::json(&done)?;
+    } else {
+        println!(
+            "imported {} incidents and {} originals from {} into {}",
+            done.incidents.len(),
+            done.evidence.len(),
+            done.source_case_reference,
+            done.case_reference
+        );
+        println!(
+            "signing key fingerprint: {}",
+            varde_core::bundle::fingerprint_grouped(&done.signing_key_fingerprint)
+        );
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,329 @@
+//! `varde export`, `varde verify-bundle` and `varde import` on the real binary.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+use varde_core::guidance::{EmployeeInformed, Lang, RecipientKind};
+use varde_core::model::{Channel, Mode};
+use varde_core::{
+    AddOptions, ExportOptions, InitOptions, KdfParams, Locker, Manifest, NewIncident,
+    ReportRenderer, SystemClock,
+};
+
+const PASS: &str = "correct horse battery staple";
+
+/// A one-page PDF with the case reference on it.
+struct TestRenderer;
+
+impl ReportRenderer for TestRenderer {
+    fn render(
+        &self,
+        m: &Manifest,
+        _: &mut dyn FnMut(&str) -> varde_core::Result<Vec<u8>>,
+        _: &str,
+    ) -> varde_core::Result<Vec<u8>> {
+        let content = format!("BT /F1 24 Tf 72 770 Td ({}) Tj ET\n", m.case.reference);
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+            format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        ];
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        Ok(out)
+    }
+}
+
+fn varde(locker: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_varde"))
+        .arg("--locker")
+        .arg(locker)
+        .args(args)
+        .env("VARDE_PASSPHRASE", PASS)
+        .env_remove("VARDE_ACTOR")
+        .env_remove("VARDE_LOCKER")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn fast_locker(dir: &Path, mode: Mode, owner: &str) -> Locker {
+    Locker::init(
+        dir,
+        PASS,
+        InitOptions {
+            mode,
+            owner: owner.into(),
+            kdf: KdfParams {
+                m_cost_kib: 1024,
+                t_cost: 1,
+                p_cost: 1,
+            },
+        },
+        Box::new(SystemClock),
+    )
+    .unwrap()
+}
+
+/// A self-log with one incident and one screenshot, exported as a zip and as a folder.
+fn self_log_bundle(tmp: &TempDir) -> (PathBuf, PathBuf) {
+    let mut me = fast_locker(&tmp.path().join("me"), Mode::SelfLog, "Kari");
+    let case = me.self_log_case().unwrap().reference;
+    let inc = me
+        .add_incident(
+            &case,
+            NewIncident {
+                at: "2026-11-19 21:10".into(),
+                place: "SMS".into(),
+                channel: Some(Channel::Sms),
+                description: "SMS om kvelden".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    me.add_evidence_from_reader(
+        inc.id,
+        "skjermbilde.txt",
+        &mut &b"Du skal angre"[..],
+        &AddOptions::default(),
+    )
+    .unwrap();
+    let opts = ExportOptions {
+        incidents: None,
+        recipient: "Sikkerhetsansvarlig".into(),
+        recipient_kind: RecipientKind::Other,
+        legal_basis_key: Some("consent".into()),
+        legal_basis_text: None,
+        employee_informed: EmployeeInformed::Yes,
+        include_private_contacts: false,
+        lang: Lang::Nb,
+        self_log: true,
+    };
+    let zip = me
+        .export_bundle(
+            &case,
+            &opts,
+            &tmp.path().join("meg.zip"),
+            &TestRenderer,
+            &mut |_| {},
+        )
+        .unwrap()
+        .path;
+    let folder = me
+        .export_bundle(
+            &case,
+            &opts,
+            &tmp.path().join("meg-folder"),
+            &TestRenderer,
+            &mut |_| {},
+        )
+        .unwrap()
+        .path;
+    (zip, folder)
+}
+
+#[test]
+fn verify_bundle_passes_a_good_bundle_and_names_problems() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (zip, folder) = self_log_bundle(&tmp);
+    let nowhere = tmp.path().join("no-locker");
+    let ok = varde(&nowhere, &["verify-bundle", zip.to_str().unwrap()]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    assert!(text(&ok).contains("OK: the bundle verifies"));
+    let json = varde(
+        &nowhere,
+        &["verify-bundle", "--json", folder.to_str().unwrap()],
+    );
+    assert_eq!(json.status.code(), Some(0), "{}", text(&json));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["signature_valid"], true);
+    assert_eq!(v["problems"].as_array().unwrap().len(), 0);
+
+    std::fs::write(folder.join("evidence/planted.txt"), b"x").unwrap();
+    let bad = varde(&nowhere, &["verify-bundle", folder.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad).contains("PROBLEM  evidence/planted.txt: is not listed in SHA256SUMS"),
+        "{}",
+        text(&bad)
+    );
+}
+
+#[test]
+fn import_takes_a_self_log_into_an_officers_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (zip, _) = self_log_bundle(&tmp);
+    let officer = tmp.path().join("officer");
+    let mut l = fast_locker(&officer, Mode::Officer, "Sikkerhetssjef");
+    let case = l.create_case("Kari", "").unwrap().reference;
+    drop(l);
+    let out = varde(
+        &officer,
+        &["import", zip.to_str().unwrap(), "--case", &case],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("imported 1 incidents and 1 originals"));
+    let log = varde(&officer, &["log", "--json"]);
+    assert!(String::from_utf8_lossy(&log.stdout).contains("bundle.import"));
+    let verify = varde(&officer, &["verify"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", text(&verify));
+    // Again: refused, exit 1 (the bundle is not taken in twice).
+    let again = varde(
+        &officer,
+        &["import", zip.to_str().unwrap(), "--case", &case],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again).contains("imported before"), "{}", text(&again));
+}
+
+/// The whole path a police officer sees: `varde export` with the real report renderer,
+/// unzip, then exactly the two commands of LES-MEG.txt.
+#[test]
+fn an_exported_bundle_passes_the_police_checks_with_stock_tools() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("officer");
+    let mut l = fast_locker(&dir, Mode::Officer, "Sikkerhetssjef");
+    let case = l.create_case("Trusler mot ansatt", "").unwrap().reference;
+    let inc = l
+        .add_incident(
+            &case,
+            varde_core::NewIncident {
+                at: "2026-11-20 14:30".into(),
+                place: "SMS til jobbtelefon".into(),
+                channel: Some(varde_core::model::Channel::Sms),
+                description: "Truende SMS om bosted".into(),
+                wording: Some("Jeg vet hvor du bor, Åse".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    l.add_evidence_from_reader(
+        inc.id,
+        "skjermdump.txt",
+        &mut &b"Jeg vet hvor du bor"[..],
+        &Default::default(),
+    )
+    .unwrap();
+    drop(l);
+    let out_zip = tmp.path().join("sak.zip");
+    let out = varde(
+        &dir,
+        &[
+            "export",
+            "--case",
+            &case,
+            "--out",
+            out_zip.to_str().unwrap(),
+            "--recipient",
+            "Oslo politidistrikt",
+            "--recipient-kind",
+            "police",
+            "--basis",
+            "legitimate_interest_legal_claims",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let unpacked = tmp.path().join("unpacked");
+    let unzip = std::process::Command::new("unzip")
+        .args([
+            "-q",
+            out_zip.to_str().unwrap(),
+            "-d",
+            unpacked.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(unzip.success());
+    let sums = std::process::Command::new("sha256sum")
+        .args(["-c", "SHA256SUMS"])
+        .current_dir(&unpacked)
+        .output()
+        .unwrap();
+    assert!(
+        sums.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sums.stdout)
+    );
+    assert!(String::from_utf8_lossy(&sums.stdout).contains("report.pdf: OK"));
+    let sig = std::process::Command::new("openssl")
+        .args([
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            "signing-key.pem",
+            "-rawin",
+            "-in",
+            "SHA256SUMS",
+            "-sigfile",
+            "SHA256SUMS.sig",
+        ])
+        .current_dir(&unpacked)
+        .output()
+        .unwrap();
+    assert!(
+        sig.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sig.stdout)
+    );
+    assert!(
+        std::fs::read(unpacked.join("report.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF-")
+    );
+    let ledger = varde(&dir, &["disclosure", "list", "--case", &case, "--json"]);
+    let entries: serde_json::Value = serde_json::from_slice(&ledger.stdout).unwrap();
+    assert_eq!(
+        entries.as_array().unwrap().len(),
+        1,
+        "the export is recorded as a disclosure"
+    );
+}
+
+#[test]
+fn export_refuses_a_self_log_without_the_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("me");
+    let mut l = fast_locker(&dir, Mode::SelfLog, "Kari");
+    let case = l.self_log_case().unwrap().reference;
+    drop(l);
+    let out = varde(
+        &dir,
+        &[
+            "export",
+            "--case",
+            &case,
+            "--out",
+            "x.zip",
+            "--recipient",
+            "P",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(4));
+    assert!(text(&out).contains("--self-log"));
+}

@@ -1,0 +1,399 @@
+//! Taking a bundle in: [`Locker::import_bundle`].
+//!
+//! Only a bundle that verifies completely is imported. Its originals are streamed into
+//! temp blobs (hashed again on the way), renamed into the locker, and then the import
+//! record, the incidents, the evidence records with their original acquisition times and
+//! authors, and their audit events are committed in one transaction. Any failure leaves
+//! the locker as it was.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{OptionalExtension as _, params};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::verify::{Verified, check};
+use crate::error::{Error, Result};
+use crate::evidence::{Progress, Streamed, blob_path, stream_to_temp};
+use crate::locker::{Locker, sync_dir};
+use crate::model::EvidenceSource;
+
+/// The outcome of an import.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Imported {
+    /// The case the bundle went into.
+    pub case_reference: String,
+    /// The bundle's own case reference.
+    pub source_case_reference: String,
+    /// The locker the bundle came from.
+    pub source_locker_id: String,
+    /// SHA-256 of the bundle's `SHA256SUMS`.
+    pub sha256sums: String,
+    /// The fingerprint of the key that signed it.
+    pub signing_key_fingerprint: String,
+    /// The new incidents, in bundle order.
+    pub incidents: Vec<i64>,
+    /// The new evidence records, in bundle order.
+    pub evidence: Vec<i64>,
+}
+
+fn refused(msg: impl std::fmt::Display) -> Error {
+    Error::Integrity(format!(
+        "the bundle is refused and nothing was imported: {msg}"
+    ))
+}
+
+impl Locker {
+    /// Import a bundle (an employee's self-log, or another locker's export) into a case.
+    /// Refused, with every problem named and nothing written, unless it verifies
+    /// completely (see [`verify_bundle`](super::verify_bundle)).
+    pub fn import_bundle(
+        &mut self,
+        path: &Path,
+        case_ref: &str,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Imported> {
+        let case = self.case(case_ref)?;
+        let (report, verified) = check(path);
+        let Some(Verified {
+            manifest,
+            sums,
+            entries,
+            mut source,
+        }) = verified
+        else {
+            let list: Vec<String> = report
+                .problems
+                .iter()
+                .map(|p| format!("{}: {}", p.item, p.message))
+                .collect();
+            return Err(refused(list.join("; ")));
+        };
+        let sums_hash = report.sha256sums.clone().unwrap_or_default();
+        let fingerprint = report.signing_key_fingerprint.clone().unwrap_or_default();
+        if manifest.locker.id == self.locker_id() {
+            return Err(refused("it was exported from this locker"));
+        }
+        let already: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT c.reference FROM bundle_imports i JOIN cases c ON c.id = i.case_id WHERE i.sha256sums = ?1",
+                [&sums_hash],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(r) = already {
+            return Err(refused(format!("it was imported before, into {r}")));
+        }
+        for i in &manifest.incidents {
+            let n: i64 = self.conn.query_row(
+                "SELECT count(*) FROM incidents WHERE uid = ?1",
+                [&i.uid],
+                |r| r.get(0),
+            )?;
+            if n > 0 {
+                return Err(refused(format!(
+                    "incident {} ({}) is already in this locker",
+                    i.id, i.uid
+                )));
+            }
+        }
+        for e in &manifest.evidence {
+            let n: i64 = self.conn.query_row(
+                "SELECT count(*) FROM evidence WHERE uid = ?1",
+                [&e.uid],
+                |r| r.get(0),
+            )?;
+            if n > 0 {
+                return Err(refused(format!(
+                    "evidence {} ({}) is already in this locker",
+                    e.id, e.uid
+                )));
+            }
+        }
+        let sizes: HashMap<&str, u64> = entries.iter().map(|e| (e.name.as_str(), e.size)).collect();
+
+        // Stream every original into a temp blob, hashing again.
+        let total: u64 = manifest.evidence.iter().map(|e| e.size).sum();
+        let mut done = 0u64;
+        let mut streamed: Vec<Streamed> = Vec::with_capacity(manifest.evidence.len());
+        let cleanup = |s: &[Streamed]| {
+            for t in s {
+                let _ = fs::remove_file(&t.tmp);
+            }
+        };
+        for e in &manifest.evidence {
+            let size = sizes.get(e.path.as_str()).copied().unwrap_or(0);
+            let one = source
+                .reader(&e.path, size)
+                .map_err(|err| refused(format!("{}: {err}", e.path)))
+                .and_then(|mut r| {
+                    stream_to_temp(
+                        &self.dir,
+                        &self.keys,
+                        &e.original_name,
+                        &mut r,
+                        None,
+                        &mut |n| {
+                            done += n;
+                            progress(Progress { done, total });
+                        },
+                    )
+                });
+            match one {
+                Ok(s) => {
+                    let ok = hex::encode(s.sha256) == e.sha256
+                        && sums.get(&e.path) == Some(&e.sha256)
+                        && s.size == e.size;
+                    streamed.push(s);
+                    if !ok {
+                        cleanup(&streamed);
+                        return Err(refused(format!(
+                            "{} changed while it was read (its SHA-256 no longer matches)",
+                            e.path
+                        )));
+                    }
+                }
+                Err(err) => {
+                    cleanup(&streamed);
+                    return Err(err);
+                }
+            }
+        }
+        let result = self.commit_import(&case, &manifest, &streamed, &sums_hash, &fingerprint);
+        cleanup(&streamed);
+        result
+    }
+
+    fn commit_import(
+        &mut self,
+        case: &crate::model::Case,
+        m: &super::Manifest,
+        streamed: &[Streamed],
+        sums_hash: &str,
+        fingerprint: &str,
+    ) -> Result<Imported> {
+        // Durable temp files, then renamed into blobs/ unless the bytes are stored already.
+        let mut renamed: Vec<PathBuf> = Vec::new();
+        let mut new_blobs: Vec<Option<String>> = Vec::with_capacity(streamed.len());
+        let undo = |renamed: &[PathBuf]| {
+            for p in renamed {
+                let _ = fs::remove_file(p);
+            }
+        };
+        let mut placed = std::collections::HashSet::new();
+        let placing = (|| -> Result<()> {
+            for s in streamed {
+                fs::File::open(&s.tmp)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| Error::io("storing (nothing was imported)", &s.tmp, e))?;
+                let sha = hex::encode(s.sha256);
+                let known: i64 = self.conn.query_row(
+                    "SELECT count(*) FROM blobs WHERE sha256 = ?1",
+                    [&sha],
+                    |r| r.get(0),
+                )?;
+                if known > 0 || !placed.insert(s.sha256) {
+                    new_blobs.push(None);
+                    continue;
+                }
+                let file = self.keys.blob_name(&s.sha256);
+                let dest = blob_path(&self.dir, &file);
+                let shard = dest.parent().unwrap_or(&self.dir).to_path_buf();
+                fs::create_dir_all(&shard)
+                    .and_then(|_| fs::rename(&s.tmp, &dest))
+                    .map_err(|e| Error::io("storing (nothing was imported)", &dest, e))?;
+                renamed.push(dest);
+                sync_dir(&shard)
+                    .map_err(|e| Error::io("storing (nothing was imported)", &shard, e))?;
+                new_blobs.push(Some(file));
+            }
+            Ok(())
+        })();
+        if let Err(e) = placing {
+            undo(&renamed);
+            return Err(e);
+        }
+        let locker_id = m.locker.id.clone();
+        let written = self.write(|w| {
+            let import_seq = w.next_seq();
+            w.tx.execute(
+                "INSERT INTO bundle_imports (case_id, sha256sums, signing_key_fingerprint, source_locker_id,
+                   source_case_reference, source_mode, bundle_name, bundle_created_at, imported_at, imported_by, audit_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    case.id,
+                    sums_hash,
+                    fingerprint,
+                    locker_id,
+                    m.case.reference,
+                    m.locker.mode.as_str(),
+                    m.export.bundle_name,
+                    m.created_at,
+                    w.time,
+                    w.actor,
+                    import_seq,
+                ],
+            )?;
+            let import_id = w.tx.last_insert_rowid();
+            w.audit(
+                "bundle.import",
+                &format!("case:{}", case.reference),
+                json!({
+                    "import_id": import_id,
+                    "bundle": m.export.bundle_name,
+                    "sha256sums": sums_hash,
+                    "signing_key_fingerprint": fingerprint,
+                    "source_locker_id": locker_id,
+                    "source_mode": m.locker.mode.as_str(),
+                    "source_case": m.case.reference,
+                    "exported_at": m.created_at,
+                    "exported_by": m.officer,
+                    "incidents": m.incidents.len(),
+                    "evidence": m.evidence.len(),
+                }),
+            )?;
+            // Witnesses and actors who are persons of the bundle become named witnesses.
+            let name_of = |id: i64| m.person(id).map(|p| p.name.clone().unwrap_or_else(|| {
+                p.aliases.first().cloned().unwrap_or_else(|| "(unknown)".into())
+            }));
+            let mut incident_ids: HashMap<i64, i64> = HashMap::new();
+            let mut new_incidents = Vec::new();
+            for i in &m.incidents {
+                let witnesses: Vec<crate::model::Witness> = i
+                    .witnesses
+                    .iter()
+                    .filter_map(|wi| {
+                        let name = wi.name.clone().or_else(|| wi.person.and_then(name_of))?;
+                        Some(crate::model::Witness {
+                            person: None,
+                            name: Some(name),
+                        })
+                    })
+                    .collect();
+                let mut description = i.description.clone();
+                if let Some(actor) = i.actor.and_then(name_of) {
+                    description.push_str(&format!("\n\n[Trusselutøver / threat actor: {actor}]"));
+                }
+                w.tx.execute(
+                    "INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision, logged_at,
+                       logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
+                       targets_individuals, ongoing_emergency, actor_id, witnesses)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, NULL, ?19)",
+                    params![
+                        i.uid,
+                        case.id,
+                        i.occurred_local,
+                        i.occurred_tz,
+                        i.occurred_utc,
+                        i.precision,
+                        i.logged_at,
+                        i.logged_by,
+                        i.logged_by_role,
+                        i.place,
+                        i.place_kind,
+                        i.channel,
+                        i.platform,
+                        description,
+                        i.wording,
+                        serde_json::to_string(&i.perceived).unwrap_or_else(|_| "[]".into()),
+                        i.targets_individuals,
+                        i.ongoing_emergency,
+                        serde_json::to_string(&witnesses).unwrap_or_else(|_| "[]".into()),
+                    ],
+                )?;
+                let id = w.tx.last_insert_rowid();
+                w.tx.execute(
+                    "INSERT INTO incident_origins (incident_id, import_id, source_locker_id, source_uid, source_id, source_version)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![id, import_id, locker_id, i.uid, i.id, i.version],
+                )?;
+                w.audit(
+                    "incident.import",
+                    &format!("incident:{id}"),
+                    json!({"case": case.reference, "uid": i.uid, "occurred": i.occurred_local, "tz": i.occurred_tz,
+                           "channel": i.channel.as_str(), "logged_at": i.logged_at, "logged_by": i.logged_by,
+                           "import_id": import_id, "source_id": i.id}),
+                )?;
+                incident_ids.insert(i.id, id);
+                new_incidents.push(id);
+            }
+            let mut new_evidence = Vec::new();
+            for ((e, s), blob) in m.evidence.iter().zip(streamed).zip(&new_blobs) {
+                let sha = hex::encode(s.sha256);
+                if let Some(file) = blob {
+                    w.tx.execute(
+                        "INSERT INTO blobs (sha256, size, file, stored_at) VALUES (?1, ?2, ?3, ?4)",
+                        params![sha, s.size as i64, file, w.time],
+                    )?;
+                }
+                let incident = *incident_ids.get(&e.incident).ok_or_else(|| {
+                    Error::Integrity(format!("evidence {} names an unknown incident", e.id))
+                })?;
+                let audit_seq = w.next_seq();
+                w.tx.execute(
+                    "INSERT INTO evidence (uid, incident_id, sha256, size, media_type, original_name, acquired_at, acquired_by,
+                       source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note, audit_seq)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                    params![
+                        e.uid,
+                        incident,
+                        sha,
+                        s.size as i64,
+                        s.media_type,
+                        e.original_name,
+                        e.acquired_at,
+                        e.acquired_by,
+                        EvidenceSource::Bundle,
+                        s.width,
+                        s.height,
+                        e.thread_platform,
+                        e.thread_id,
+                        e.thread_seq,
+                        e.whole_thread,
+                        e.note,
+                        audit_seq,
+                    ],
+                )?;
+                let id = w.tx.last_insert_rowid();
+                let (origin_locker, origin_uid) = match &e.origin {
+                    Some(o) => (o.locker_id.clone(), o.uid.clone()),
+                    None => (locker_id.clone(), e.uid.clone()),
+                };
+                w.tx.execute(
+                    "INSERT INTO evidence_origins (evidence_id, import_id, source_locker_id, source_uid, source_path)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, import_id, origin_locker, origin_uid, e.path],
+                )?;
+                w.audit(
+                    "evidence.import",
+                    &format!("evidence:{id}"),
+                    json!({"incident": incident, "uid": e.uid, "sha256": sha, "size": s.size, "name": e.original_name,
+                           "media_type": s.media_type, "source": "bundle", "acquired_at": e.acquired_at,
+                           "acquired_by": e.acquired_by, "import_id": import_id, "bundle_path": e.path,
+                           "deduplicated": blob.is_none()}),
+                )?;
+                new_evidence.push(id);
+            }
+            Ok((new_incidents, new_evidence))
+        });
+        let (incidents, evidence) = match written {
+            Ok(v) => v,
+            Err(e) => {
+                undo(&renamed);
+                return Err(e);
+            }
+        };
+        Ok(Imported {
+            case_reference: case.reference.clone(),
+            source_case_reference: m.case.reference.clone(),
+            source_locker_id: locker_id,
+            sha256sums: sums_hash.to_string(),
+            signing_key_fingerprint: fingerprint.to_string(),
+            incidents,
+            evidence,
+        })
+    }
+}

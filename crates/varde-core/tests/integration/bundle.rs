@@ -1,0 +1,1189 @@
+//! Evidence bundles: export checked with the stock tools the police use, verification,
+//! hostile bundles refused, import round trips.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::DateTime;
+use ed25519_dalek::Signer as _;
+use sha2::{Digest, Sha256};
+use varde_core::bundle::{self, Manifest};
+use varde_core::guidance::{
+    ActionKind, EmployeeInformed, Lang, NewDisclosure, PromptAct, RecipientKind,
+};
+use varde_core::model::{Channel, ContactDetail, Mode, Perception, PersonKind};
+use varde_core::{
+    AddOptions, Error, ExportOptions, FixedClock, InitOptions, KdfParams, Locker, NewIncident,
+    NewPerson, ReportRenderer, verify_bundle,
+};
+
+const PASS: &str = "test passphrase";
+
+/// A one-page PDF with the case reference on it: enough for a bundle in tests.
+pub struct TestRenderer;
+
+impl ReportRenderer for TestRenderer {
+    fn render(
+        &self,
+        manifest: &Manifest,
+        originals: &mut dyn FnMut(&str) -> varde_core::Result<Vec<u8>>,
+        _lang: &str,
+    ) -> varde_core::Result<Vec<u8>> {
+        // Read the images, as a real renderer does for thumbnails.
+        for e in manifest
+            .evidence
+            .iter()
+            .filter(|e| e.media_type.starts_with("image/"))
+        {
+            assert_eq!(originals(&e.sha256)?.len() as u64, e.size);
+        }
+        Ok(tiny_pdf(&manifest.case.reference))
+    }
+}
+
+/// The one-page PDF without reading any original (the benchmark times the export alone).
+struct PdfOnly;
+
+impl ReportRenderer for PdfOnly {
+    fn render(
+        &self,
+        manifest: &Manifest,
+        _: &mut dyn FnMut(&str) -> varde_core::Result<Vec<u8>>,
+        _: &str,
+    ) -> varde_core::Result<Vec<u8>> {
+        Ok(tiny_pdf(&manifest.case.reference))
+    }
+}
+
+struct FailingRenderer;
+
+impl ReportRenderer for FailingRenderer {
+    fn render(
+        &self,
+        _: &Manifest,
+        _: &mut dyn FnMut(&str) -> varde_core::Result<Vec<u8>>,
+        _: &str,
+    ) -> varde_core::Result<Vec<u8>> {
+        Err(Error::invalid_input("renderer failed on purpose"))
+    }
+}
+
+pub fn tiny_pdf(text: &str) -> Vec<u8> {
+    let content = format!("BT /F1 24 Tf 72 770 Td ({text}) Tj ET\n");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn clock() -> Box<FixedClock> {
+    Box::new(FixedClock(
+        DateTime::parse_from_rfc3339("2026-11-22T10:00:00+01:00").unwrap(),
+    ))
+}
+
+fn new_locker(dir: &Path, mode: Mode, owner: &str) -> Locker {
+    Locker::init(
+        dir,
+        PASS,
+        InitOptions {
+            mode,
+            owner: owner.into(),
+            kdf: KdfParams {
+                m_cost_kib: 1024,
+                t_cost: 1,
+                p_cost: 1,
+            },
+        },
+        clock(),
+    )
+    .unwrap()
+}
+
+/// A PNG header with a size: sniffed as image/png, stored uncompressed.
+fn png(seed: u8) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x20\x08\x02\0\0\0".to_vec();
+    b.extend((0..5000u32).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
+    b
+}
+
+struct Case {
+    reference: String,
+    incidents: Vec<i64>,
+}
+
+/// An officer's case: employee with a private phone, a threat actor with a health concern,
+/// two incidents with evidence (a screenshot thread and an e-mail), an escalation and a
+/// disclosure.
+fn populated(l: &mut Locker) -> Case {
+    let case = l.create_case("Trusler mot resepsjonen", "").unwrap();
+    let r = case.reference.clone();
+    l.add_person(
+        &r,
+        NewPerson {
+            kind: Some(PersonKind::Employee),
+            name: Some("Kari Nordmann".into()),
+            title: Some("Resepsjonist".into()),
+            contacts: vec![
+                ContactDetail {
+                    kind: "phone".into(),
+                    value: "+47 900 00 001".into(),
+                    private: true,
+                },
+                ContactDetail {
+                    kind: "email".into(),
+                    value: "kari@firma.example".into(),
+                    private: false,
+                },
+            ],
+            notes: "private note".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let actor = l
+        .add_person(
+            &r,
+            NewPerson {
+                kind: Some(PersonKind::ThreatActor),
+                name: Some("Ola Uvennlig".into()),
+                aliases: vec!["@ola_u".into()],
+                home_municipality: Some("Bærum".into()),
+                health_concern: Some("Virker forvirret".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let a = l
+        .add_incident(
+            &r,
+            NewIncident {
+                at: "2026-11-20 14:30".into(),
+                place: "Messenger".into(),
+                channel: Some(Channel::SocialMedia),
+                platform: Some("Messenger".into()),
+                description: "Truende meldinger".into(),
+                wording: Some("=Du skal få svi, \"Kari\"".into()),
+                perceived: vec![Perception::Threatening],
+                actor_id: Some(actor.id),
+                witnesses: vec![varde_core::model::Witness {
+                    person: None,
+                    name: Some("Per Vitne".into()),
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let b = l
+        .add_incident(
+            &r,
+            NewIncident {
+                at: "2026-11-21".into(),
+                place: "E-post til jobbadressen".into(),
+                channel: Some(Channel::Email),
+                description: "E-post, plagsom".into(),
+                perceived: vec![Perception::Bothersome],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let thread = AddOptions {
+        thread_platform: Some("Messenger".into()),
+        thread_id: Some("Ola U".into()),
+        whole_thread: true,
+        ..Default::default()
+    };
+    for (name, bytes) in [
+        ("Skjermbilde 1 på Messenger.png", png(1)),
+        ("Skjermbilde 2 på Messenger.png", png(2)),
+    ] {
+        l.add_evidence_from_reader(a.id, name, &mut &bytes[..], &thread)
+            .unwrap();
+    }
+    let mail =
+        "From: x@example.org\nReceived: by mx\nSubject: hei\n\nDu vet hvor jeg finner deg.\n"
+            .repeat(50);
+    l.add_evidence_from_reader(
+        b.id,
+        "melding.eml",
+        &mut mail.as_bytes(),
+        &AddOptions::default(),
+    )
+    .unwrap();
+    l.act_on_prompt(
+        &r,
+        "police_report",
+        PromptAct {
+            with_whom: Some("Oslo politidistrikt".into()),
+            reference: Some("12345678".into()),
+            ..PromptAct::new(ActionKind::Done)
+        },
+    )
+    .unwrap();
+    l.record_disclosure(
+        &r,
+        NewDisclosure {
+            recipient: "Kommunelegen i Bærum".into(),
+            recipient_kind: RecipientKind::Health,
+            shared: "Bekymringsmelding".into(),
+            incident_ids: vec![],
+            evidence_ids: vec![],
+            legal_basis_key: Some("concern_report".into()),
+            legal_basis_text: None,
+            employee_informed: EmployeeInformed::Yes,
+            when: None,
+            by: None,
+        },
+    )
+    .unwrap();
+    Case {
+        reference: r,
+        incidents: vec![a.id, b.id],
+    }
+}
+
+fn police() -> ExportOptions {
+    ExportOptions {
+        incidents: None,
+        recipient: "Oslo politidistrikt".into(),
+        recipient_kind: RecipientKind::Police,
+        legal_basis_key: Some("legitimate_interest_legal_claims".into()),
+        legal_basis_text: None,
+        employee_informed: EmployeeInformed::Yes,
+        include_private_contacts: false,
+        lang: Lang::Nb,
+        self_log: false,
+    }
+}
+
+fn unzip(zip: &Path, into: &Path) {
+    let st = Command::new("unzip")
+        .arg("-q")
+        .arg(zip)
+        .arg("-d")
+        .arg(into)
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+fn run_in(dir: &Path, cmd: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(cmd)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+fn police_checks(dir: &Path) -> (bool, bool) {
+    let (sums, _) = run_in(dir, "sha256sum", &["-c", "SHA256SUMS"]);
+    let (sig, out) = run_in(
+        dir,
+        "openssl",
+        &[
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            "signing-key.pem",
+            "-rawin",
+            "-in",
+            "SHA256SUMS",
+            "-sigfile",
+            "SHA256SUMS.sig",
+        ],
+    );
+    if sig {
+        assert!(out.contains("Signature Verified Successfully"), "{out}");
+    }
+    (sums, sig)
+}
+
+fn flip_byte(path: &Path, at: usize) {
+    let mut b = std::fs::read(path).unwrap();
+    b[at] ^= 0x01;
+    std::fs::write(path, b).unwrap();
+}
+
+fn export(l: &mut Locker, r: &str, out: &Path) -> varde_core::Exported {
+    l.export_bundle(r, &police(), out, &TestRenderer, &mut |_| {})
+        .unwrap()
+}
+
+#[test]
+fn an_exported_bundle_passes_the_police_checks_and_fails_them_when_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = new_locker(&dir.path().join("a"), Mode::Officer, "Sikkerhetssjef");
+    let c = populated(&mut l);
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let done = export(&mut l, &c.reference, &out_dir);
+    assert_eq!(
+        done.path,
+        out_dir.join(format!("{}_2026-11-22.zip", c.reference))
+    );
+    let unpacked = dir.path().join("unpacked");
+    unzip(&done.path, &unpacked);
+    assert_eq!(police_checks(&unpacked), (true, true));
+
+    // The files named by EVIDENCE.md, and nothing else.
+    let mut names: Vec<String> = std::fs::read_to_string(unpacked.join("SHA256SUMS"))
+        .unwrap()
+        .lines()
+        .map(|l| l.split_once("  ").unwrap().1.to_string())
+        .collect();
+    let sorted = {
+        let mut s = names.clone();
+        s.sort();
+        s
+    };
+    assert_eq!(names, sorted, "SHA256SUMS is sorted");
+    names.retain(|n| !n.starts_with("evidence/"));
+    assert_eq!(
+        names,
+        [
+            "LES-MEG.txt",
+            "custody.jsonl",
+            "incidents.csv",
+            "manifest.json",
+            "report.pdf",
+            "signing-key.pem",
+            "verify.ps1",
+            "verify.sh"
+        ]
+    );
+    let a = c.incidents[0];
+    assert_eq!(
+        std::fs::read(unpacked.join(format!("evidence/{a}/02-Skjermbilde_2_pa_Messenger.png")))
+            .unwrap(),
+        png(2),
+        "originals are byte-identical, with ASCII names"
+    );
+    let readme = std::fs::read_to_string(unpacked.join("LES-MEG.txt")).unwrap();
+    let fp_grouped = bundle::fingerprint_grouped(&done.signing_key_fingerprint);
+    assert!(readme.contains(&fp_grouped));
+    assert!(readme.find("LES MEG").unwrap() < readme.find("READ ME").unwrap());
+    assert!(readme.contains("openssl pkeyutl -verify -pubin -inkey signing-key.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig"));
+    // The fingerprint printed is what openssl computes from the PEM.
+    let (ok, fp) = run_in(
+        &unpacked,
+        "sh",
+        &[
+            "-c",
+            "openssl pkey -pubin -in signing-key.pem -outform DER | tail -c 32 | sha256sum",
+        ],
+    );
+    assert!(ok);
+    assert!(fp.starts_with(&done.signing_key_fingerprint), "{fp}");
+    // verify.sh runs the same checks.
+    let (ok, out) = run_in(&unpacked, "sh", &["verify.sh"]);
+    assert!(ok, "{out}");
+
+    // A changed original: sha256sum notices, the signature still holds over SHA256SUMS.
+    let shot = unpacked.join(format!("evidence/{a}/01-Skjermbilde_1_pa_Messenger.png"));
+    flip_byte(&shot, 100);
+    assert_eq!(police_checks(&unpacked), (false, true));
+    flip_byte(&shot, 100);
+    assert_eq!(police_checks(&unpacked), (true, true));
+    // A changed SHA256SUMS: the signature check fails.
+    flip_byte(&unpacked.join("SHA256SUMS"), 3);
+    assert!(!police_checks(&unpacked).1);
+}
+
+#[test]
+fn the_export_is_a_disclosure_with_an_audit_event_naming_the_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = new_locker(&dir.path().join("a"), Mode::Officer, "Sikkerhetssjef");
+    let c = populated(&mut l);
+    let before = l.disclosures(&c.reference).unwrap().len();
+    let done = export(&mut l, &c.reference, &dir.path().join("b.zip"));
+    let unpacked = dir.path().join("u");
+    unzip(&done.path, &unpacked);
+    let sums = std::fs::read(unpacked.join("SHA256SUMS")).unwrap();
+    assert_eq!(done.sha256sums, hex::encode(Sha256::digest(&sums)));
+
+    let ledger = l.disclosures(&c.reference).unwrap();
+    assert_eq!(ledger.len(), before + 1);
+    let d = ledger.last().unwrap();
+    assert_eq!(d.id, done.disclosure_id);
+    assert_eq!(d.recipient, "Oslo politidistrikt");
+    assert_eq!(d.incident_ids, c.incidents);
+    assert_eq!(d.evidence_ids.len(), 3);
+    let log = l.audit_log(None).unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(last.action, "bundle.export");
+    assert_eq!(last.details["sha256sums"], done.sha256sums);
+    assert_eq!(last.details["bundle"], "b.zip");
+    assert_eq!(log[log.len() - 2].action, "disclosure.add");
+
+    // The manifest: minimised persons, every incident field, the ledger with this export.
+    let m: Manifest =
+        serde_json::from_slice(&std::fs::read(unpacked.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m.format_version, 1);
+    assert_eq!(m.export.custody_head_seq, last.seq - 2);
+    let kari = m
+        .persons
+        .iter()
+        .find(|p| p.kind == PersonKind::Employee)
+        .unwrap();
+    assert_eq!(kari.contacts.len(), 1, "the private phone is left out");
+    assert_eq!(kari.contacts[0].value, "kari@firma.example");
+    let ola = m
+        .persons
+        .iter()
+        .find(|p| p.kind == PersonKind::ThreatActor)
+        .unwrap();
+    assert!(ola.health_concern);
+    assert_eq!(ola.home_municipality.as_deref(), Some("Bærum"));
+    assert!(!serde_json::to_string(&m).unwrap().contains("private note"));
+    assert_eq!(m.incidents.len(), 2);
+    assert_eq!(
+        m.incidents[0].witnesses[0].name.as_deref(),
+        Some("Per Vitne")
+    );
+    assert_eq!(m.escalations[0].reference.as_deref(), Some("12345678"));
+    assert!(m.health_notified.notified);
+    assert!(m.disclosures.last().unwrap().this_export);
+    assert_eq!(m.evidence[0].thread_seq, Some(1));
+    assert!(m.evidence[1].whole_thread);
+    // Custody: the case's events, each re-hashable, ending at the head before the export.
+    assert_eq!(m.custody.last().unwrap().seq, m.export.custody_head_seq);
+    assert!(m.custody.iter().all(|e| e.computed_hash() == e.hash));
+    assert!(m.custody.iter().any(|e| e.action == "evidence.add"));
+    let jsonl = std::fs::read_to_string(unpacked.join("custody.jsonl")).unwrap();
+    assert_eq!(jsonl.lines().count(), m.custody.len());
+
+    // incidents.csv: BOM, CRLF, quoted, formula defused.
+    let csv = std::fs::read_to_string(unpacked.join("incidents.csv")).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert_eq!(csv.matches("\r\n").count(), 3);
+    assert!(csv.contains("\"'=Du skal få svi, \"\"Kari\"\"\""));
+
+    // Images are stored, text deflated.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&done.path).unwrap()).unwrap();
+    let png_entry = m.evidence[0].path.clone();
+    assert_eq!(
+        z.by_name(&png_entry).unwrap().compression(),
+        zip::CompressionMethod::Stored
+    );
+    assert_eq!(
+        z.by_name(&m.evidence[2].path).unwrap().compression(),
+        zip::CompressionMethod::Deflated
+    );
+    assert!(l.verify(&mut |_| {}).unwrap().ok());
+}
+
+#[test]
+fn private_contacts_and_a_selection_of_incidents_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = new_locker(&dir.path().join("a"), Mode::Officer, "O");
+    let c = populated(&mut l);
+    let opts = ExportOptions {
+        incidents: Some(vec![c.incidents[1]]),
+        include_private_contacts: true,
+        ..police()
+    };
+    let done = l
+        .export_bundle(
+            &c.reference,
+            &opts,
+            &dir.path().join("sel.zip"),
+            &TestRenderer,
+            &mut |_| {},
+        )
+        .unwrap();
+    assert_eq!(done.evidence, 1);
+    let unpacked = dir.path().join("u");
+    unzip(&done.path, &unpacked);
+    let m: Manifest =
+        serde_json::from_slice(&std::fs::read(unpacked.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m.incidents.len(), 1);
+    assert!(!m.export.all_incidents);
+    let kari = m
+        .persons
+        .iter()
+        .find(|p| p.kind == PersonKind::Employee)
+        .unwrap();
+    assert_eq!(kari.contacts.len(), 2);
+    // Incident not in the case: refused, nothing recorded.
+    let n = l.audit_log(None).unwrap().len();
+    let err = l
+        .export_bundle(
+            &c.reference,
+            &ExportOptions {
+                incidents: Some(vec![9999]),
+                ..police()
+            },
+            &dir.path().join("x.zip"),
+            &TestRenderer,
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("9999"));
+    assert_eq!(l.audit_log(None).unwrap().len(), n);
+}
+
+#[test]
+fn a_folder_bundle_verifies_and_a_failed_export_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = new_locker(&dir.path().join("a"), Mode::Officer, "O");
+    let c = populated(&mut l);
+    let folder = dir.path().join("bundle-folder");
+    let done = export(&mut l, &c.reference, &folder);
+    assert_eq!(done.path, folder);
+    assert!(folder.join("SHA256SUMS.sig").is_file());
+    assert_eq!(police_checks(&folder), (true, true));
+    let r = verify_bundle(&folder).unwrap();
+    assert!(r.ok(), "{:?}", r.problems);
+
+    let events = l.audit_log(None).unwrap().len();
+    let ledger = l.disclosures(&c.reference).unwrap().len();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let err = l
+        .export_bundle(
+            &c.reference,
+            &police(),
+            &out.join("f.zip"),
+            &FailingRenderer,
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("on purpose"));
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        0,
+        "no file, no temp file"
+    );
+    assert_eq!(l.audit_log(None).unwrap().len(), events);
+    assert_eq!(l.disclosures(&c.reference).unwrap().len(), ledger);
+    // An existing target is never overwritten.
+    let existing = dir.path().join("exists.zip");
+    std::fs::write(&existing, b"keep me").unwrap();
+    let err = l
+        .export_bundle(
+            &c.reference,
+            &police(),
+            &existing,
+            &TestRenderer,
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("already exists"));
+    assert_eq!(std::fs::read(&existing).unwrap(), b"keep me");
+}
+
+// ---------------------------------------------------------------- verify and hostile bundles
+
+/// A good bundle's entries, for crafting bad ones.
+struct Crafted {
+    _dir: tempfile::TempDir,
+    entries: Vec<(String, Vec<u8>)>,
+    key: ed25519_dalek::SigningKey,
+    officer: Locker,
+    case: String,
+    work: PathBuf,
+}
+
+fn crafted() -> Crafted {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = new_locker(&dir.path().join("a"), Mode::Officer, "A");
+    let c = populated(&mut a);
+    let done = export(&mut a, &c.reference, &dir.path().join("good.zip"));
+    let secret: String = a
+        .raw_connection()
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'signing_key'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut raw = [0u8; 32];
+    hex::decode_to_slice(secret, &mut raw).unwrap();
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&done.path).unwrap()).unwrap();
+    let mut entries = Vec::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        entries.push((f.name().unwrap().to_string(), b));
+    }
+    drop(a);
+    let mut officer = new_locker(&dir.path().join("b"), Mode::Officer, "B");
+    let case = officer.create_case("Mottatt", "").unwrap().reference;
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    Crafted {
+        _dir: dir,
+        entries,
+        key: ed25519_dalek::SigningKey::from_bytes(&raw),
+        officer,
+        case,
+        work,
+    }
+}
+
+impl Crafted {
+    fn get(&self, name: &str) -> Vec<u8> {
+        self.entries.iter().find(|e| e.0 == name).unwrap().1.clone()
+    }
+
+    fn set(&mut self, name: &str, bytes: Vec<u8>) {
+        match self.entries.iter_mut().find(|e| e.0 == name) {
+            Some(e) => e.1 = bytes,
+            None => self.entries.push((name.to_string(), bytes)),
+        }
+    }
+
+    fn first_evidence(&self) -> String {
+        self.entries
+            .iter()
+            .find(|e| e.0.starts_with("evidence/"))
+            .unwrap()
+            .0
+            .clone()
+    }
+
+    /// Recompute SHA256SUMS over every file and sign it with the locker's key.
+    fn reseal(&mut self) {
+        let list: Vec<(String, String)> = self
+            .entries
+            .iter()
+            .filter(|e| e.0 != "SHA256SUMS" && e.0 != "SHA256SUMS.sig")
+            .map(|e| (e.0.clone(), hex::encode(Sha256::digest(&e.1))))
+            .collect();
+        let sums = bundle::sums_text(&list);
+        let sig = self.key.sign(sums.as_bytes()).to_bytes().to_vec();
+        self.set("SHA256SUMS", sums.into_bytes());
+        self.set("SHA256SUMS.sig", sig);
+    }
+
+    /// Write the entries as a zip; `tweak` may add raw entries.
+    fn write(&self, name: &str, tweak: impl FnOnce(&mut zip::ZipWriter<std::fs::File>)) -> PathBuf {
+        let path = self.work.join(name);
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (n, b) in &self.entries {
+            z.start_file(n.as_str(), opts).unwrap();
+            z.write_all(b).unwrap();
+        }
+        tweak(&mut z);
+        z.finish().unwrap();
+        path
+    }
+
+    /// Verify and import `path`; both must name `expected`, and nothing may be written.
+    fn refused(&mut self, path: &Path, expected: &str) {
+        let report = verify_bundle(path).unwrap();
+        let all: Vec<String> = report
+            .problems
+            .iter()
+            .map(|p| format!("{}: {}", p.item, p.message))
+            .collect();
+        assert!(!report.ok());
+        assert!(
+            all.iter().any(|p| p.contains(expected)),
+            "{expected:?} not among {all:#?}"
+        );
+        let events = self.officer.audit_log(None).unwrap().len();
+        let blobs = count_files(&self.officer.dir().join("blobs"));
+        let err = self
+            .officer
+            .import_bundle(path, &self.case, &mut |_| {})
+            .unwrap_err();
+        assert!(matches!(err, Error::Integrity(_)), "{err}");
+        assert!(err.to_string().contains(expected), "{err}");
+        assert!(err.to_string().contains("nothing was imported"));
+        assert_eq!(self.officer.audit_log(None).unwrap().len(), events);
+        assert!(self.officer.list_incidents(&self.case).unwrap().is_empty());
+        assert_eq!(count_files(&self.officer.dir().join("blobs")), blobs);
+        assert_eq!(count_files(&self.officer.dir().join("tmp")), 0);
+    }
+}
+
+fn count_files(dir: &Path) -> usize {
+    walk(dir).len()
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            if e.path().is_dir() {
+                out.extend(walk(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_resealed_untouched_bundle_verifies_so_the_crafting_is_sound() {
+    let mut c = crafted();
+    c.reseal();
+    let p = c.write("same.zip", |_| {});
+    let r = verify_bundle(&p).unwrap();
+    assert!(r.ok(), "{:?}", r.problems);
+    assert!(r.signature_valid);
+    assert_eq!(r.evidence, 3);
+}
+
+#[test]
+fn hostile_dot_dot_path() {
+    let mut c = crafted();
+    let p = c.write("dotdot.zip", |z| {
+        z.start_file(
+            "evidence/../../evil.txt",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        z.write_all(b"x").unwrap();
+    });
+    c.refused(&p, "climbs out of the bundle");
+}
+
+#[test]
+fn hostile_absolute_path() {
+    let mut c = crafted();
+    let p = c.write("abs.zip", |z| {
+        z.start_file("/etc/evil", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(b"x").unwrap();
+    });
+    c.refused(&p, "absolute path");
+}
+
+#[test]
+fn hostile_drive_letter() {
+    let mut c = crafted();
+    let p = c.write("drive.zip", |z| {
+        z.start_file(
+            "C:/Windows/evil.txt",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        z.write_all(b"x").unwrap();
+    });
+    c.refused(&p, "drive letter");
+}
+
+#[test]
+fn hostile_backslash() {
+    let mut c = crafted();
+    let p = c.write("backslash.zip", |z| {
+        z.start_file(
+            "evidence\\..\\evil.txt",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        z.write_all(b"x").unwrap();
+    });
+    c.refused(&p, "backslash");
+}
+
+#[test]
+fn hostile_symlink_entry() {
+    let mut c = crafted();
+    let p = c.write("link.zip", |z| {
+        z.add_symlink(
+            "evidence/link",
+            "/etc/passwd",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+    });
+    c.refused(&p, "is a link");
+}
+
+#[test]
+fn hostile_duplicate_path() {
+    let mut c = crafted();
+    let ev = c.first_evidence();
+    let p = c.write("dup.zip", |z| {
+        // The writer refuses a duplicate name, so write it under a same-length name and
+        // patch the bytes afterwards.
+        let fake = format!("{}X", &ev[..ev.len() - 1]);
+        z.start_file(fake.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(b"other bytes").unwrap();
+    });
+    let mut bytes = std::fs::read(&p).unwrap();
+    let fake = format!("{}X", &ev[..ev.len() - 1]);
+    let (from, to) = (fake.as_bytes(), ev.as_bytes());
+    let mut i = 0;
+    while i + from.len() <= bytes.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + from.len()].copy_from_slice(to);
+        }
+        i += 1;
+    }
+    std::fs::write(&p, bytes).unwrap();
+    c.refused(&p, "duplicate");
+}
+
+#[test]
+fn hostile_missing_file() {
+    let mut c = crafted();
+    let ev = c.first_evidence();
+    c.entries.retain(|e| e.0 != ev);
+    let p = c.write("missing.zip", |_| {});
+    c.refused(&p, "missing");
+}
+
+#[test]
+fn hostile_extra_file() {
+    let mut c = crafted();
+    let p = c.write("extra.zip", |z| {
+        z.start_file(
+            "evidence/1/99-planted.txt",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        z.write_all(b"planted").unwrap();
+    });
+    c.refused(&p, "not listed in SHA256SUMS");
+}
+
+#[test]
+fn hostile_extra_file_even_when_resealed_is_not_in_the_manifest() {
+    let mut c = crafted();
+    c.set("evidence/1/99-planted.txt", b"planted".to_vec());
+    c.reseal();
+    let p = c.write("extra-sealed.zip", |_| {});
+    c.refused(&p, "not in the manifest");
+}
+
+#[test]
+fn hostile_hash_mismatch() {
+    let mut c = crafted();
+    let ev = c.first_evidence();
+    let mut b = c.get(&ev);
+    b[50] ^= 1;
+    c.set(&ev, b);
+    let p = c.write("mismatch.zip", |_| {});
+    c.refused(&p, "does not match its SHA-256");
+}
+
+#[test]
+fn hostile_bad_signature() {
+    let mut c = crafted();
+    let ev = c.first_evidence();
+    let mut b = c.get(&ev);
+    b[50] ^= 1;
+    c.set(&ev, b);
+    // SHA256SUMS rewritten to match, but not re-signed.
+    let sig = c.get("SHA256SUMS.sig");
+    c.reseal();
+    c.set("SHA256SUMS.sig", sig);
+    let p = c.write("badsig.zip", |_| {});
+    c.refused(&p, "signature does not match");
+}
+
+#[test]
+fn hostile_decompression_bomb() {
+    let mut c = crafted();
+    c.set("evidence/1/99-zeros.bin", vec![0u8; 20 << 20]);
+    c.reseal();
+    let path = c.work.join("bomb.zip");
+    {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        for (n, b) in &c.entries {
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .compression_level(Some(9));
+            z.start_file(n.as_str(), opts).unwrap();
+            z.write_all(b).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    c.refused(&path, "decompression bomb");
+}
+
+#[test]
+fn hostile_unknown_format_version() {
+    let mut c = crafted();
+    let mut m: serde_json::Value = serde_json::from_slice(&c.get("manifest.json")).unwrap();
+    m["format_version"] = 2.into();
+    c.set("manifest.json", serde_json::to_vec_pretty(&m).unwrap());
+    c.reseal();
+    let p = c.write("v2.zip", |_| {});
+    c.refused(&p, "format_version 2");
+}
+
+#[test]
+fn hostile_truncated_zip() {
+    let mut c = crafted();
+    let p = c.write("full.zip", |_| {});
+    let b = std::fs::read(&p).unwrap();
+    let cut = c.work.join("truncated.zip");
+    std::fs::write(&cut, &b[..b.len() * 2 / 3]).unwrap();
+    c.refused(&cut, "damaged or truncated");
+}
+
+#[test]
+fn hostile_edited_custody_event() {
+    let mut c = crafted();
+    let text = String::from_utf8(c.get("custody.jsonl")).unwrap();
+    let edited = text.replacen("\"actor\":\"A\"", "\"actor\":\"Mallory\"", 1);
+    assert_ne!(text, edited);
+    c.set("custody.jsonl", edited.into_bytes());
+    c.reseal();
+    let p = c.write("custody.zip", |_| {});
+    c.refused(&p, "do not match its hash");
+}
+
+// ---------------------------------------------------------------- import round trips
+
+#[test]
+fn import_round_trip_preserves_originals_times_and_authors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = new_locker(&dir.path().join("a"), Mode::Officer, "Officer A");
+    let c = populated(&mut a);
+    let done = export(&mut a, &c.reference, &dir.path().join("a.zip"));
+    let originals = a.list_evidence(&c.reference, None).unwrap();
+    let incidents = a.list_incidents(&c.reference).unwrap();
+    let mut bytes = BTreeMap::new();
+    for e in &originals {
+        let mut v = Vec::new();
+        a.open_original(e.id).unwrap().read_to_end(&mut v).unwrap();
+        bytes.insert(e.uid.clone(), v);
+    }
+    let a_id = a.locker_id().to_string();
+    drop(a);
+
+    let mut b = Locker::init(
+        &dir.path().join("b"),
+        PASS,
+        InitOptions {
+            mode: Mode::Officer,
+            owner: "Officer B".into(),
+            kdf: KdfParams {
+                m_cost_kib: 1024,
+                t_cost: 1,
+                p_cost: 1,
+            },
+        },
+        Box::new(FixedClock(
+            DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap(),
+        )),
+    )
+    .unwrap();
+    let target = b.create_case("Fra politiet", "").unwrap().reference;
+    let imported = b.import_bundle(&done.path, &target, &mut |_| {}).unwrap();
+    assert_eq!(imported.sha256sums, done.sha256sums);
+    assert_eq!(
+        imported.signing_key_fingerprint,
+        done.signing_key_fingerprint
+    );
+    assert_eq!(imported.source_locker_id, a_id);
+    assert_eq!(imported.evidence.len(), 3);
+
+    let got = b.list_evidence(&target, None).unwrap();
+    for (orig, new) in originals.iter().zip(&got) {
+        assert_eq!(new.uid, orig.uid);
+        assert_eq!(new.sha256, orig.sha256);
+        assert_eq!(new.acquired_at, orig.acquired_at);
+        assert_eq!(new.acquired_by, "Officer A");
+        assert_eq!(new.original_name, orig.original_name);
+        assert_eq!(new.thread_seq, orig.thread_seq);
+        assert_eq!(new.source, varde_core::model::EvidenceSource::Bundle);
+        let mut v = Vec::new();
+        b.open_original(new.id)
+            .unwrap()
+            .read_to_end(&mut v)
+            .unwrap();
+        assert_eq!(&v, &bytes[&orig.uid]);
+    }
+    let got_inc = b.list_incidents(&target).unwrap();
+    for (orig, new) in incidents.iter().zip(&got_inc) {
+        assert_eq!(new.uid, orig.uid);
+        assert_eq!(new.logged_at, orig.logged_at);
+        assert_eq!(new.logged_by, "Officer A");
+        assert_eq!(new.occurred_utc, orig.occurred_utc);
+        assert_eq!(new.wording, orig.wording);
+    }
+    assert!(got_inc[0].description.contains("Ola Uvennlig"));
+    let log = b.audit_log(Some(&format!("case:{target}"))).unwrap();
+    let ev = log.iter().find(|e| e.action == "bundle.import").unwrap();
+    assert_eq!(ev.details["sha256sums"], done.sha256sums);
+    assert_eq!(
+        ev.details["signing_key_fingerprint"],
+        done.signing_key_fingerprint
+    );
+    assert_eq!(ev.actor, "Officer B");
+    let r = b.verify(&mut |_| {}).unwrap();
+    assert!(r.ok(), "{:?}", r.problems);
+
+    // Importing the same bundle again is refused.
+    let err = b
+        .import_bundle(&done.path, &target, &mut |_| {})
+        .unwrap_err();
+    assert!(err.to_string().contains("imported before"), "{err}");
+
+    // B's own export names where the originals came from.
+    let again = b
+        .export_bundle(
+            &target,
+            &police(),
+            &dir.path().join("b.zip"),
+            &TestRenderer,
+            &mut |_| {},
+        )
+        .unwrap();
+    let unpacked = dir.path().join("ub");
+    unzip(&again.path, &unpacked);
+    assert_eq!(police_checks(&unpacked), (true, true));
+    let m: Manifest =
+        serde_json::from_slice(&std::fs::read(unpacked.join("manifest.json")).unwrap()).unwrap();
+    let origin = m.evidence[0].origin.as_ref().unwrap();
+    assert_eq!(origin.locker_id, a_id);
+    assert_eq!(origin.bundle_sha256sums, done.sha256sums);
+    assert_eq!(m.evidence[0].acquired_by, "Officer A");
+}
+
+#[test]
+fn a_self_log_goes_to_the_officer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut me = new_locker(&dir.path().join("me"), Mode::SelfLog, "Kari");
+    let case = me.self_log_case().unwrap();
+    assert_eq!(case.title, "Meg");
+    assert_eq!(me.self_log_case().unwrap().id, case.id, "one case");
+    let inc = me
+        .add_incident(
+            &case.reference,
+            NewIncident {
+                at: "2026-11-19 21:10".into(),
+                place: "SMS".into(),
+                channel: Some(Channel::Sms),
+                description: "SMS om kvelden".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    me.add_evidence_from_reader(inc.id, "sms.png", &mut &png(9)[..], &AddOptions::default())
+        .unwrap();
+    let opts = ExportOptions {
+        recipient: "Sikkerhetsansvarlig".into(),
+        recipient_kind: RecipientKind::Other,
+        legal_basis_key: Some("consent".into()),
+        self_log: true,
+        ..police()
+    };
+    let done = me
+        .export_bundle(
+            &case.reference,
+            &opts,
+            &dir.path().join("meg.zip"),
+            &TestRenderer,
+            &mut |_| {},
+        )
+        .unwrap();
+    let unpacked = dir.path().join("u");
+    unzip(&done.path, &unpacked);
+    assert_eq!(police_checks(&unpacked), (true, true));
+    drop(me);
+
+    let mut officer = new_locker(&dir.path().join("off"), Mode::Officer, "Sikkerhetssjef");
+    let target = officer.create_case("Kari", "").unwrap().reference;
+    officer
+        .import_bundle(&done.path, &target, &mut |_| {})
+        .unwrap();
+    let inc = &officer.list_incidents(&target).unwrap()[0];
+    assert_eq!(inc.logged_by, "Kari");
+    assert_eq!(
+        inc.logged_by_role,
+        varde_core::model::LoggedByRole::Employee
+    );
+    let ev = &officer.list_evidence(&target, None).unwrap()[0];
+    assert_eq!(ev.acquired_by, "Kari");
+    assert_eq!(ev.sha256, hex::encode(Sha256::digest(png(9))));
+    assert!(officer.verify(&mut |_| {}).unwrap().ok());
+}
+
+// ---------------------------------------------------------------- benchmark
+
+/// Used by `scripts/bench-export` while the CLI has no report renderer: ingests
+/// `$BENCH_EXPORT_DATA` (a recording and `images/`) and times the export alone.
+#[test]
+#[ignore = "a benchmark; run by scripts/bench-export"]
+fn bench_export() {
+    let data = PathBuf::from(std::env::var("BENCH_EXPORT_DATA").unwrap());
+    let out = PathBuf::from(std::env::var("BENCH_EXPORT_OUT").unwrap());
+    std::fs::create_dir_all(&out).unwrap();
+    let mut l = new_locker(&out.join("locker"), Mode::Officer, "Bench");
+    let case = l.create_case("bench", "").unwrap().reference;
+    let mut files: Vec<PathBuf> = walk(&data);
+    files.sort();
+    let (images, other): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|p| p.parent().is_some_and(|d| d.ends_with("images")));
+    for (what, list) in [("recording", other), ("screenshots", images)] {
+        let inc = l
+            .add_incident(
+                &case,
+                NewIncident {
+                    at: "2026-01-01 12:00".into(),
+                    place: "x".into(),
+                    channel: Some(Channel::Other),
+                    description: what.into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        l.add_evidence(inc.id, &list, &AddOptions::default(), &mut |_| {})
+            .unwrap();
+    }
+    let t = std::time::Instant::now();
+    let done = l
+        .export_bundle(
+            &case,
+            &police(),
+            &out.join("bundle.zip"),
+            &PdfOnly,
+            &mut |_| {},
+        )
+        .unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "exported {} originals, {} bytes",
+        done.evidence, done.evidence_bytes
+    );
+    println!("export seconds: {secs:.3}");
+}

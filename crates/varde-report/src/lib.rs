@@ -1,0 +1,236 @@
+//! # varde-report
+//!
+//! The police report (`report.pdf` in a bundle): one case rendered to an A4 PDF, Norwegian
+//! bokmål by default or English, with [typst](https://typst.app) used as a library.
+//!
+//! The template is plain typst markup (`templates/report.typ`, compiled into the crate);
+//! the data goes in as a virtual `/data.json` and thumbnails as virtual image files. The
+//! typst world here has no file system, no packages and no network, and its fonts are the
+//! ones embedded in the binary: rendering fetches nothing.
+//!
+//! The input is the bundle's [`Manifest`] (everything the report shows is in it) and a
+//! way to read an original by its SHA-256, for thumbnails:
+//!
+//! ```no_run
+//! # fn demo(manifest: &varde_core::Manifest) -> Result<(), varde_report::Error> {
+//! use varde_report::{Lang, render};
+//! let pdf = render(manifest, &mut |_sha256| std::fs::read("original"), Lang::Nb)?;
+//! assert!(pdf.starts_with(b"%PDF-"));
+//! # Ok(()) }
+//! ```
+//!
+//! For [`Locker::export_bundle`](varde_core::Locker::export_bundle), pass [`TypstRenderer`]
+//! (it implements [`varde_core::ReportRenderer`]).
+
+pub mod thumbs;
+mod view;
+mod world;
+
+use std::collections::HashMap;
+use std::fmt::Display;
+
+use typst::diag::{SourceDiagnostic, Warned};
+use typst::foundations::Datetime;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+pub use varde_core::guidance::Lang;
+use varde_core::{Manifest, ReportRenderer};
+
+use view::Thumb;
+use world::ReportWorld;
+
+/// The template, compiled into the crate.
+pub const TEMPLATE: &str = include_str!("../templates/report.typ");
+
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The template did not compile or lay out (a bug in the template, or data it cannot
+    /// handle); the messages are typst's.
+    #[error("the report template failed: {0}")]
+    Template(String),
+    /// The PDF could not be written.
+    #[error("the report PDF could not be written: {0}")]
+    Pdf(String),
+    /// The report's data could not be serialised.
+    #[error("the report data could not be prepared: {0}")]
+    Data(#[from] serde_json::Error),
+}
+
+/// A rendered document, before it is written as PDF (kept for tests that read its text).
+pub struct Rendered {
+    document: PagedDocument,
+    generated_at: Option<Datetime>,
+}
+
+impl Rendered {
+    /// How many pages it has.
+    pub fn page_count(&self) -> usize {
+        self.document.pages().len()
+    }
+
+    /// The text of each page, in layout order (runs of text joined by spaces or new lines).
+    pub fn page_texts(&self) -> Vec<String> {
+        self.document
+            .pages()
+            .iter()
+            .map(|p| {
+                let mut out = String::new();
+                frame_text(&p.frame, &mut out);
+                out
+            })
+            .collect()
+    }
+
+    /// Write it as PDF (PDF/A-2b: fonts embedded, metadata in XMP, no external content).
+    pub fn to_pdf(&self) -> Result<Vec<u8>, Error> {
+        let standards = PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| Error::Pdf(e.message().to_string()))?;
+        let options = PdfOptions {
+            timestamp: self.generated_at.map(Timestamp::new_utc),
+            standards,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&self.document, &options)
+            .map_err(|errs| Error::Pdf(diagnostics(&errs, None)))
+    }
+}
+
+fn frame_text(frame: &typst::layout::Frame, out: &mut String) {
+    use typst::layout::FrameItem;
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(g) => frame_text(&g.frame, out),
+            FrameItem::Text(t) => {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+                out.push_str(&t.text);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The report renderer a bundle export is given: typst, with the template of this crate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TypstRenderer;
+
+impl ReportRenderer for TypstRenderer {
+    fn render(
+        &self,
+        manifest: &Manifest,
+        originals: &mut dyn FnMut(&str) -> varde_core::Result<Vec<u8>>,
+        lang: &str,
+    ) -> varde_core::Result<Vec<u8>> {
+        let lang = lang.parse().unwrap_or_default();
+        render(manifest, originals, lang)
+            .map_err(|e| varde_core::Error::invalid_input(e.to_string()))
+    }
+}
+
+/// Render the report of `manifest` as PDF bytes.
+///
+/// `originals` is asked for the bytes of each image evidence item by its SHA-256, one at a
+/// time; each is scaled down to a thumbnail and dropped before the next is asked for. An
+/// original that cannot be read or decoded gets a note in the report instead of a
+/// thumbnail.
+pub fn render<E: Display>(
+    input: &Manifest,
+    originals: &mut dyn FnMut(&str) -> Result<Vec<u8>, E>,
+    lang: Lang,
+) -> Result<Vec<u8>, Error> {
+    layout(input, originals, lang)?.to_pdf()
+}
+
+/// Lay the report out without writing the PDF (see [`render`]).
+pub fn layout<E: Display>(
+    input: &Manifest,
+    originals: &mut dyn FnMut(&str) -> Result<Vec<u8>, E>,
+    lang: Lang,
+) -> Result<Rendered, Error> {
+    let generated = chrono::DateTime::parse_from_rfc3339(&input.created_at).ok();
+    let today = generated.map(|t| {
+        use chrono::Datelike;
+        let d = t.date_naive();
+        (d.year(), d.month() as u8, d.day() as u8)
+    });
+    let mut world = ReportWorld::new(TEMPLATE, today);
+
+    // Thumbnails, one original at a time.
+    let mut thumbs = HashMap::new();
+    for (n, e) in input
+        .evidence
+        .iter()
+        .filter(|e| e.media_type.starts_with("image/"))
+        .enumerate()
+    {
+        let thumb = if !thumbs::is_thumbnailable(&e.media_type) {
+            Thumb::Missing(thumbs::NoThumb::Unsupported.key())
+        } else if e.size > thumbs::MAX_ORIGINAL_BYTES {
+            Thumb::Missing(thumbs::NoThumb::TooLarge.key())
+        } else {
+            match originals(&e.sha256) {
+                Err(_) => Thumb::Missing(thumbs::NoThumb::Unreadable.key()),
+                Ok(bytes) => match thumbs::thumbnail(&bytes) {
+                    Ok(t) => {
+                        let path = format!("/thumbs/{n}.jpg");
+                        world.add_file(&path, t.jpeg);
+                        Thumb::Image {
+                            path,
+                            width: t.width,
+                            height: t.height,
+                        }
+                    }
+                    Err(why) => Thumb::Missing(why.key()),
+                },
+            }
+        };
+        thumbs.insert(e.id, thumb);
+    }
+
+    let data = view::build(input, lang, &thumbs);
+    world.add_file("/data.json", serde_json::to_vec(&data)?);
+
+    let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
+    // Compilation results are memoised process-wide; drop what this report left behind.
+    typst::comemo::evict(0);
+    let document = output.map_err(|errs| Error::Template(diagnostics(&errs, Some(&world))))?;
+    let generated_at = generated.and_then(|t| {
+        let u = t.to_utc();
+        use chrono::{Datelike, Timelike};
+        Datetime::from_ymd_hms(
+            u.year(),
+            u.month() as u8,
+            u.day() as u8,
+            u.hour() as u8,
+            u.minute() as u8,
+            u.second() as u8,
+        )
+    });
+    Ok(Rendered {
+        document,
+        generated_at,
+    })
+}
+
+/// Typst's messages, with the template line each points at.
+fn diagnostics(errs: &[SourceDiagnostic], world: Option<&ReportWorld>) -> String {
+    use typst::WorldExt;
+    errs.iter()
+        .map(|e| {
+            let mut s = e.message.to_string();
+            if let Some(range) = world.and_then(|w| w.range(e.span)) {
+                let line = TEMPLATE[..range.start.min(TEMPLATE.len())].lines().count();
+                s = format!("report.typ:{line}: {s}");
+            }
+            for h in &e.hints {
+                s.push_str("; hint: ");
+                s.push_str(&h.v);
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}

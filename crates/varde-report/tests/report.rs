@@ -1,0 +1,555 @@
+//! Renders a sample case (60 incidents, Norwegian letters, an image, a long wording) in
+//! both languages and checks what a reader would: a PDF, several pages, the case reference
+//! and the page numbers in the text.
+//!
+//! Set `VARDE_REPORT_SAMPLE_DIR` to a folder to keep the PDFs (`report-sample-nb.pdf`,
+//! `report-sample-en.pdf`) for looking at them.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::process::Command;
+use std::time::Instant;
+
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use varde_core::AuditEvent;
+use varde_core::Manifest;
+use varde_core::bundle::manifest::{
+    CaseInfo, DisclosureEntry, EscalationEntry, EvidenceEntry, ExportInfo, Generator,
+    HealthNotified, HealthRecord, IncidentEntry, LockerInfo, PersonEntry, WitnessEntry,
+};
+use varde_core::guidance::{ActionKind, EmployeeInformed, RecipientKind, Text};
+use varde_core::model::{
+    CaseStatus, Channel, ContactDetail, EvidenceSource, LoggedByRole, Mode, Perception, PersonKind,
+    PlaceKind, Precision,
+};
+use varde_report::Lang;
+
+const REFERENCE: &str = "V-2026-0042";
+
+const LONG_WORDING: &str = "Jeg vet hvor du bor, Bjørn. Jeg har sett deg gå fra kontoret i \
+Storgata hver eneste dag denne uka, og jeg vet at du tar bussen hjem klokka fem. Hvis \
+Nordlys Kraft ikke gir meg pengene tilbake innen fredag, skal jeg sørge for at både du og \
+alle de andre på kundesenteret får merke det. Dette er ingen spøk. Æ, ø og å — ÆØÅ — \
+skal stå akkurat slik de ble skrevet, med «sitattegn» og alt.";
+
+fn sha(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn screenshot_png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(w, h, |x, y| {
+        // A phone screenshot's shape: a header bar, message bubbles, a light background.
+        let bubble = (y / 90) % 2 == 0 && x > 40 && x < w - 120 && y % 90 > 15;
+        if y < 80 {
+            image::Rgba([31, 58, 95, 255])
+        } else if bubble {
+            image::Rgba([220, 232, 245, 255])
+        } else {
+            image::Rgba([250, 250, 250, 255])
+        }
+    });
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("encode png");
+    out
+}
+
+fn person(id: i64, kind: PersonKind, name: Option<&str>) -> PersonEntry {
+    PersonEntry {
+        id,
+        uid: format!("person-{id}"),
+        kind,
+        name: name.map(str::to_owned),
+        known: name.is_some(),
+        title: None,
+        department: None,
+        contacts: vec![],
+        aliases: vec![],
+        home_municipality: None,
+        health_concern: false,
+        health_observations: String::new(),
+    }
+}
+
+struct Sample {
+    input: Manifest,
+    originals: HashMap<String, Vec<u8>>,
+}
+
+fn sample() -> Sample {
+    let case = CaseInfo {
+        uid: "case-1".into(),
+        reference: REFERENCE.into(),
+        title: "Trusler mot kundesenteret i Tromsø".into(),
+        status: CaseStatus::Open,
+        opened_at: "2026-01-05T08:30:00+01:00".into(),
+        closed_at: None,
+    };
+
+    let mut employee = person(1, PersonKind::Employee, Some("Bjørn Ærø Håkonsen"));
+    employee.title = Some("Kundeansvarlig".into());
+    employee.department = Some("Kundesenteret, Tromsø".into());
+    employee.contacts = vec![ContactDetail {
+        kind: "email".into(),
+        value: "bjorn.hakonsen@nordlys-kraft.example".into(),
+        private: false,
+    }];
+    let mut actor = person(2, PersonKind::ThreatActor, Some("Øystein Kværnø"));
+    actor.aliases = vec![
+        "+47 400 00 000".into(),
+        "oystein.k@example.net".into(),
+        "@strømkunden_1981".into(),
+    ];
+    actor.home_municipality = Some("Bærum".into());
+    actor.health_concern = true;
+    actor.health_observations = "Skriver om å bli overvåket gjennom strømmåleren, sender \
+        mange meldinger midt på natta og virker forvirret i telefonsamtaler."
+        .into();
+    let mut unknown = person(3, PersonKind::ThreatActor, None);
+    unknown.known = false;
+    unknown.aliases = vec!["@anonym_nordlending".into()];
+    let witness = person(4, PersonKind::Witness, Some("Siri Løkkeberg"));
+
+    let channels = [
+        (Channel::Email, None),
+        (Channel::Sms, None),
+        (Channel::SocialMedia, Some("Facebook")),
+        (Channel::PhoneCall, None),
+        (Channel::InPerson, None),
+        (Channel::Letter, None),
+    ];
+    let mut incidents = Vec::new();
+    let mut evidence = Vec::new();
+    let mut originals = HashMap::new();
+    for n in 0..60_i64 {
+        let day = 1 + (n % 28);
+        let month = 1 + n / 28;
+        let (channel, platform) = channels[(n % 6) as usize];
+        let local = format!(
+            "2026-{month:02}-{day:02} {:02}:{:02}",
+            8 + n % 10,
+            (n * 7) % 60
+        );
+        let utc = format!(
+            "2026-{month:02}-{day:02}T{:02}:{:02}:00Z",
+            7 + n % 10,
+            (n * 7) % 60
+        );
+        let id = 100 + n;
+        incidents.push(IncidentEntry {
+            id,
+            uid: format!("incident-{id}"),
+            version: 1,
+            occurred_local: local,
+            occurred_tz: "Europe/Oslo".into(),
+            occurred_utc: utc,
+            precision: if n % 9 == 4 {
+                Precision::Approximate
+            } else {
+                Precision::Exact
+            },
+            logged_at: format!("2026-{month:02}-{day:02}T18:00:00+01:00"),
+            logged_by: "Åse Ødegård".into(),
+            logged_by_role: if n % 4 == 0 {
+                LoggedByRole::Employee
+            } else {
+                LoggedByRole::Officer
+            },
+            place: if n % 2 == 0 {
+                "Kundesenteret, Storgata 1, Tromsø".into()
+            } else {
+                "Hjemme hos den ansatte, Kvaløysletta".into()
+            },
+            place_kind: if n % 2 == 0 {
+                PlaceKind::Workplace
+            } else {
+                PlaceKind::Home
+            },
+            channel,
+            platform: platform.map(str::to_owned),
+            description: format!(
+                "Hendelse nummer {} i rekken. Meldingen kom mens den ansatte var på jobb; \
+                 han ble urolig og varslet sikkerhetsansvarlig med én gang.",
+                n + 1
+            ),
+            wording: Some(if n == 0 {
+                LONG_WORDING.into()
+            } else if n == 1 {
+                "Hei.\nJeg ser deg.\n\nHilsen en venn".into()
+            } else {
+                format!("Du skal få svi for dette, Håkonsen (melding {}).", n + 1)
+            }),
+            perceived: match n % 3 {
+                0 => vec![Perception::Threatening, Perception::Frightening],
+                1 => vec![Perception::Bothersome],
+                _ => vec![Perception::Threatening],
+            },
+            targets_individuals: n % 2 == 0,
+            ongoing_emergency: false,
+            actor: Some(if n % 5 == 3 { 3 } else { 2 }),
+            witnesses: if n % 3 == 0 {
+                vec![
+                    WitnessEntry {
+                        person: Some(4),
+                        name: Some("Siri Løkkeberg".into()),
+                    },
+                    WitnessEntry {
+                        person: None,
+                        name: Some("Gøril Ås".into()),
+                    },
+                ]
+            } else {
+                vec![]
+            },
+        });
+        // Evidence: the first incident has a thread of three screenshots; a few others
+        // have one file each.
+        let files: Vec<(String, String, Vec<u8>)> = if n == 0 {
+            (1..=3)
+                .map(|s| {
+                    (
+                        format!("skjermbilde-{s}.png"),
+                        "image/png".to_owned(),
+                        screenshot_png(1080, 1400 + 200 * s),
+                    )
+                })
+                .collect()
+        } else if n % 10 == 5 {
+            vec![(
+                format!("samtale-{n}.m4a"),
+                "audio/mp4".to_owned(),
+                format!("not really audio {n}").into_bytes(),
+            )]
+        } else if n % 10 == 7 {
+            vec![(
+                format!("epost-{n}.eml"),
+                "message/rfc822".to_owned(),
+                format!("From: oystein.k@example.net\nSubject: Svar {n}\n\nHei.").into_bytes(),
+            )]
+        } else {
+            vec![]
+        };
+        for (seq, (name, media_type, bytes)) in files.into_iter().enumerate() {
+            let eid = 1000 + id * 10 + seq as i64;
+            let hash = sha(&bytes);
+            let is_thread = n == 0;
+            evidence.push(EvidenceEntry {
+                path: format!("evidence/{id}/{:02}-{name}", seq + 1),
+                id: eid,
+                uid: format!("evidence-{eid}"),
+                incident: id,
+                sha256: hash.clone(),
+                size: bytes.len() as u64,
+                media_type,
+                original_name: name,
+                acquired_at: "2026-01-01T19:04:33+01:00".into(),
+                acquired_by: "Åse Ødegård".into(),
+                source: EvidenceSource::File,
+                width: is_thread.then_some(1080),
+                height: is_thread.then_some(1600 + 200 * seq as u32),
+                thread_platform: is_thread.then(|| "Facebook Messenger".into()),
+                thread_id: is_thread.then(|| "Samtale med @strømkunden_1981".into()),
+                thread_seq: is_thread.then_some(seq as i64 + 1),
+                whole_thread: is_thread,
+                note: String::new(),
+                origin: None,
+            });
+            originals.insert(hash, bytes);
+        }
+    }
+    // An image whose original cannot be read: the report says so instead of a thumbnail.
+    evidence.push(EvidenceEntry {
+        path: "evidence/102/01-bilde.jpg".into(),
+        id: 9001,
+        uid: "evidence-9001".into(),
+        incident: 102,
+        sha256: "ab".repeat(32),
+        size: 48_213,
+        media_type: "image/jpeg".into(),
+        original_name: "bilde av bilen utenfor.jpg".into(),
+        acquired_at: "2026-01-03T10:00:00+01:00".into(),
+        acquired_by: "Bjørn Ærø Håkonsen".into(),
+        source: EvidenceSource::Bundle,
+        width: None,
+        height: None,
+        thread_platform: None,
+        thread_id: None,
+        thread_seq: None,
+        whole_thread: false,
+        note: "Fra den ansattes egen logg.".into(),
+        origin: None,
+    });
+
+    let escalations = vec![
+        EscalationEntry {
+            rule_key: "police_report".into(),
+            title: None,
+            action: ActionKind::Done,
+            acted_at: "2026-01-06T10:15:00+01:00".into(),
+            acted_by: "Åse Ødegård".into(),
+            with_whom: Some("Troms politidistrikt".into()),
+            reference: Some("14234567".into()),
+            reason: None,
+            deferred_until: None,
+            note: "Anmeldt ved Tromsø politistasjon.".into(),
+        },
+        EscalationEntry {
+            rule_key: "health_concern_report".into(),
+            title: Some(Text {
+                nb: "Send bekymringsmelding til kommunelegen".into(),
+                en: "Send a concern report to the municipal doctor".into(),
+            }),
+            action: ActionKind::Done,
+            acted_at: "2026-01-07T09:00:00+01:00".into(),
+            acted_by: "Åse Ødegård".into(),
+            with_whom: Some("Kommuneoverlegen i Bærum".into()),
+            reference: None,
+            reason: Some("Meldingene tyder på alvorlig psykisk lidelse uten behandling.".into()),
+            deferred_until: None,
+            note: String::new(),
+        },
+        EscalationEntry {
+            rule_key: "public_appearance_notify".into(),
+            title: None,
+            action: ActionKind::Deferred,
+            acted_at: "2026-01-08T11:00:00+01:00".into(),
+            acted_by: "Åse Ødegård".into(),
+            with_whom: None,
+            reference: None,
+            reason: None,
+            deferred_until: Some("2026-04-01".into()),
+            note: "Tas opp på neste oppfølgingsmøte.".into(),
+        },
+    ];
+    let disclosures = vec![DisclosureEntry {
+        uid: None,
+        this_export: true,
+        recipient: "Troms politidistrikt".into(),
+        recipient_kind: RecipientKind::Police,
+        shared: "Bevispakke med alle hendelser og bevis".into(),
+        incident_ids: (100..160).collect(),
+        evidence_ids: vec![1, 2, 3],
+        legal_basis_key: Some("complaint".into()),
+        legal_basis_label: Some(Text {
+            nb: "Anmeldelse (straffeprosessloven § 223)".into(),
+            en: "Police report (Criminal Procedure Act § 223)".into(),
+        }),
+        legal_basis_text: String::new(),
+        employee_informed: EmployeeInformed::Yes,
+        disclosed_at: "2026-03-02T14:00:00+01:00".into(),
+        disclosed_by: "Åse Ødegård".into(),
+    }];
+    let mut custody = Vec::new();
+    let mut prev = "0".repeat(64);
+    for seq in 1..=40_i64 {
+        let hash = sha(format!("{prev}{seq}").as_bytes());
+        custody.push(AuditEvent {
+            seq,
+            time: format!("2026-01-{:02}T12:{:02}:00+01:00", 1 + seq % 28, seq % 60),
+            actor: "Åse Ødegård".into(),
+            action: if seq % 2 == 0 {
+                "evidence.add"
+            } else {
+                "incident.add"
+            }
+            .into(),
+            subject: format!("incident:{}", 100 + seq),
+            details: json!({}),
+            prev_hash: prev.clone(),
+            hash: hash.clone(),
+        });
+        prev = hash;
+    }
+
+    Sample {
+        input: Manifest {
+            format_version: 1,
+            generator: Generator {
+                name: "varde".into(),
+                version: "0.1.0".into(),
+            },
+            created_at: "2026-03-02T14:00:00+01:00".into(),
+            lang: "nb".into(),
+            locker: LockerInfo {
+                id: "locker-1".into(),
+                mode: Mode::Officer,
+                signing_public_key: "00".repeat(32),
+                signing_key_fingerprint: sha(b"the public key"),
+            },
+            organisation: "Nordlys Kraft AS".into(),
+            officer: "Åse Ødegård".into(),
+            export: ExportInfo {
+                recipient: "Troms politidistrikt".into(),
+                recipient_kind: RecipientKind::Police,
+                legal_basis_key: Some("complaint".into()),
+                legal_basis_label: Some(Text {
+                    nb: "Anmeldelse (straffeprosessloven § 223)".into(),
+                    en: "Police report (Criminal Procedure Act § 223)".into(),
+                }),
+                legal_basis_text: String::new(),
+                employee_informed: EmployeeInformed::Yes,
+                private_contacts_included: false,
+                all_incidents: true,
+                self_log: false,
+                bundle_name: format!("{REFERENCE}_2026-03-02.zip"),
+                custody_head_seq: 40,
+            },
+            case,
+            persons: vec![employee, actor, unknown, witness],
+            incidents,
+            evidence,
+            escalations,
+            health_notified: HealthNotified {
+                notified: true,
+                records: vec![HealthRecord {
+                    at: "2026-01-07T09:00:00+01:00".into(),
+                    by: "Åse Ødegård".into(),
+                    to: Some("Kommuneoverlegen i Bærum".into()),
+                    how: "escalation:2".into(),
+                }],
+            },
+            disclosures,
+            custody,
+        },
+        originals,
+    }
+}
+
+fn pdftotext(pdf: &[u8]) -> Option<String> {
+    let dir = std::env::temp_dir().join(format!("varde-report-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let path = dir.join(format!("{}.pdf", sha(pdf)));
+    std::fs::write(&path, pdf).ok()?;
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output();
+    let _ = std::fs::remove_file(&path);
+    let out = out.ok()?;
+    assert!(out.status.success(), "pdftotext failed on the report");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn check(lang: Lang, page_word: &str, title: &str) {
+    let s = sample();
+    let mut asked = Vec::new();
+    let started = Instant::now();
+    let rendered = varde_report::layout(
+        &s.input,
+        &mut |sha: &str| {
+            asked.push(sha.to_owned());
+            s.originals.get(sha).cloned().ok_or("no such original")
+        },
+        lang,
+    )
+    .expect("layout");
+    let laid_out = started.elapsed();
+    let pdf = rendered.to_pdf().expect("pdf");
+    println!(
+        "{lang}: {} pages, {} bytes, layout {laid_out:?}, total {:?}",
+        rendered.page_count(),
+        pdf.len(),
+        started.elapsed()
+    );
+
+    // Only the four images were asked for, each once.
+    assert_eq!(asked.len(), 4, "{asked:?}");
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(rendered.page_count() > 10, "60 incidents fill many pages");
+
+    // The laid-out text (what typst put on the pages).
+    let pages = rendered.page_texts();
+    let last = rendered.page_count().to_string();
+    for (i, text) in pages.iter().enumerate() {
+        assert!(
+            text.contains(REFERENCE),
+            "page {} lacks the reference",
+            i + 1
+        );
+        assert!(
+            text.contains(page_word),
+            "page {} lacks '{page_word}'",
+            i + 1
+        );
+        assert!(text.contains(&last), "page {} lacks the page count", i + 1);
+    }
+    let all = pages.join("\n");
+    for needle in [
+        title,
+        "Øystein Kværnø",
+        "Bjørn Ærø Håkonsen",
+        "ÆØÅ",
+        "14234567",
+        "sha256sum -c SHA256SUMS",
+        "Bærum",
+    ] {
+        assert!(all.contains(needle), "the report lacks {needle:?}");
+    }
+
+    // The PDF's own text layer, as a reader's tools see it.
+    match pdftotext(&pdf) {
+        Some(text) => {
+            assert!(text.contains(REFERENCE));
+            assert!(text.contains(&format!("{page_word} 1 ")), "no page numbers");
+            for needle in ["Øystein Kværnø", "Bjørn Ærø Håkonsen", "ÆØÅ", title] {
+                assert!(text.contains(needle), "the PDF text lacks {needle:?}");
+            }
+            let first_hash = &s.input.evidence[0].sha256;
+            assert!(text.contains(first_hash.as_str()), "a SHA-256 is not whole");
+        }
+        None => println!("pdftotext is not installed: the PDF text layer was not checked"),
+    }
+
+    if let Ok(dir) = std::env::var("VARDE_REPORT_SAMPLE_DIR") {
+        let path = std::path::Path::new(&dir).join(format!("report-sample-{lang}.pdf"));
+        std::fs::write(&path, &pdf).expect("write the sample");
+        println!("wrote {}", path.display());
+    }
+}
+
+#[test]
+fn renders_the_sample_in_norwegian() {
+    check(Lang::Nb, "Side", "Bevisrapport til politiet");
+}
+
+#[test]
+fn renders_the_sample_in_english() {
+    check(Lang::En, "Page", "Evidence report for the police");
+}
+
+#[test]
+fn an_empty_case_renders() {
+    let mut s = sample();
+    s.input.incidents.clear();
+    s.input.evidence.clear();
+    s.input.escalations.clear();
+    s.input.disclosures.clear();
+    s.input.custody.clear();
+    s.input.persons.retain(|p| p.kind == PersonKind::Employee);
+    s.input.health_notified = HealthNotified {
+        notified: false,
+        records: vec![],
+    };
+    // Through the trait an export uses, in English.
+    let pdf = varde_core::ReportRenderer::render(
+        &varde_report::TypstRenderer,
+        &s.input,
+        &mut |_: &str| Err(varde_core::Error::invalid_input("no originals here")),
+        "en",
+    )
+    .expect("render");
+    assert!(pdf.starts_with(b"%PDF-"));
+    if let Some(text) = pdftotext(&pdf) {
+        assert!(
+            text.contains("Evidence report for the police"),
+            "not in English"
+        );
+        assert!(text.contains("No actions are recorded."));
+    }
+}
