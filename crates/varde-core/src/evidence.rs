@@ -333,6 +333,22 @@ pub fn sniff_media_type(head: &[u8]) -> String {
     }
 }
 
+/// The directory a new output file goes into; it must exist (temp files are made there
+/// and renamed, so the rename never crosses file systems).
+pub(crate) fn output_parent(out: &Path) -> Result<PathBuf> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        return Err(Error::invalid(format!(
+            "{} is not a directory",
+            parent.display()
+        )));
+    }
+    Ok(parent)
+}
+
 fn remove_temps(items: &[Streamed]) {
     for s in items {
         let _ = fs::remove_file(&s.tmp);
@@ -694,16 +710,7 @@ impl Locker {
                 out.display()
             )));
         }
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        if !parent.is_dir() {
-            return Err(Error::invalid(format!(
-                "{} is not a directory",
-                parent.display()
-            )));
-        }
+        let parent = output_parent(out)?;
         let tmp = parent.join(format!(".{}.varde-part", uuid::Uuid::new_v4()));
         let copied = (|| -> Result<()> {
             let mut reader = self.open_original(id)?;

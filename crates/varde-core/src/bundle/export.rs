@@ -319,16 +319,7 @@ fn target(out: &Path, stem: &str) -> Result<(PathBuf, bool)> {
             path.display()
         )));
     }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !parent.is_dir() {
-        return Err(Error::invalid(format!(
-            "{} is not a directory",
-            parent.display()
-        )));
-    }
+    crate::evidence::output_parent(&path)?;
     Ok((path, zip))
 }
 
