@@ -14,6 +14,9 @@ mod secret;
 use clap::Parser;
 
 fn main() {
+    // A closed pipe (`varde case list | head`) ends the process quietly, as for other
+    // command-line tools, instead of a panic in `println!`.
+    sigpipe::reset();
     let cli = args::Cli::parse();
     let json_errors = cli.wants_json();
     match commands::run(cli) {

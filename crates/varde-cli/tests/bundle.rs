@@ -6,50 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
+use varde_core::bundle::test_support::OnePageRenderer;
 use varde_core::guidance::{EmployeeInformed, Lang, RecipientKind};
 use varde_core::model::{Channel, Mode};
 use varde_core::{
-    AddOptions, ExportOptions, InitOptions, KdfParams, Locker, Manifest, NewIncident,
-    ReportRenderer, SystemClock,
+    AddOptions, ExportOptions, InitOptions, KdfParams, Locker, NewIncident, SystemClock,
 };
 
 const PASS: &str = "correct horse battery staple";
-
-/// A one-page PDF with the case reference on it.
-struct TestRenderer;
-
-impl ReportRenderer for TestRenderer {
-    fn render(
-        &self,
-        m: &Manifest,
-        _: &mut dyn FnMut(&str) -> varde_core::Result<Vec<u8>>,
-        _: &str,
-    ) -> varde_core::Result<Vec<u8>> {
-        let content = format!("BT /F1 24 Tf 72 770 Td ({}) Tj ET\n", m.case.reference);
-        let objects = [
-            "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
-            format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
-        ];
-        let mut out = b"%PDF-1.4\n".to_vec();
-        let mut offsets = Vec::new();
-        for (i, o) in objects.iter().enumerate() {
-            offsets.push(out.len());
-            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-        }
-        let xref = out.len();
-        out.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
-        for o in offsets {
-            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-        }
-        out.extend_from_slice(
-            format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
-        );
-        Ok(out)
-    }
-}
 
 fn varde(locker: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_varde"))
@@ -129,7 +93,7 @@ fn self_log_bundle(tmp: &TempDir) -> (PathBuf, PathBuf) {
             &case,
             &opts,
             &tmp.path().join("meg.zip"),
-            &TestRenderer,
+            &OnePageRenderer,
             &mut |_| {},
         )
         .unwrap()
@@ -139,7 +103,7 @@ fn self_log_bundle(tmp: &TempDir) -> (PathBuf, PathBuf) {
             &case,
             &opts,
             &tmp.path().join("meg-folder"),
-            &TestRenderer,
+            &OnePageRenderer,
             &mut |_| {},
         )
         .unwrap()

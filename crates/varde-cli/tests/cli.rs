@@ -916,3 +916,43 @@ fn an_emergency_comes_first_and_the_ledger_exports_as_csv() {
         "{csv}"
     );
 }
+
+#[test]
+fn a_self_log_lists_its_one_case_right_after_init() {
+    let env = Env::empty();
+    env.ok(&["init", "--self-log", "--name", "Kari"]);
+    let list = env.ok(&["case", "list"]);
+    let rows: Vec<&str> = list.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "{list}");
+    assert!(rows[0].contains("Meg"), "{list}");
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["case", "list", "--json"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 1);
+    assert_eq!(json[0]["title"], "Meg");
+}
+
+#[test]
+fn a_closed_pipe_ends_varde_quietly() {
+    let env = Env::new();
+    // One case list line far larger than a pipe's buffer, so varde is still writing when
+    // `head` has gone.
+    let title = "x".repeat(100_000);
+    env.ok(&["case", "new", "--title", &title]);
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(r#""$VARDE" --locker "$LOCKER" case list | head -c 20 > /dev/null"#)
+        .env("VARDE", env!("CARGO_BIN_EXE_varde"))
+        .env("LOCKER", env.locker())
+        .env("VARDE_PASSPHRASE", PASS)
+        .env_remove("VARDE_ACTOR")
+        .env_remove("VARDE_LOCKER")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.is_empty(),
+        "varde complained about the pipe: {stderr}"
+    );
+}

@@ -18,6 +18,7 @@ pub const GENESIS_PREV: &str = "000000000000000000000000000000000000000000000000
 
 /// One event of the audit log, as stored and as exported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditEvent {
     /// Position in the chain, from 1, without gaps.
     pub seq: i64,
@@ -188,6 +189,36 @@ pub(crate) fn list(conn: &Connection, subject_prefix: Option<&str>) -> Result<Ve
     let rows = stmt.query_map([subject_prefix], row_to_event)?;
     rows.map(|r| r.map(|(e, _)| e).map_err(Error::from))
         .collect()
+}
+
+/// A case's events, newest first: about the case, its incidents and its evidence.
+pub(crate) fn case_page(
+    conn: &Connection,
+    case: &crate::model::Case,
+    offset: i64,
+    limit: i64,
+) -> Result<(i64, Vec<AuditEvent>)> {
+    // Subjects are `case:<reference>`, `incident:<id>` and `evidence:<id>`.
+    const MATCH: &str = "subject = 'case:' || ?1
+        OR subject IN (SELECT 'incident:' || id FROM incidents WHERE case_id = ?2)
+        OR subject IN (SELECT 'evidence:' || e.id FROM evidence e
+                       JOIN incidents i ON i.id = e.incident_id WHERE i.case_id = ?2)";
+    let total = conn.query_row(
+        &format!("SELECT count(*) FROM audit_events WHERE {MATCH}"),
+        rusqlite::params![case.reference, case.id],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT_EVENTS} WHERE {MATCH} ORDER BY seq DESC LIMIT ?3 OFFSET ?4"
+    ))?;
+    let rows = stmt.query_map(
+        rusqlite::params![case.reference, case.id, limit, offset],
+        row_to_event,
+    )?;
+    let events = rows
+        .map(|r| r.map(|(e, _)| e).map_err(Error::from))
+        .collect::<Result<_>>()?;
+    Ok((total, events))
 }
 
 /// Walk the whole chain and describe every break, by event.

@@ -25,7 +25,8 @@ fn row_to_case(r: &Row<'_>) -> rusqlite::Result<Case> {
 }
 
 /// Filter for [`Locker::list_cases`].
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseFilter {
     /// Only cases with this status.
     pub status: Option<CaseStatus>,

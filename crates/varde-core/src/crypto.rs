@@ -32,6 +32,7 @@ pub type Key = Zeroizing<[u8; 32]>;
 
 /// Argon2id cost parameters, stored in the locker header so they can be raised later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct KdfParams {
     /// Memory in KiB.
     pub m_cost_kib: u32,

@@ -34,6 +34,7 @@ const SNIFF_LEN: usize = 256 * 1024;
 
 /// How files are added.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AddOptions {
     /// How the files came in (default: file).
     pub source: Option<EvidenceSource>,
@@ -53,6 +54,7 @@ pub struct AddOptions {
 
 /// The result for one file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Added {
     /// The evidence record.
     pub evidence: Evidence,
@@ -62,6 +64,7 @@ pub struct Added {
 
 /// Progress of a long operation, in bytes.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Progress {
     /// Bytes done so far (across all items).
     pub done: u64,
@@ -673,12 +676,24 @@ impl Locker {
                 case.reference
             )));
         }
-        let mut stmt = self.conn.prepare(&format!(
+        self.evidence_in_case(case.id, incident, 0, i64::MAX)
+    }
+
+    /// A slice of a case's evidence in the order of [`Locker::list_evidence`].
+    pub(crate) fn evidence_in_case(
+        &self,
+        case_id: i64,
+        incident: Option<i64>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Evidence>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
             "{SELECT_EVIDENCE} WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?1)
                AND (?2 IS NULL OR incident_id = ?2)
-             ORDER BY incident_id, coalesce(thread_id, ''), coalesce(thread_seq, 0), id"
+             ORDER BY incident_id, coalesce(thread_id, ''), coalesce(thread_seq, 0), id
+             LIMIT ?3 OFFSET ?4"
         ))?;
-        let rows = stmt.query_map(params![case.id, incident], row_to_evidence)?;
+        let rows = stmt.query_map(params![case_id, incident, limit, offset], row_to_evidence)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -18,6 +18,7 @@ pub const DEFAULT_TZ: &str = "Europe/Oslo";
 
 /// What is needed to log an incident.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewIncident {
     /// Local date and time: `YYYY-MM-DD HH:MM`, `DD.MM.YYYY HH:MM`, or a date alone.
     pub at: String,
@@ -51,6 +52,7 @@ pub struct NewIncident {
 
 /// Changes to an incident; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IncidentPatch {
     /// New date and time (with `tz` and `approximate` as in [`NewIncident`]).
     pub at: Option<String>,
@@ -84,6 +86,7 @@ pub struct IncidentPatch {
 
 /// An earlier version of an edited incident.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IncidentVersion {
     /// The version number it had.
     pub version: i64,

@@ -9,6 +9,7 @@
 //! Start at [`Locker`]: [`Locker::init`] makes a locker, [`Locker::open`] unlocks one.
 
 pub mod audit;
+pub mod browse;
 pub mod bundle;
 mod cases;
 pub mod clock;
@@ -24,6 +25,9 @@ pub mod persons;
 pub mod verify;
 
 pub use audit::AuditEvent;
+pub use browse::{
+    AuditPage, CaseSummary, EvidencePage, IncidentPage, IncidentRow, ItemCheck, Profile,
+};
 pub use bundle::{
     BundleReport, ExportOptions, Exported, Imported, Manifest, ReportRenderer, verify_bundle,
 };

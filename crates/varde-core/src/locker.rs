@@ -333,6 +333,11 @@ impl Locker {
         let header_json =
             serde_json::to_vec_pretty(&locker.header).map_err(|e| Error::invalid(e.to_string()))?;
         write_atomic(&dir.join(HEADER), &header_json)?;
+        // A self-log has exactly one case, the employee's own: made now, so that it is
+        // there to list and log into from the first moment.
+        if opts.mode == crate::model::Mode::SelfLog {
+            locker.self_log_case()?;
+        }
         Ok(locker)
     }
 

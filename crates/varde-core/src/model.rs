@@ -7,6 +7,7 @@ macro_rules! str_enum {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
                  strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantNames)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(rename_all = "snake_case")]
         #[strum(serialize_all = "snake_case")]
         pub enum $name { $($(#[$vm])* $v),+ }
@@ -151,6 +152,7 @@ str_enum!(
 
 /// A threat situation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Case {
     /// Local id.
     pub id: i64,
@@ -172,6 +174,7 @@ pub struct Case {
 
 /// One way to reach a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContactDetail {
     /// "phone", "email", "address" or anything else.
     pub kind: String,
@@ -183,6 +186,7 @@ pub struct ContactDetail {
 
 /// A person in a case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Person {
     /// Local id.
     pub id: i64,
@@ -228,6 +232,7 @@ impl Person {
 
 /// Someone who witnessed an incident: a person in the case, a name, or both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Witness {
     /// A person in the case.
     pub person: Option<i64>,
@@ -237,6 +242,7 @@ pub struct Witness {
 
 /// One event: a message, a call, a visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Incident {
     /// Local id.
     pub id: i64,
@@ -286,6 +292,7 @@ pub struct Incident {
 
 /// An original file with its hash and acquisition record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Evidence {
     /// Local id.
     pub id: i64,

@@ -8,7 +8,8 @@ use crate::locker::Locker;
 use crate::model::{ContactDetail, Person, PersonKind};
 
 /// What is needed to add a person.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewPerson {
     /// Their part.
     pub kind: Option<PersonKind>,

@@ -14,6 +14,7 @@ use crate::locker::Locker;
 
 /// One thing that does not hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Problem {
     /// What it concerns, e.g. `evidence 12` or `audit event 40`.
     pub item: String,
@@ -23,6 +24,7 @@ pub struct Problem {
 
 /// The outcome of [`Locker::verify`].
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VerifyReport {
     /// Distinct stored originals re-hashed.
     pub originals_checked: usize,

@@ -38,6 +38,7 @@ pub use varde_core::guidance::Lang;
 use varde_core::{Manifest, ReportRenderer};
 
 use view::Thumb;
+pub use view::{MAX_THUMBS, THREAD_SUMMARY_MIN};
 use world::ReportWorld;
 
 /// The template, compiled into the crate.
@@ -132,10 +133,12 @@ impl ReportRenderer for TypstRenderer {
 
 /// Render the report of `manifest` as PDF bytes.
 ///
-/// `originals` is asked for the bytes of each image evidence item by its SHA-256, one at a
-/// time; each is scaled down to a thumbnail and dropped before the next is asked for. An
-/// original that cannot be read or decoded gets a note in the report instead of a
-/// thumbnail.
+/// `originals` is asked for the bytes of image evidence items by their SHA-256, one at a
+/// time and for at most [`MAX_THUMBS`] of them; each is scaled down to a small JPEG
+/// thumbnail and dropped before the next is asked for. An original that cannot be read or
+/// decoded gets a note in the report instead of a thumbnail; images past the cap are
+/// listed with their SHA-256 like every item, and the report says so. A long thread capture
+/// (at least [`THREAD_SUMMARY_MIN`] items) is one block with a compact table of its items.
 pub fn render<E: Display>(
     input: &Manifest,
     originals: &mut dyn FnMut(&str) -> Result<Vec<u8>, E>,
@@ -158,12 +161,12 @@ pub fn layout<E: Display>(
     });
     let mut world = ReportWorld::new(TEMPLATE, today);
 
-    // Thumbnails, one original at a time.
+    // Thumbnails, one original at a time, for at most `MAX_THUMBS` images in report order;
+    // the others are listed with their SHA-256 only, and their originals are not read.
     let mut thumbs = HashMap::new();
-    for (n, e) in input
-        .evidence
-        .iter()
-        .filter(|e| e.media_type.starts_with("image/"))
+    for (n, e) in view::thumbnail_candidates(input)
+        .into_iter()
+        .take(view::MAX_THUMBS)
         .enumerate()
     {
         let thumb = if !thumbs::is_thumbnailable(&e.media_type) {

@@ -17,6 +17,100 @@ const HEALTH_RULE: &str = "health_concern_report";
 /// How long a hash prefix in the custody table is.
 const HASH_PREFIX: usize = 16;
 
+/// A thread capture of at least this many items of one incident is shown as one block
+/// with a compact table (sequence, name, size, acquired, SHA-256) instead of one block per
+/// item: a conversation of 2,000 screenshots then takes pages, not hundreds of pages.
+pub const THREAD_SUMMARY_MIN: usize = 10;
+
+/// How many thumbnails a summarised thread shows (its first images).
+pub const THREAD_THUMBS: usize = 4;
+
+/// At most this many thumbnails are embedded in a report; further images are listed with
+/// their SHA-256 like every other item, and the report says so.
+pub const MAX_THUMBS: usize = 40;
+
+/// A run of at least this many consecutive custody events with the same action by the same
+/// actor is shown as one row (the whole log is in `custody.jsonl`).
+const CUSTODY_RUN_MIN: usize = 5;
+
+/// How an incident's evidence is shown: one block per item, or a summarised thread.
+pub enum Shown<'a> {
+    /// One item, with its number within the incident (from 1).
+    Item(usize, &'a EvidenceEntry),
+    /// A long thread capture: its items with their numbers, in bundle order.
+    Thread(Vec<(usize, &'a EvidenceEntry)>),
+}
+
+/// The incidents in report order (by time of occurrence, then id).
+pub fn sorted_incidents(input: &Manifest) -> Vec<&IncidentEntry> {
+    let mut incidents: Vec<&IncidentEntry> = input.incidents.iter().collect();
+    incidents.sort_by(|a, b| (a.occurred_utc.as_str(), a.id).cmp(&(b.occurred_utc.as_str(), b.id)));
+    incidents
+}
+
+/// An incident's evidence (in bundle order) as it is shown: runs of at least
+/// [`THREAD_SUMMARY_MIN`] consecutive items of the same thread become one block.
+pub fn shown<'a>(list: &[&'a EvidenceEntry]) -> Vec<Shown<'a>> {
+    let thread_of = |e: &EvidenceEntry| {
+        (e.thread_platform.is_some() || e.thread_id.is_some())
+            .then(|| (e.thread_platform.clone(), e.thread_id.clone()))
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < list.len() {
+        let key = thread_of(list[i]);
+        let mut j = i + 1;
+        if key.is_some() {
+            while j < list.len() && thread_of(list[j]) == key {
+                j += 1;
+            }
+        }
+        if key.is_some() && j - i >= THREAD_SUMMARY_MIN {
+            out.push(Shown::Thread((i..j).map(|k| (k + 1, list[k])).collect()));
+        } else {
+            out.extend((i..j).map(|k| Shown::Item(k + 1, list[k])));
+        }
+        i = j;
+    }
+    out
+}
+
+/// The image items that may get a thumbnail, in report order: every image shown on its
+/// own, and the first [`THREAD_THUMBS`] images of a summarised thread. The caller makes
+/// thumbnails for at most [`MAX_THUMBS`] of them.
+pub fn thumbnail_candidates(input: &Manifest) -> Vec<&EvidenceEntry> {
+    let by_incident = evidence_by_incident(input);
+    let mut out = Vec::new();
+    for inc in sorted_incidents(input) {
+        let Some(list) = by_incident.get(&inc.id) else {
+            continue;
+        };
+        for s in shown(list) {
+            match s {
+                Shown::Item(_, e) if e.media_type.starts_with("image/") => out.push(e),
+                Shown::Item(..) => {}
+                Shown::Thread(items) => out.extend(
+                    items
+                        .into_iter()
+                        .map(|(_, e)| e)
+                        .filter(|e| e.media_type.starts_with("image/"))
+                        .take(THREAD_THUMBS),
+                ),
+            }
+        }
+    }
+    out
+}
+
+fn evidence_by_incident(input: &Manifest) -> HashMap<i64, Vec<&EvidenceEntry>> {
+    // The manifest keeps evidence in bundle order (incident, then thread order).
+    let mut by_incident: HashMap<i64, Vec<&EvidenceEntry>> = HashMap::new();
+    for e in &input.evidence {
+        by_incident.entry(e.incident).or_default().push(e);
+    }
+    by_incident
+}
+
 /// An image evidence item's thumbnail (or why there is none), by evidence id.
 pub enum Thumb {
     /// Readable by the template at `path`; its size in pixels.
@@ -37,28 +131,25 @@ pub fn build(input: &Manifest, lang: Lang, thumbs: &HashMap<i64, Thumb>) -> Valu
     let persons: HashMap<i64, &PersonEntry> = input.persons.iter().map(|p| (p.id, p)).collect();
     let name_of = |id: i64| persons.get(&id).and_then(|p| display_name(p));
 
-    let mut incidents: Vec<&IncidentEntry> = input.incidents.iter().collect();
-    incidents.sort_by(|a, b| (a.occurred_utc.as_str(), a.id).cmp(&(b.occurred_utc.as_str(), b.id)));
-    // The manifest keeps evidence in bundle order (incident, then thread order).
-    let mut by_incident: HashMap<i64, Vec<&EvidenceEntry>> = HashMap::new();
-    for e in &input.evidence {
-        by_incident.entry(e.incident).or_default().push(e);
-    }
+    let incidents = sorted_incidents(input);
+    let by_incident = evidence_by_incident(input);
 
     let incident_views: Vec<Value> = incidents
         .iter()
         .enumerate()
         .map(|(i, inc)| {
             let no = i + 1;
-            let evidence: Vec<Value> = by_incident
+            let list = by_incident
                 .get(&inc.id)
-                .map(|list| {
-                    list.iter()
-                        .enumerate()
-                        .map(|(j, e)| evidence_view(&format!("{no}.{}", j + 1), e, lang, thumbs))
-                        .collect()
-                })
+                .map(Vec::as_slice)
                 .unwrap_or_default();
+            let evidence: Vec<Value> = shown(list)
+                .into_iter()
+                .map(|s| match s {
+                    Shown::Item(j, e) => evidence_view(&format!("{no}.{j}"), e, lang, thumbs),
+                    Shown::Thread(items) => thread_view(no, &items, lang, thumbs),
+                })
+                .collect();
             let witnesses: Vec<String> = inc
                 .witnesses
                 .iter()
@@ -89,6 +180,7 @@ pub fn build(input: &Manifest, lang: Lang, thumbs: &HashMap<i64, Thumb>) -> Valu
                 "logged_at": fmt_time(&inc.logged_at, lang),
                 "logged_by": inc.logged_by,
                 "logged_by_role": inc.logged_by_role.as_str(),
+                "evidence_count": list.len(),
                 "evidence": evidence,
             })
         })
@@ -214,20 +306,16 @@ pub fn build(input: &Manifest, lang: Lang, thumbs: &HashMap<i64, Thumb>) -> Valu
         })
         .collect();
 
-    let custody: Vec<Value> = input
-        .custody
+    let custody = custody_rows(&input.custody, lang);
+    let images = input
+        .evidence
         .iter()
-        .map(|e| {
-            json!({
-                "seq": e.seq,
-                "time": fmt_time(&e.time, lang),
-                "actor": e.actor,
-                "action": e.action,
-                "subject": e.subject,
-                "hash": e.hash.chars().take(HASH_PREFIX).collect::<String>(),
-            })
-        })
-        .collect();
+        .filter(|e| e.media_type.starts_with("image/"))
+        .count();
+    let embedded = thumbs
+        .values()
+        .filter(|t| matches!(t, Thumb::Image { .. }))
+        .count();
 
     let c = &input.case;
     let x = &input.export;
@@ -269,6 +357,13 @@ pub fn build(input: &Manifest, lang: Lang, thumbs: &HashMap<i64, Thumb>) -> Valu
         },
         "disclosures": disclosures,
         "custody": custody,
+        "thumbs": {
+            "images": images,
+            "embedded": embedded,
+            "not_embedded": images - embedded.min(images),
+            "capped": thumbs.len() < images,
+            "max": MAX_THUMBS,
+        },
         "custody_head": input.custody.last().map(|e| e.hash.clone()),
         "fingerprint": input.locker.signing_key_fingerprint,
         "fingerprint_grouped": varde_core::bundle::fingerprint_grouped(&input.locker.signing_key_fingerprint),
@@ -289,6 +384,155 @@ fn display_name(p: &PersonEntry) -> Option<String> {
         .clone()
         .filter(|n| !n.trim().is_empty())
         .or_else(|| p.aliases.first().map(|a| format!("({a})")))
+}
+
+/// A long thread capture as one block: what is common to its items once, then one compact
+/// row per item with everything the police need to find and check it.
+fn thread_view(
+    incident_no: usize,
+    items: &[(usize, &EvidenceEntry)],
+    lang: Lang,
+    thumbs: &HashMap<i64, Thumb>,
+) -> Value {
+    let first = items.first().map(|(_, e)| *e);
+    let common = |f: &dyn Fn(&EvidenceEntry) -> String| -> Option<String> {
+        let v = f(first?);
+        items.iter().all(|(_, e)| f(e) == v).then_some(v)
+    };
+    let by = common(&|e| e.acquired_by.clone());
+    let folder = common(&|e| {
+        e.path
+            .rsplit_once('/')
+            .map(|(d, _)| format!("{d}/"))
+            .unwrap_or_default()
+    })
+    .filter(|d| !d.is_empty());
+    let seqs: Vec<i64> = items.iter().filter_map(|(_, e)| e.thread_seq).collect();
+    let (seq_from, seq_to) = (seqs.iter().min().copied(), seqs.iter().max().copied());
+    // Sequence numbers missing between the first and the last: a gap in the capture.
+    let mut gaps: Vec<String> = Vec::new();
+    let mut sorted = seqs.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    for w in sorted.windows(2) {
+        if w[1] > w[0] + 1 {
+            gaps.push(if w[1] == w[0] + 2 {
+                (w[0] + 1).to_string()
+            } else {
+                format!("{}–{}", w[0] + 1, w[1] - 1)
+            });
+        }
+    }
+    let total: u64 = items.iter().map(|(_, e)| e.size).sum();
+    let strip: Vec<Value> = items
+        .iter()
+        .filter_map(|(j, e)| match thumbs.get(&e.id) {
+            Some(Thumb::Image {
+                path,
+                width,
+                height,
+            }) => Some(json!({
+                "no": format!("{incident_no}.{j}"),
+                "seq": e.thread_seq,
+                "path": path, "width": width, "height": height,
+            })),
+            _ => None,
+        })
+        .collect();
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|(j, e)| {
+            let file = match &folder {
+                Some(d) => e.path.strip_prefix(d.as_str()).unwrap_or(&e.path),
+                None => &e.path,
+            };
+            json!({
+                "no": format!("{incident_no}.{j}"),
+                "seq": e.thread_seq,
+                "name": e.original_name,
+                "file": (file != e.original_name).then_some(file),
+                "size": fmt_size(e.size, lang),
+                "bytes": e.size,
+                "media_type": e.media_type,
+                "acquired_at": fmt_time(&e.acquired_at, lang),
+                "acquired_by": by.is_none().then_some(&e.acquired_by),
+                "sha256": e.sha256,
+                "note": e.note,
+                "imported": e.origin.is_some(),
+                "whole_thread": e.whole_thread,
+            })
+        })
+        .collect();
+    let (last_no, last) = items
+        .last()
+        .map(|(j, e)| (*j, Some(*e)))
+        .unwrap_or((0, None));
+    json!({
+        "kind": "thread",
+        "no_from": format!("{incident_no}.{}", items.first().map(|(j, _)| *j).unwrap_or(0)),
+        "no_to": format!("{incident_no}.{last_no}"),
+        "count": items.len(),
+        "platform": first.and_then(|e| e.thread_platform.clone()),
+        "id": first.and_then(|e| e.thread_id.clone()),
+        "seq_from": seq_from,
+        "seq_to": seq_to,
+        "gaps": gaps,
+        "whole_thread": items.iter().all(|(_, e)| e.whole_thread),
+        "size": fmt_size(total, lang),
+        "bytes": total,
+        "acquired_from": first.map(|e| fmt_time(&e.acquired_at, lang)),
+        "acquired_to": last.map(|e| fmt_time(&e.acquired_at, lang)),
+        "acquired_by": by,
+        "folder": folder,
+        "media_types": common(&|e| e.media_type.clone()),
+        "source": common(&|e| e.source.as_str().to_owned()),
+        "thumbs": strip,
+        "rows": rows,
+    })
+}
+
+/// The custody log's rows: each event, except that a run of [`CUSTODY_RUN_MIN`] or more
+/// consecutive events with the same action by the same actor (2,000 screenshots added in
+/// one go) is one row naming the first and the last.
+fn custody_rows(events: &[varde_core::AuditEvent], lang: Lang) -> Vec<Value> {
+    let prefix = |h: &str| h.chars().take(HASH_PREFIX).collect::<String>();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let a = &events[i];
+        let mut j = i + 1;
+        while j < events.len() && events[j].action == a.action && events[j].actor == a.actor {
+            j += 1;
+        }
+        if j - i >= CUSTODY_RUN_MIN {
+            let b = &events[j - 1];
+            out.push(json!({
+                "seq": format!("{}–{}", a.seq, b.seq),
+                "time": fmt_time(&a.time, lang),
+                "time_to": fmt_time(&b.time, lang),
+                "actor": a.actor,
+                "action": a.action,
+                "count": j - i,
+                "subject": a.subject,
+                "subject_to": b.subject,
+                "hash": prefix(&a.hash),
+                "hash_to": prefix(&b.hash),
+            }));
+        } else {
+            out.extend(events[i..j].iter().map(|e| {
+                json!({
+                    "seq": e.seq.to_string(),
+                    "time": fmt_time(&e.time, lang),
+                    "actor": e.actor,
+                    "action": e.action,
+                    "subject": e.subject,
+                    "hash": prefix(&e.hash),
+                })
+            }));
+        }
+        i = j;
+    }
+    out
 }
 
 fn evidence_view(no: &str, e: &EvidenceEntry, lang: Lang, thumbs: &HashMap<i64, Thumb>) -> Value {
@@ -313,6 +557,7 @@ fn evidence_view(no: &str, e: &EvidenceEntry, lang: Lang, thumbs: &HashMap<i64, 
             })
         });
     json!({
+        "kind": "item",
         "no": no,
         "id": e.id,
         "name": e.original_name,

@@ -553,3 +553,106 @@ fn an_empty_case_renders() {
         assert!(text.contains("No actions are recorded."));
     }
 }
+
+/// A thread capture of 600 screenshots (one missing from the numbering) and 50 more
+/// images: the thread is one block with a compact table, at most `MAX_THUMBS` originals
+/// are read for thumbnails and the report says the rest are listed by hash, and still every
+/// item's SHA-256, size and acquisition are in it.
+#[test]
+fn a_long_thread_is_one_block_and_thumbnails_are_capped() {
+    let mut s = sample();
+    let base = screenshot_png(360, 640);
+    let add = |s: &mut Sample, k: i64, incident: i64, thread: bool| {
+        let mut bytes = base.clone();
+        bytes.extend_from_slice(&k.to_le_bytes()); // distinct bytes, still a PNG
+        let hash = sha(&bytes);
+        let seq = if k >= 300 { k + 1 } else { k };
+        let name = if thread {
+            format!("Skjermbilde {seq:04} på Messenger.png")
+        } else {
+            format!("bilde-{k}.png")
+        };
+        s.input.evidence.push(EvidenceEntry {
+            path: format!("evidence/{incident}/{k:04}-{}", name.replace(' ', "_")),
+            id: 50_000 + k + if thread { 0 } else { 10_000 },
+            uid: format!("evidence-x{k}-{thread}"),
+            incident,
+            sha256: hash.clone(),
+            size: bytes.len() as u64,
+            media_type: "image/png".into(),
+            original_name: name,
+            acquired_at: format!("2026-02-01T10:{:02}:{:02}+01:00", (k / 60) % 60, k % 60),
+            acquired_by: "Bjørn Ærø Håkonsen".into(),
+            source: EvidenceSource::File,
+            width: Some(360),
+            height: Some(640),
+            thread_platform: thread.then(|| "Messenger".into()),
+            thread_id: thread.then(|| "Øystein K.".into()),
+            thread_seq: thread.then_some(seq),
+            whole_thread: thread,
+            note: String::new(),
+            origin: None,
+        });
+        s.originals.insert(hash, bytes);
+    };
+    for k in 1..=600 {
+        add(&mut s, k, 105, true);
+    }
+    for k in 1..=50 {
+        add(&mut s, k, 107, false);
+    }
+    let mut asked = 0;
+    let started = Instant::now();
+    let rendered = varde_report::layout(
+        &s.input,
+        &mut |sha: &str| {
+            asked += 1;
+            s.originals.get(sha).cloned().ok_or("no such original")
+        },
+        Lang::Nb,
+    )
+    .expect("layout");
+    println!(
+        "{} pages, layout {:?}",
+        rendered.page_count(),
+        started.elapsed()
+    );
+    assert_eq!(asked, varde_report::MAX_THUMBS, "originals read");
+    let all = rendered.page_texts().join("\n");
+    let images = s
+        .input
+        .evidence
+        .iter()
+        .filter(|e| e.media_type.starts_with("image/"))
+        .count();
+    // One of the first images' originals cannot be read, so 39 of the 40 tried are shown.
+    let cap_line = format!(
+        "Miniatyrbilder vises for {} av {images} bilder. Alle bilder er listet med SHA-256",
+        varde_report::MAX_THUMBS - 1
+    );
+    assert!(
+        all.contains(&cap_line),
+        "no line about the thumbnail cap: {}",
+        &all[all.find("Miniatyrbilder").unwrap_or(0)..][..200]
+    );
+    assert!(all.contains("Tråd: Messenger, Øystein K. (600 filer)"));
+    assert!(all.contains("Mangler i nummerrekken 300"), "the gap");
+    assert!(all.contains("Skjermbilde 0601 på Messenger.png"));
+    for e in s.input.evidence.iter().filter(|e| e.id >= 50_000) {
+        // In the compact table a hash is set as two lines of 32.
+        assert!(
+            all.contains(&e.sha256[..32]) && all.contains(&e.sha256[32..]),
+            "{} lacks its SHA-256",
+            e.original_name
+        );
+    }
+    let pages = rendered.page_count();
+    let pdf = rendered.to_pdf().expect("pdf");
+    if let Ok(dir) = std::env::var("VARDE_REPORT_SAMPLE_DIR") {
+        let path = std::path::Path::new(&dir).join("report-long-thread-nb.pdf");
+        std::fs::write(&path, &pdf).expect("write the sample");
+        println!("wrote {}", path.display());
+    }
+    // 600 rows in a compact table take a few dozen pages, not one block each.
+    assert!(pages < 100, "{pages} pages");
+}

@@ -42,6 +42,7 @@ const CHUNK: usize = 1 << 20;
 
 /// What to put in a bundle and how the hand-over is recorded.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExportOptions {
     /// Only these incidents (local ids); `None`: all of the case's incidents.
     pub incidents: Option<Vec<i64>>,
@@ -65,6 +66,7 @@ pub struct ExportOptions {
 
 /// The outcome of an export.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Exported {
     /// The bundle written: a `.zip` file or a folder.
     pub path: PathBuf,
@@ -501,6 +503,23 @@ impl Locker {
             },
         )?;
 
+        // The report first: whatever rendering needs is freed before the originals stream,
+        // and a report that fails leaves nothing written.
+        let pdf = {
+            let mut originals = |sha: &str| -> Result<Vec<u8>> {
+                let e = evidence
+                    .iter()
+                    .find(|e| e.sha256 == sha)
+                    .ok_or_else(|| Error::not_found("original", sha))?;
+                let mut bytes = Vec::with_capacity(e.size as usize);
+                self.open_original(e.id)?
+                    .read_to_end(&mut bytes)
+                    .map_err(|err| Error::Integrity(format!("evidence {}: {err}", e.id)))?;
+                Ok(bytes)
+            };
+            renderer.render(&manifest, &mut originals, opts.lang.as_str())?
+        };
+
         let tmp = temp_beside(&final_path);
         let written = (|| -> Result<(String, usize)> {
             let mut sink: Box<dyn Sink> = if as_zip {
@@ -584,6 +603,7 @@ impl Locker {
                 text::verify_ps1(&manifest).as_bytes(),
                 false,
             )?;
+            put_bytes(&mut sink, &mut sums, REPORT, &pdf, true)?;
 
             let total: u64 = evidence.iter().map(|e| e.size).sum();
             let mut done = 0u64;
@@ -610,20 +630,6 @@ impl Locker {
                 }
                 sums.push((path.clone(), e.sha256.clone()));
             }
-
-            let mut originals = |sha: &str| -> Result<Vec<u8>> {
-                let e = evidence
-                    .iter()
-                    .find(|e| e.sha256 == sha)
-                    .ok_or_else(|| Error::not_found("original", sha))?;
-                let mut bytes = Vec::with_capacity(e.size as usize);
-                self.open_original(e.id)?
-                    .read_to_end(&mut bytes)
-                    .map_err(|err| Error::Integrity(format!("evidence {}: {err}", e.id)))?;
-                Ok(bytes)
-            };
-            let pdf = renderer.render(&manifest, &mut originals, opts.lang.as_str())?;
-            put_bytes(&mut sink, &mut sums, REPORT, &pdf, true)?;
 
             let sums_text = sums_text(&sums);
             let sums_hash = hex::encode(Sha256::digest(sums_text.as_bytes()));

@@ -2,7 +2,8 @@
 //!
 //! Only a bundle that verifies completely is imported. Its originals are streamed into
 //! temp blobs (hashed again on the way), renamed into the locker, and then the import
-//! record, the incidents, the evidence records with their original acquisition times and
+//! record, the persons (reused when the case has them already), the incidents linked to
+//! them, the evidence records with their original acquisition times and
 //! authors, and their audit events are committed in one transaction. Any failure leaves
 //! the locker as it was.
 
@@ -22,6 +23,7 @@ use crate::model::EvidenceSource;
 
 /// The outcome of an import.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Imported {
     /// The case the bundle went into.
     pub case_reference: String,
@@ -251,14 +253,66 @@ impl Locker {
                     "source_case": m.case.reference,
                     "exported_at": m.created_at,
                     "exported_by": m.officer,
+                    "persons": m.persons.len(),
                     "incidents": m.incidents.len(),
                     "evidence": m.evidence.len(),
                 }),
             )?;
-            // Witnesses and actors who are persons of the bundle become named witnesses.
-            let name_of = |id: i64| m.person(id).map(|p| p.name.clone().unwrap_or_else(|| {
-                p.aliases.first().cloned().unwrap_or_else(|| "(unknown)".into())
-            }));
+            // The bundle's persons (threat actors, the threatened employee as minimised in
+            // the bundle, witnesses): a person already in this case (same uid, e.g. from an
+            // earlier bundle of the same self-log) is reused; any other is created. Its uid is
+            // kept unless another case of this locker holds it already.
+            let mut person_ids: HashMap<i64, i64> = HashMap::new();
+            for p in &m.persons {
+                let existing: Option<(i64, i64)> = w
+                    .tx
+                    .query_row(
+                        "SELECT id, case_id FROM persons WHERE uid = ?1",
+                        [&p.uid],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                let id = match existing {
+                    Some((id, in_case)) if in_case == case.id => id,
+                    other => {
+                        let uid = match other {
+                            Some(_) => uuid::Uuid::new_v4().to_string(),
+                            None => p.uid.clone(),
+                        };
+                        let name = p.name.clone().filter(|n| !n.trim().is_empty());
+                        w.tx.execute(
+                            "INSERT INTO persons (uid, case_id, kind, name, title, department, contacts, notes, known,
+                               aliases, home_municipality, health_concern, health_observations, created_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8, ?9, ?10, ?11, ?12, ?13)",
+                            params![
+                                uid,
+                                case.id,
+                                p.kind,
+                                name,
+                                p.title,
+                                p.department,
+                                serde_json::to_string(&p.contacts)
+                                    .unwrap_or_else(|_| "[]".into()),
+                                p.known && name.is_some(),
+                                serde_json::to_string(&p.aliases).unwrap_or_else(|_| "[]".into()),
+                                p.home_municipality,
+                                p.health_concern,
+                                p.health_observations,
+                                w.time,
+                            ],
+                        )?;
+                        let id = w.tx.last_insert_rowid();
+                        w.audit(
+                            "person.import",
+                            &format!("case:{}", case.reference),
+                            json!({"person_id": id, "uid": uid, "source_uid": p.uid, "kind": p.kind.as_str(),
+                                   "known": p.known && name.is_some(), "import_id": import_id, "source_id": p.id}),
+                        )?;
+                        id
+                    }
+                };
+                person_ids.insert(p.id, id);
+            }
             let mut incident_ids: HashMap<i64, i64> = HashMap::new();
             let mut new_incidents = Vec::new();
             for i in &m.incidents {
@@ -266,22 +320,18 @@ impl Locker {
                     .witnesses
                     .iter()
                     .filter_map(|wi| {
-                        let name = wi.name.clone().or_else(|| wi.person.and_then(name_of))?;
-                        Some(crate::model::Witness {
-                            person: None,
-                            name: Some(name),
-                        })
+                        let person = wi.person.and_then(|p| person_ids.get(&p).copied());
+                        let name = wi.name.clone().filter(|n| !n.trim().is_empty());
+                        (person.is_some() || name.is_some())
+                            .then_some(crate::model::Witness { person, name })
                     })
                     .collect();
-                let mut description = i.description.clone();
-                if let Some(actor) = i.actor.and_then(name_of) {
-                    description.push_str(&format!("\n\n[Trusselutøver / threat actor: {actor}]"));
-                }
+                let actor = i.actor.and_then(|a| person_ids.get(&a).copied());
                 w.tx.execute(
                     "INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision, logged_at,
                        logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
                        targets_individuals, ongoing_emergency, actor_id, witnesses)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, NULL, ?19)",
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
                     params![
                         i.uid,
                         case.id,
@@ -296,11 +346,12 @@ impl Locker {
                         i.place_kind,
                         i.channel,
                         i.platform,
-                        description,
+                        i.description,
                         i.wording,
                         serde_json::to_string(&i.perceived).unwrap_or_else(|_| "[]".into()),
                         i.targets_individuals,
                         i.ongoing_emergency,
+                        actor,
                         serde_json::to_string(&witnesses).unwrap_or_else(|_| "[]".into()),
                     ],
                 )?;
@@ -315,7 +366,8 @@ impl Locker {
                     &format!("incident:{id}"),
                     json!({"case": case.reference, "uid": i.uid, "occurred": i.occurred_local, "tz": i.occurred_tz,
                            "channel": i.channel.as_str(), "logged_at": i.logged_at, "logged_by": i.logged_by,
-                           "import_id": import_id, "source_id": i.id}),
+                           "import_id": import_id, "source_id": i.id, "actor_id": actor,
+                           "witness_person_ids": witnesses.iter().filter_map(|w| w.person).collect::<Vec<_>>()}),
                 )?;
                 incident_ids.insert(i.id, id);
                 new_incidents.push(id);

@@ -24,6 +24,8 @@ mod export;
 mod import;
 pub mod manifest;
 mod source;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 mod text;
 mod verify;
 

@@ -24,6 +24,7 @@ const SMALL_MAX: u64 = 64 << 20;
 
 /// What [`verify_bundle`] found.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BundleReport {
     /// Files hashed.
     pub files_checked: usize,

@@ -28,6 +28,7 @@ str_enum!(
 
 /// One item of a case's checklist, for one employee or for the case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChecklistEntry {
     /// The item and its texts.
     pub item: ChecklistItem,
@@ -47,6 +48,7 @@ pub struct ChecklistEntry {
 
 /// How far a checklist has come: items done or not relevant, of all.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChecklistProgress {
     /// Entries done.
     pub done: usize,
@@ -82,6 +84,7 @@ impl ChecklistProgress {
 
 /// A case's checklist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Checklist {
     /// The case.
     pub case_reference: String,

@@ -12,6 +12,7 @@ use crate::persons::json_col;
 
 /// One entry of the directory, shipped or local.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DirectoryEntry {
     /// The stable key of a shipped or organisational entry.
     pub key: Option<String>,
@@ -88,6 +89,7 @@ pub fn fold_municipality(s: &str) -> String {
 
 /// A local contact to add.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewContact {
     /// The organisation, service or person (e.g. "Kommunelegen i Asker").
     pub name: String,
@@ -105,6 +107,7 @@ pub struct NewContact {
 
 /// Changes to a local contact; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContactPatch {
     /// New name.
     pub name: Option<String>,

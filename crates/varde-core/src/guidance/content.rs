@@ -130,6 +130,7 @@ str_enum!(
 
 /// A text in Norwegian bokmål and English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     /// Norsk bokmål.
@@ -163,6 +164,7 @@ impl Text {
 
 /// Where a piece of guidance comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// A key in the sources (`veileder`, `retningslinje`, `lov`, or an `org.` source).
@@ -174,6 +176,7 @@ pub struct Source {
 
 /// One piece of advice on the checklist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistItem {
     /// Stable key, e.g. `employee.collect_evidence`.
@@ -198,6 +201,7 @@ pub struct ChecklistItem {
 
 /// An escalation rule's content. Its condition is code, matched by key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Stable key, e.g. `emergency_112`.
@@ -224,6 +228,7 @@ pub struct Rule {
 
 /// A shipped or organisational entry of the contacts directory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// Stable key.
@@ -250,6 +255,7 @@ pub struct Contact {
 
 /// A legal basis (hjemmel) to choose from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct LegalBasis {
     /// Stable key; `other` means the user describes the basis in free text.
@@ -272,6 +278,7 @@ pub struct LegalBasis {
 
 /// A document that guidance refers to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct SourceDoc {
     /// Stable key, e.g. `veileder`.
@@ -292,6 +299,7 @@ pub struct SourceDoc {
 
 /// A labelled choice or field in the police-request template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Labelled {
     /// Stable key.
@@ -302,6 +310,7 @@ pub struct Labelled {
 
 /// The texts of the request for information from the police (`request.toml`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct RequestTemplate {
     /// The document's heading.
@@ -351,6 +360,7 @@ struct GuidanceFile {
 
 /// All guidance content: the shipped entries and an organisation's own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Guidance {
     /// Checklist items: employee items first, then employer items, each by `order`.
     pub checklist: Vec<ChecklistItem>,

@@ -42,6 +42,7 @@ str_enum!(
 
 /// A disclosure to record.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewDisclosure {
     /// Who received it (an organisation, office or person).
     pub recipient: String,
@@ -67,6 +68,7 @@ pub struct NewDisclosure {
 
 /// A ledger entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Disclosure {
     /// Local id.
     pub id: i64,

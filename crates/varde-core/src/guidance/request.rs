@@ -59,6 +59,7 @@ str_enum!(
 
 /// What the officer fills in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewInfoRequest {
     /// The person in the case it concerns (usually the threat actor).
     pub person_id: Option<i64>,
@@ -94,6 +95,7 @@ pub struct NewInfoRequest {
 
 /// A request as recorded in the case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InfoRequest {
     /// Local id.
     pub id: i64,

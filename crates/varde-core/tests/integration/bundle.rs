@@ -9,6 +9,7 @@ use std::process::Command;
 use chrono::DateTime;
 use ed25519_dalek::Signer as _;
 use sha2::{Digest, Sha256};
+use varde_core::bundle::test_support::{OnePageRenderer, one_page_pdf};
 use varde_core::bundle::{self, Manifest};
 use varde_core::guidance::{
     ActionKind, EmployeeInformed, Lang, NewDisclosure, PromptAct, RecipientKind,
@@ -39,21 +40,7 @@ impl ReportRenderer for TestRenderer {
         {
             assert_eq!(originals(&e.sha256)?.len() as u64, e.size);
         }
-        Ok(tiny_pdf(&manifest.case.reference))
-    }
-}
-
-/// The one-page PDF without reading any original (the benchmark times the export alone).
-struct PdfOnly;
-
-impl ReportRenderer for PdfOnly {
-    fn render(
-        &self,
-        manifest: &Manifest,
-        _: &mut dyn FnMut(&str) -> varde_core::Result<Vec<u8>>,
-        _: &str,
-    ) -> varde_core::Result<Vec<u8>> {
-        Ok(tiny_pdf(&manifest.case.reference))
+        Ok(one_page_pdf(&manifest.case.reference))
     }
 }
 
@@ -68,38 +55,6 @@ impl ReportRenderer for FailingRenderer {
     ) -> varde_core::Result<Vec<u8>> {
         Err(Error::invalid_input("renderer failed on purpose"))
     }
-}
-
-pub fn tiny_pdf(text: &str) -> Vec<u8> {
-    let content = format!("BT /F1 24 Tf 72 770 Td ({text}) Tj ET\n");
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
-        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
-    ];
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
 }
 
 fn clock() -> Box<FixedClock> {
@@ -1039,7 +994,38 @@ fn import_round_trip_preserves_originals_times_and_authors() {
         assert_eq!(new.occurred_utc, orig.occurred_utc);
         assert_eq!(new.wording, orig.wording);
     }
-    assert!(got_inc[0].description.contains("Ola Uvennlig"));
+    // The bundle's persons are persons of the target case, and its incidents name them.
+    let persons = b.list_persons(&target).unwrap();
+    assert_eq!(persons.len(), 2, "{persons:?}");
+    let actor = persons
+        .iter()
+        .find(|p| p.kind == PersonKind::ThreatActor)
+        .unwrap();
+    assert_eq!(actor.name.as_deref(), Some("Ola Uvennlig"));
+    assert_eq!(actor.aliases, ["@ola_u"]);
+    assert_eq!(actor.home_municipality.as_deref(), Some("Bærum"));
+    assert!(actor.health_concern);
+    let employee = persons
+        .iter()
+        .find(|p| p.kind == PersonKind::Employee)
+        .unwrap();
+    assert_eq!(employee.name.as_deref(), Some("Kari Nordmann"));
+    assert_eq!(employee.title.as_deref(), Some("Resepsjonist"));
+    // Minimised as in the bundle: no private contact, no notes.
+    assert!(employee.contacts.iter().all(|c| !c.private), "{employee:?}");
+    assert_eq!(employee.contacts.len(), 1);
+    assert_eq!(employee.notes, "");
+    assert_eq!(got_inc[0].actor_id, Some(actor.id));
+    assert_eq!(got_inc[0].description, incidents[0].description);
+    assert_eq!(got_inc[0].witnesses, incidents[0].witnesses);
+    let case_log = b.audit_log(Some(&format!("case:{target}"))).unwrap();
+    assert_eq!(
+        case_log
+            .iter()
+            .filter(|e| e.action == "person.import")
+            .count(),
+        2
+    );
     let log = b.audit_log(Some(&format!("case:{target}"))).unwrap();
     let ev = log.iter().find(|e| e.action == "bundle.import").unwrap();
     assert_eq!(ev.details["sha256sums"], done.sha256sums);
@@ -1082,9 +1068,35 @@ fn import_round_trip_preserves_originals_times_and_authors() {
 fn a_self_log_goes_to_the_officer() {
     let dir = tempfile::tempdir().unwrap();
     let mut me = new_locker(&dir.path().join("me"), Mode::SelfLog, "Kari");
+    // The one case exists from init on.
+    let listed = me.list_cases(&Default::default()).unwrap();
+    assert_eq!(listed.len(), 1, "a self-log starts with its one case");
+    assert_eq!(listed[0].title, "Meg");
     let case = me.self_log_case().unwrap();
     assert_eq!(case.title, "Meg");
+    assert_eq!(case.id, listed[0].id);
     assert_eq!(me.self_log_case().unwrap().id, case.id, "one case");
+    let kari_caller = me
+        .add_person(
+            &case.reference,
+            NewPerson {
+                kind: Some(PersonKind::ThreatActor),
+                aliases: vec!["+47 999 99 999".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let vera = me
+        .add_person(
+            &case.reference,
+            NewPerson {
+                kind: Some(PersonKind::Witness),
+                name: Some("Vera Vakt".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     let inc = me
         .add_incident(
             &case.reference,
@@ -1093,6 +1105,11 @@ fn a_self_log_goes_to_the_officer() {
                 place: "SMS".into(),
                 channel: Some(Channel::Sms),
                 description: "SMS om kvelden".into(),
+                actor_id: Some(kari_caller),
+                witnesses: vec![varde_core::model::Witness {
+                    person: Some(vera.id),
+                    name: None,
+                }],
                 ..Default::default()
             },
         )
@@ -1134,7 +1151,75 @@ fn a_self_log_goes_to_the_officer() {
     let ev = &officer.list_evidence(&target, None).unwrap()[0];
     assert_eq!(ev.acquired_by, "Kari");
     assert_eq!(ev.sha256, hex::encode(Sha256::digest(png(9))));
+    // Kari's unknown caller and her witness are persons of the officer's case now.
+    let persons = officer.list_persons(&target).unwrap();
+    assert_eq!(persons.len(), 2, "{persons:?}");
+    let caller = persons
+        .iter()
+        .find(|p| p.kind == PersonKind::ThreatActor)
+        .unwrap();
+    assert_eq!(caller.name, None);
+    assert!(!caller.known);
+    assert_eq!(caller.aliases, ["+47 999 99 999"]);
+    let vera = persons
+        .iter()
+        .find(|p| p.kind == PersonKind::Witness)
+        .unwrap();
+    assert_eq!(vera.name.as_deref(), Some("Vera Vakt"));
+    assert_eq!(inc.actor_id, Some(caller.id));
+    assert_eq!(
+        inc.witnesses,
+        [varde_core::model::Witness {
+            person: Some(vera.id),
+            name: None,
+        }]
+    );
     assert!(officer.verify(&mut |_| {}).unwrap().ok());
+    drop(officer);
+
+    // A later self-log bundle with the same caller: the officer's case keeps one person
+    // for them, and the new incident names that person.
+    let mut me = Locker::open(&dir.path().join("me"), PASS, clock()).unwrap();
+    let second = me
+        .add_incident(
+            &case.reference,
+            NewIncident {
+                at: "2026-11-21 07:45".into(),
+                place: "Telefon".into(),
+                channel: Some(Channel::PhoneCall),
+                description: "Ringte igjen".into(),
+                actor_id: Some(kari_caller),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let later = me
+        .export_bundle(
+            &case.reference,
+            &ExportOptions {
+                incidents: Some(vec![second.id]),
+                ..opts
+            },
+            &dir.path().join("meg-2.zip"),
+            &TestRenderer,
+            &mut |_| {},
+        )
+        .unwrap();
+    drop(me);
+    let mut officer = Locker::open(&dir.path().join("off"), PASS, clock()).unwrap();
+    officer
+        .import_bundle(&later.path, &target, &mut |_| {})
+        .unwrap();
+    let persons = officer.list_persons(&target).unwrap();
+    assert_eq!(persons.len(), 2, "the caller is reused: {persons:?}");
+    let incs = officer.list_incidents(&target).unwrap();
+    assert_eq!(incs.len(), 2);
+    assert!(
+        incs.iter().all(|i| i.actor_id == Some(caller.id)),
+        "{incs:?}"
+    );
+    let r = officer.verify(&mut |_| {}).unwrap();
+    assert!(r.ok(), "{:?}", r.problems);
 }
 
 // ---------------------------------------------------------------- benchmark
@@ -1176,7 +1261,7 @@ fn bench_export() {
             &case,
             &police(),
             &out.join("bundle.zip"),
-            &PdfOnly,
+            &OnePageRenderer,
             &mut |_| {},
         )
         .unwrap();

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod browse;
 mod bundle;
 mod guidance;
 mod locker;

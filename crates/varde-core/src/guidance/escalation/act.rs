@@ -18,6 +18,7 @@ use crate::model::Case;
 
 /// What the officer did about a prompt.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PromptAct {
     /// Done, declined or deferred.
     pub action: ActionKind,

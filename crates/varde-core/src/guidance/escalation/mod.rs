@@ -97,6 +97,7 @@ str_enum!(
 
 /// Why a prompt was raised: one fact about the case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Trigger {
     /// The incident is marked as an ongoing emergency.
@@ -194,6 +195,7 @@ impl Trigger {
 
 /// What an incident said, gathered for a police report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Statement {
     /// The incident.
     pub incident_id: i64,
@@ -215,6 +217,7 @@ pub struct Statement {
 
 /// A threat actor with a health concern, for the health prompts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ActorConcern {
     /// The person.
     pub person_id: i64,
@@ -230,6 +233,7 @@ pub struct ActorConcern {
 
 /// A record that health services were notified about the case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HealthNotice {
     /// When.
     pub at: String,
@@ -243,6 +247,7 @@ pub struct HealthNotice {
 
 /// Facts gathered for the officer with a prompt.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PromptDetails {
     /// The threat actors with a health concern (health prompts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -258,6 +263,7 @@ pub struct PromptDetails {
 
 /// What the officer recorded about a prompt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EscalationAction {
     /// Local id.
     pub id: i64,
@@ -287,6 +293,7 @@ pub struct EscalationAction {
 
 /// An evaluated prompt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Prompt {
     /// The rule's stable key.
     pub key: String,

@@ -1,0 +1,383 @@
+//! Read models for screens: case summaries, paged incidents, evidence and audit trails,
+//! one item re-checked, and the locker's profile (owner and organisation).
+//!
+//! Everything a list shows is fetched a page at a time, so a case with thousands of
+//! incidents and tens of thousands of originals opens as fast as a small one.
+
+use std::io::Read;
+
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, AuditEvent};
+use crate::cases::CaseFilter;
+use crate::error::{Error, Result};
+use crate::locker::Locker;
+use crate::model::{Case, Evidence, Incident};
+
+/// The most rows one page may ask for.
+pub const MAX_PAGE: i64 = 500;
+
+/// A case with the counts a case list shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CaseSummary {
+    /// The case.
+    pub case: Case,
+    /// Incidents logged.
+    pub incidents: i64,
+    /// Evidence items.
+    pub evidence: i64,
+    /// When the latest incident happened (UTC, RFC 3339).
+    pub last_incident_utc: Option<String>,
+}
+
+/// An incident as a timeline shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IncidentRow {
+    /// The incident.
+    pub incident: Incident,
+    /// How many evidence items document it.
+    pub evidence: i64,
+}
+
+/// One page of a case's incidents, in the order they happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IncidentPage {
+    /// All incidents of the case.
+    pub total: i64,
+    /// Position of the first row.
+    pub offset: i64,
+    /// The rows.
+    pub rows: Vec<IncidentRow>,
+}
+
+/// One page of a case's (or an incident's) evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EvidencePage {
+    /// All matching items.
+    pub total: i64,
+    /// Position of the first row.
+    pub offset: i64,
+    /// The rows.
+    pub rows: Vec<Evidence>,
+}
+
+/// One page of an audit trail, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AuditPage {
+    /// All matching events.
+    pub total: i64,
+    /// Position of the first row.
+    pub offset: i64,
+    /// The events.
+    pub rows: Vec<AuditEvent>,
+}
+
+/// The outcome of re-checking one original.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ItemCheck {
+    /// The evidence item.
+    pub evidence_id: i64,
+    /// The SHA-256 recorded when it was acquired.
+    pub recorded_sha256: String,
+    /// The SHA-256 of the stored original now; `None` when it could not be read.
+    pub computed_sha256: Option<String>,
+    /// Bytes read.
+    pub size: u64,
+    /// True when the original reads back whole with its recorded hash and size.
+    pub ok: bool,
+    /// What is wrong, in plain words; empty when ok.
+    pub problem: String,
+}
+
+/// Who keeps the locker: shown in the app and printed on reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Profile {
+    /// The owner's name: the officer (or the employee for a self-log). The default actor.
+    pub owner: String,
+    /// The organisation (may be empty).
+    pub org_name: String,
+}
+
+fn check_page(offset: i64, limit: i64) -> Result<()> {
+    if offset < 0 || !(1..=MAX_PAGE).contains(&limit) {
+        return Err(Error::invalid(format!(
+            "a page starts at 0 or later and holds 1 to {MAX_PAGE} rows"
+        )));
+    }
+    Ok(())
+}
+
+impl Locker {
+    /// Cases with their counts, newest first (see [`Locker::list_cases`] for the filter).
+    pub fn case_summaries(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
+        let cases = self.list_cases(filter)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT count(*), max(occurred_utc),
+                    (SELECT count(*) FROM evidence WHERE incident_id IN
+                        (SELECT id FROM incidents WHERE case_id = ?1))
+             FROM incidents WHERE case_id = ?1",
+        )?;
+        cases
+            .into_iter()
+            .map(|case| {
+                let (incidents, last, evidence) =
+                    stmt.query_row([case.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                Ok(CaseSummary {
+                    case,
+                    incidents,
+                    evidence,
+                    last_incident_utc: last,
+                })
+            })
+            .collect()
+    }
+
+    /// One page of a case's incidents with their evidence counts, in time order.
+    pub fn incident_rows(&self, case_ref: &str, offset: i64, limit: i64) -> Result<IncidentPage> {
+        check_page(offset, limit)?;
+        let case: Case = self.case(case_ref)?;
+        let total = self.conn.query_row(
+            "SELECT count(*) FROM incidents WHERE case_id = ?1",
+            [case.id],
+            |r| r.get(0),
+        )?;
+        let incidents = self.incidents_page(case.id, offset, limit)?;
+        let mut count = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM evidence WHERE incident_id = ?1")?;
+        let rows = incidents
+            .into_iter()
+            .map(|incident| {
+                let evidence = count.query_row([incident.id], |r| r.get(0))?;
+                Ok(IncidentRow { incident, evidence })
+            })
+            .collect::<Result<_>>()?;
+        Ok(IncidentPage {
+            total,
+            offset,
+            rows,
+        })
+    }
+
+    /// One page of a case's evidence (or one incident's), in incident then thread order.
+    pub fn evidence_rows(
+        &self,
+        case_ref: &str,
+        incident: Option<i64>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<EvidencePage> {
+        check_page(offset, limit)?;
+        let case = self.case(case_ref)?;
+        if let Some(i) = incident
+            && self.incident(i)?.case_id != case.id
+        {
+            return Err(Error::invalid(format!(
+                "incident {i} is not in case {}",
+                case.reference
+            )));
+        }
+        let total = self.conn.query_row(
+            "SELECT count(*) FROM evidence WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?1)
+               AND (?2 IS NULL OR incident_id = ?2)",
+            params![case.id, incident],
+            |r| r.get(0),
+        )?;
+        let rows = self.evidence_in_case(case.id, incident, offset, limit)?;
+        Ok(EvidencePage {
+            total,
+            offset,
+            rows,
+        })
+    }
+
+    /// A case's audit trail, newest first: events about the case itself, its incidents
+    /// and its evidence.
+    pub fn case_audit(&self, case_ref: &str, offset: i64, limit: i64) -> Result<AuditPage> {
+        check_page(offset, limit)?;
+        let case = self.case(case_ref)?;
+        let (total, rows) = audit::case_page(&self.conn, &case, offset, limit)?;
+        Ok(AuditPage {
+            total,
+            offset,
+            rows,
+        })
+    }
+
+    /// Re-read one stored original and compare it with what was recorded at acquisition.
+    /// A damaged or missing original is reported in the result, not as an error.
+    pub fn check_evidence(&self, id: i64) -> Result<ItemCheck> {
+        let ev = self.evidence(id)?;
+        let mut check = ItemCheck {
+            evidence_id: id,
+            recorded_sha256: ev.sha256.clone(),
+            computed_sha256: None,
+            size: 0,
+            ok: false,
+            problem: String::new(),
+        };
+        let mut reader = match self.open_original(id) {
+            Ok(r) => r,
+            Err(e) => {
+                check.problem = e.to_string();
+                return Ok(check);
+            }
+        };
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    hasher.update(&buf[..n]);
+                    check.size += n as u64;
+                }
+                Err(e) => {
+                    check.problem = format!("the stored original is damaged: {e}");
+                    return Ok(check);
+                }
+            }
+        }
+        let computed = hex::encode(hasher.finalize());
+        check.ok = computed == ev.sha256 && check.size == ev.size;
+        if !check.ok {
+            check.problem = format!(
+                "the stored original does not match its record (SHA-256 {computed}, {} bytes)",
+                check.size
+            );
+        }
+        check.computed_sha256 = Some(computed);
+        Ok(check)
+    }
+
+    /// The locker's owner and organisation.
+    pub fn profile(&self) -> Result<Profile> {
+        Ok(Profile {
+            owner: self.setting("owner")?.unwrap_or_default(),
+            org_name: self.setting("org_name")?.unwrap_or_default(),
+        })
+    }
+
+    /// Change the owner's name or the organisation. The owner becomes the actor of later
+    /// events; earlier events keep the name they were recorded with.
+    pub fn set_profile(&mut self, p: &Profile) -> Result<Profile> {
+        let owner = p.owner.trim().to_string();
+        let org = p.org_name.trim().to_string();
+        if owner.is_empty() {
+            return Err(Error::invalid("the owner's name cannot be empty"));
+        }
+        let before = self.profile()?;
+        if before.owner == owner && before.org_name == org {
+            return Ok(before);
+        }
+        self.write(|w| {
+            for (k, v) in [("owner", &owner), ("org_name", &org)] {
+                w.tx.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [k, v.as_str()],
+                )?;
+            }
+            w.audit(
+                "settings.profile",
+                "locker",
+                json!({"owner": owner, "org_name": org, "previous_owner": before.owner}),
+            )?;
+            Ok(())
+        })?;
+        self.set_actor(owner);
+        self.profile()
+    }
+
+    /// The case an incident belongs to.
+    pub fn case_of_incident(&self, incident: i64) -> Result<Case> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT case_id FROM incidents WHERE id = ?1",
+                [incident],
+                |r| r.get(0),
+            )
+            .optional()?;
+        self.case_by_id(id.ok_or_else(|| Error::not_found("incident", incident))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::guidance::testing;
+    use crate::model::CaseStatus;
+
+    use super::*;
+
+    #[test]
+    fn pages_count_and_order_incidents_and_refuse_bad_pages() {
+        let (_d, mut l) = testing::locker();
+        let case = l.create_case("Sak", "").expect("case").reference;
+        for _ in 0..7 {
+            testing::incident(&mut l, &case);
+        }
+        let p = l.incident_rows(&case, 5, 10).expect("page");
+        assert_eq!((p.total, p.offset, p.rows.len()), (7, 5, 2));
+        assert!(p.rows.iter().all(|r| r.evidence == 0));
+        assert!(l.incident_rows(&case, 0, 0).is_err());
+        assert!(l.incident_rows(&case, -1, 10).is_err());
+        assert!(l.incident_rows(&case, 0, MAX_PAGE + 1).is_err());
+        let s = l
+            .case_summaries(&CaseFilter {
+                status: Some(CaseStatus::Open),
+                search: None,
+            })
+            .expect("summaries");
+        assert_eq!(s[0].incidents, 7);
+        assert_eq!(s[0].evidence, 0);
+    }
+
+    #[test]
+    fn case_audit_has_the_case_and_its_incidents_newest_first() {
+        let (_d, mut l) = testing::locker();
+        let a = l.create_case("A", "").expect("case").reference;
+        let b = l.create_case("B", "").expect("case").reference;
+        let inc = testing::incident(&mut l, &a);
+        testing::incident(&mut l, &b);
+        let page = l.case_audit(&a, 0, 50).expect("audit");
+        let subjects: Vec<_> = page.rows.iter().map(|e| e.subject.clone()).collect();
+        assert_eq!(
+            subjects,
+            vec![format!("incident:{inc}"), format!("case:{a}")]
+        );
+        assert_eq!(page.total, 2);
+    }
+
+    #[test]
+    fn profile_change_is_audited_and_becomes_the_actor() {
+        let (_d, mut l) = testing::locker();
+        let p = l
+            .set_profile(&Profile {
+                owner: "Sikkerhetsleder Sol".into(),
+                org_name: "Etaten".into(),
+            })
+            .expect("profile");
+        assert_eq!(p.org_name, "Etaten");
+        assert_eq!(l.actor(), "Sikkerhetsleder Sol");
+        let last = l.audit_log(None).expect("log").pop().expect("event");
+        assert_eq!(last.action, "settings.profile");
+        assert!(
+            l.set_profile(&Profile {
+                owner: " ".into(),
+                org_name: String::new()
+            })
+            .is_err()
+        );
+    }
+}

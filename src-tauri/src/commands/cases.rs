@@ -1,0 +1,141 @@
+//! Cases, persons, incidents and a case's audit trail.
+
+use tauri::State;
+use varde_core::model::{Case, CaseStatus, Incident, Person};
+use varde_core::{
+    AuditPage, CaseFilter, CaseSummary, IncidentPage, IncidentPatch, NewIncident, NewPerson,
+};
+
+use crate::error::IpcResult;
+use crate::state::AppState;
+
+/// Cases with their counts, filtered by status and search text.
+#[tauri::command]
+pub async fn cases_list(
+    state: State<'_, AppState>,
+    filter: CaseFilter,
+) -> IpcResult<Vec<CaseSummary>> {
+    state
+        .with_locker(move |l| Ok(l.case_summaries(&filter)?))
+        .await
+}
+
+/// Open a new case.
+#[tauri::command]
+pub async fn case_create(
+    state: State<'_, AppState>,
+    title: String,
+    notes: String,
+) -> IpcResult<Case> {
+    state
+        .with_locker(move |l| Ok(l.create_case(&title, &notes)?))
+        .await
+}
+
+/// One case.
+#[tauri::command]
+pub async fn case_get(state: State<'_, AppState>, reference: String) -> IpcResult<Case> {
+    state.with_locker(move |l| Ok(l.case(&reference)?)).await
+}
+
+/// Change a case's title and notes.
+#[tauri::command]
+pub async fn case_edit(
+    state: State<'_, AppState>,
+    reference: String,
+    title: String,
+    notes: String,
+) -> IpcResult<Case> {
+    state
+        .with_locker(move |l| Ok(l.edit_case(&reference, Some(&title), Some(&notes))?))
+        .await
+}
+
+/// Open, monitor or close a case.
+#[tauri::command]
+pub async fn case_set_status(
+    state: State<'_, AppState>,
+    reference: String,
+    status: CaseStatus,
+    note: String,
+) -> IpcResult<Case> {
+    state
+        .with_locker(move |l| Ok(l.set_case_status(&reference, status, &note)?))
+        .await
+}
+
+/// The persons of a case.
+#[tauri::command]
+pub async fn persons_list(state: State<'_, AppState>, reference: String) -> IpcResult<Vec<Person>> {
+    state
+        .with_locker(move |l| Ok(l.list_persons(&reference)?))
+        .await
+}
+
+/// Add a person to a case.
+#[tauri::command]
+pub async fn person_add(
+    state: State<'_, AppState>,
+    reference: String,
+    person: NewPerson,
+) -> IpcResult<Person> {
+    state
+        .with_locker(move |l| Ok(l.add_person(&reference, person)?))
+        .await
+}
+
+/// One page of a case's timeline.
+#[tauri::command]
+pub async fn incident_rows(
+    state: State<'_, AppState>,
+    reference: String,
+    offset: i64,
+    limit: i64,
+) -> IpcResult<IncidentPage> {
+    state
+        .with_locker(move |l| Ok(l.incident_rows(&reference, offset, limit)?))
+        .await
+}
+
+/// Log an incident.
+#[tauri::command]
+pub async fn incident_add(
+    state: State<'_, AppState>,
+    reference: String,
+    incident: NewIncident,
+) -> IpcResult<Incident> {
+    state
+        .with_locker(move |l| Ok(l.add_incident(&reference, incident)?))
+        .await
+}
+
+/// One incident.
+#[tauri::command]
+pub async fn incident_get(state: State<'_, AppState>, id: i64) -> IpcResult<Incident> {
+    state.with_locker(move |l| Ok(l.incident(id)?)).await
+}
+
+/// Change an incident; the earlier version is kept.
+#[tauri::command]
+pub async fn incident_edit(
+    state: State<'_, AppState>,
+    id: i64,
+    patch: IncidentPatch,
+) -> IpcResult<Incident> {
+    state
+        .with_locker(move |l| Ok(l.edit_incident(id, patch)?))
+        .await
+}
+
+/// One page of a case's audit trail, newest first.
+#[tauri::command]
+pub async fn case_audit(
+    state: State<'_, AppState>,
+    reference: String,
+    offset: i64,
+    limit: i64,
+) -> IpcResult<AuditPage> {
+    state
+        .with_locker(move |l| Ok(l.case_audit(&reference, offset, limit)?))
+        .await
+}

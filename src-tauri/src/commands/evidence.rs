@@ -1,0 +1,175 @@
+//! Evidence: add (paths, pasted or picked bytes), browse, thumbnails, open, verify.
+
+use std::path::PathBuf;
+
+use base64::Engine as _;
+use serde::Deserialize;
+use tauri::ipc::{InvokeBody, Request};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+use ts_rs::TS;
+use varde_core::{AddOptions, Added, EvidencePage, ItemCheck, VerifyReport};
+
+use super::forward;
+use crate::error::{IpcError, IpcResult};
+use crate::state::{AppState, guard};
+use crate::thumbs;
+
+/// One page of a case's evidence, or of one incident's.
+#[tauri::command]
+pub async fn evidence_rows(
+    state: State<'_, AppState>,
+    reference: String,
+    incident: Option<i64>,
+    offset: i64,
+    limit: i64,
+) -> IpcResult<EvidencePage> {
+    state
+        .with_locker(move |l| Ok(l.evidence_rows(&reference, incident, offset, limit)?))
+        .await
+}
+
+/// Add files by path (drag and drop, or the file dialog), streamed; all or none.
+#[tauri::command]
+pub async fn evidence_add_paths(
+    state: State<'_, AppState>,
+    incident: i64,
+    paths: Vec<String>,
+    options: AddOptions,
+) -> IpcResult<Vec<Added>> {
+    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+    let mut progress = forward(state.progress.clone());
+    state
+        .with_locker(move |l| Ok(l.add_evidence(incident, &paths, &options, &mut progress)?))
+        .await
+}
+
+/// What comes with bytes sent from the window (a pasted screenshot or a picked file).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct BytesMeta {
+    /// The incident.
+    pub incident: i64,
+    /// The file name it came with (or one made up for a pasted image).
+    pub name: String,
+    /// How it is added.
+    pub options: AddOptions,
+}
+
+/// Add one original sent as the raw request body. Its metadata is the JSON of
+/// [`BytesMeta`], base64-encoded in the `varde-meta` header (header values must be ASCII).
+#[tauri::command]
+pub async fn evidence_add_bytes(
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> IpcResult<Added> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(IpcError::invalid("the file's bytes were not sent"));
+    };
+    let meta = request
+        .headers()
+        .get("varde-meta")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| base64::engine::general_purpose::STANDARD.decode(v).ok())
+        .and_then(|j| serde_json::from_slice::<BytesMeta>(&j).ok())
+        .ok_or_else(|| IpcError::invalid("the file's description was not sent"))?;
+    let bytes = bytes.clone();
+    state
+        .with_locker(move |l| {
+            Ok(l.add_evidence_from_reader(
+                meta.incident,
+                &meta.name,
+                &mut bytes.as_slice(),
+                &meta.options,
+            )?)
+        })
+        .await
+}
+
+/// A small JPEG of an image original as a `data:` URL; `None` for what is not an image.
+/// Made on a background thread, one at a time, and cached in memory (never on disk).
+#[tauri::command]
+pub async fn evidence_thumbnail(state: State<'_, AppState>, id: i64) -> IpcResult<Option<String>> {
+    let locker = state.locker.clone();
+    let cache = state.thumbs.clone();
+    let gate = state.thumb_gate.clone();
+    let made =
+        tauri::async_runtime::spawn_blocking(move || -> IpcResult<Option<(String, String)>> {
+            let _one_at_a_time = guard(&gate)?;
+            let (ev, reader) = {
+                let g = guard(&locker)?;
+                let l = g.as_ref().ok_or_else(IpcError::not_unlocked)?;
+                let ev = l.evidence(id)?;
+                if let Some(url) = guard(&cache)?.get(&ev.sha256) {
+                    return Ok(Some((ev.sha256, url.clone())));
+                }
+                if !thumbs::can_thumbnail(&ev.media_type, ev.size) {
+                    return Ok(None);
+                }
+                let reader = l.open_original(id)?;
+                (ev, reader)
+            };
+            // The locker is free again while the image is decoded.
+            Ok(thumbs::make(reader, ev.size).map(|url| (ev.sha256, url)))
+        })
+        .await
+        .map_err(IpcError::internal)??;
+    Ok(made.map(|(sha, url)| {
+        state.keep_thumb(&sha, &url);
+        url
+    }))
+}
+
+/// Open an original in the system's viewer: a copy is decrypted into a private temporary
+/// folder (removed when Varde locks or quits) and the extraction is recorded in the audit log.
+#[tauri::command]
+pub async fn evidence_open<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: i64,
+) -> IpcResult<String> {
+    let viewer = state.viewer_dir.clone();
+    let path = state
+        .with_locker(move |l| {
+            let ev = l.evidence(id)?;
+            let mut dir = guard(&viewer)?;
+            if dir.is_none() {
+                *dir = Some(
+                    tempfile::Builder::new()
+                        .prefix("varde-view-")
+                        .tempdir()
+                        .map_err(|e| {
+                            IpcError::new("io", format!("Could not make a private folder: {e}"))
+                        })?,
+                );
+            }
+            let base = dir
+                .as_ref()
+                .map(|d| d.path().to_path_buf())
+                .ok_or_else(|| IpcError::internal("viewer folder"))?;
+            let out = base.join(format!("{id}-{}", ev.original_name));
+            if !out.exists() {
+                l.extract_evidence(id, &out)?;
+            }
+            Ok(out)
+        })
+        .await?;
+    app.opener()
+        .open_path(path.display().to_string(), None::<&str>)
+        .map_err(|e| IpcError::new("io", format!("No program could open the file: {e}")))?;
+    Ok(path.display().to_string())
+}
+
+/// Re-hash one original and compare it with its record.
+#[tauri::command]
+pub async fn evidence_check(state: State<'_, AppState>, id: i64) -> IpcResult<ItemCheck> {
+    state.with_locker(move |l| Ok(l.check_evidence(id)?)).await
+}
+
+/// Verify the whole locker: every original and the audit chain.
+#[tauri::command]
+pub async fn locker_verify(state: State<'_, AppState>) -> IpcResult<VerifyReport> {
+    let mut progress = forward(state.progress.clone());
+    state
+        .with_locker(move |l| Ok(l.verify(&mut progress)?))
+        .await
+}

@@ -1,0 +1,152 @@
+//! The commands through Tauri's IPC, on the mock runtime (no window): what the UI sends is
+//! what the core receives, and errors arrive as `{code, message}`.
+#![allow(clippy::unwrap_used)]
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+fn app() -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = crate::run_app(mock_builder())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, w)
+}
+
+fn request(cmd: &str, body: InvokeBody, headers: tauri::http::HeaderMap) -> InvokeRequest {
+    InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body,
+        headers,
+        invoke_key: INVOKE_KEY.to_string(),
+    }
+}
+
+fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(w, request(cmd, InvokeBody::Json(args), Default::default()))
+        .map(|b| b.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn a_locker_is_created_used_and_refuses_a_wrong_passphrase_through_ipc() {
+    let (_app, w) = app();
+    let dir = tempfile::tempdir().unwrap();
+    let locker = dir.path().join("locker");
+
+    // Locked: commands refuse with a code the UI acts on.
+    let e = call(
+        &w,
+        "cases_list",
+        json!({"filter": {"status": null, "search": null}}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "not_unlocked", "{e}");
+
+    let s = call(
+        &w,
+        "locker_create",
+        json!({"req": {"dir": locker, "passphrase": "korrekt hest batteri", "mode": "officer",
+                        "owner": "Siri", "org_name": "Eksempel AS"}}),
+    )
+    .unwrap();
+    assert_eq!(s["mode"], "officer");
+    assert_eq!(s["profile"]["org_name"], "Eksempel AS");
+
+    let case = call(&w, "case_create", json!({"title": "Trusler", "notes": ""})).unwrap();
+    let reference = case["reference"].as_str().unwrap().to_string();
+    let inc = call(
+        &w,
+        "incident_add",
+        json!({"reference": reference, "incident": {
+            "at": "09.03.2026 21:14", "tz": null, "approximate": false, "place": "SMS",
+            "place_kind": null, "channel": "sms", "platform": null, "description": "Truende SMS",
+            "wording": "Jeg vet hvor du bor", "perceived": ["threatening"],
+            "targets_individuals": false, "ongoing_emergency": false, "actor_id": null, "witnesses": []}}),
+    )
+    .unwrap();
+    assert_eq!(inc["occurred_local"], "2026-03-09 21:14");
+
+    // A pasted screenshot: raw bytes, described in a header.
+    let bytes = b"\x89PNG\r\n\x1a\n pretend screenshot".to_vec();
+    let meta = json!({"incident": inc["id"], "name": "skjermbilde.png", "options": {
+        "source": "clipboard", "thread_platform": null, "thread_id": null, "first_seq": null,
+        "whole_thread": false, "note": "", "allow_empty": false}});
+    let mut headers = tauri::http::HeaderMap::new();
+    use base64::Engine as _;
+    headers.insert(
+        "varde-meta",
+        base64::engine::general_purpose::STANDARD
+            .encode(meta.to_string())
+            .parse()
+            .unwrap(),
+    );
+    let added = get_ipc_response(
+        &w,
+        request(
+            "evidence_add_bytes",
+            InvokeBody::Raw(bytes.clone()),
+            headers,
+        ),
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+    .unwrap();
+    assert_eq!(
+        added["evidence"]["sha256"],
+        hex::encode(Sha256::digest(&bytes))
+    );
+    assert_eq!(added["evidence"]["source"], "clipboard");
+
+    let page = call(
+        &w,
+        "evidence_rows",
+        json!({"reference": reference, "incident": null, "offset": 0, "limit": 50}),
+    )
+    .unwrap();
+    assert_eq!(page["total"], 1);
+    let check = call(&w, "evidence_check", json!({"id": added["evidence"]["id"]})).unwrap();
+    assert_eq!(check["ok"], true);
+    let prompts = call(&w, "prompts", json!({"reference": reference})).unwrap();
+    assert!(
+        prompts
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["key"] == "police_report" && p["state"] == "open")
+    );
+
+    // Lock, then a wrong passphrase: a plain message, nothing changed.
+    call(&w, "locker_lock", json!({})).unwrap();
+    let before = std::fs::read(locker.join("locker.db")).unwrap();
+    let e = call(
+        &w,
+        "locker_open",
+        json!({"dir": locker, "passphrase": "feil feil feil feil"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "wrong_passphrase");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was changed")
+    );
+    assert_eq!(std::fs::read(locker.join("locker.db")).unwrap(), before);
+    let s = call(
+        &w,
+        "locker_open",
+        json!({"dir": locker, "passphrase": "korrekt hest batteri"}),
+    )
+    .unwrap();
+    assert_eq!(s["profile"]["owner"], "Siri");
+}

@@ -1,0 +1,81 @@
+//! # varde-app
+//!
+//! Varde's desktop window: a thin Tauri shell over `varde-core`. Each command takes the
+//! state, calls one core function on a blocking thread and maps the error to
+//! `{ code, message }` ([`error::IpcError`]). The UI (`ui/`) reaches these commands only
+//! through `ui/src/api/`; its TypeScript types are generated from the Rust types
+//! (`ui/src/bindings/`, checked by a test).
+
+pub mod commands;
+pub mod error;
+pub mod state;
+mod thumbs;
+
+#[cfg(test)]
+mod bindings;
+#[cfg(test)]
+mod ipc_tests;
+
+use tauri::{Manager, Runtime};
+
+/// Register the state, plugins and commands on a builder. The binary passes the real
+/// builder; tests pass `tauri::test::mock_builder()`.
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    use commands::{bundle, cases, evidence, guidance, session};
+    builder
+        .manage(state::AppState::default())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .on_window_event(|window, event| {
+            // Closing the window locks the locker: keys forgotten, viewer copies removed.
+            if let tauri::WindowEvent::Destroyed = event {
+                let _ = window.state::<state::AppState>().lock_all();
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::progress,
+            session::default_locker,
+            session::session,
+            session::locker_create,
+            session::locker_open,
+            session::locker_lock,
+            session::profile_set,
+            cases::cases_list,
+            cases::case_create,
+            cases::case_get,
+            cases::case_edit,
+            cases::case_set_status,
+            cases::persons_list,
+            cases::person_add,
+            cases::incident_rows,
+            cases::incident_add,
+            cases::incident_get,
+            cases::incident_edit,
+            cases::case_audit,
+            evidence::evidence_rows,
+            evidence::evidence_add_paths,
+            evidence::evidence_add_bytes,
+            evidence::evidence_thumbnail,
+            evidence::evidence_open,
+            evidence::evidence_check,
+            evidence::locker_verify,
+            guidance::checklist,
+            guidance::checklist_set,
+            guidance::prompts,
+            guidance::emergencies,
+            guidance::prompt_act,
+            guidance::contacts,
+            guidance::contact_add,
+            guidance::contact_remove,
+            guidance::disclosures,
+            guidance::disclosure_bases,
+            bundle::bundle_export,
+            bundle::bundle_check,
+            bundle::bundle_import,
+        ])
+}
+
+/// Run the desktop app.
+pub fn run() -> Result<(), tauri::Error> {
+    run_app(tauri::Builder::default()).run(tauri::generate_context!())
+}

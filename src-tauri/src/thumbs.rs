@@ -1,0 +1,60 @@
+//! Thumbnails of image originals: decoded in memory, scaled down, JPEG, `data:` URL.
+//! Nothing decrypted is written to disk.
+
+use std::io::Read;
+
+use base64::Engine as _;
+
+/// Images larger than this are not thumbnailed (the gallery shows their type instead).
+const MAX_BYTES: u64 = 64 << 20;
+/// Longest side of a thumbnail, in pixels.
+const SIDE: u32 = 320;
+
+/// Whether an original of this type and size gets a thumbnail.
+pub fn can_thumbnail(media_type: &str, size: u64) -> bool {
+    matches!(
+        media_type,
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+    ) && size <= MAX_BYTES
+}
+
+/// A thumbnail of the image read from `src`; `None` when it cannot be decoded.
+pub fn make(mut src: impl Read, size: u64) -> Option<String> {
+    let mut bytes = Vec::with_capacity(usize::try_from(size).ok()?);
+    src.read_to_end(&mut bytes).ok()?;
+    let img = image::load_from_memory(&bytes).ok()?;
+    drop(bytes);
+    let small = img.thumbnail(SIDE, SIDE).into_rgb8();
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
+        .encode_image(&small)
+        .ok()?;
+    Some(format!(
+        "data:image/jpeg;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(jpeg)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_png_becomes_a_small_jpeg_data_url_and_garbage_none() {
+        let img = image::RgbImage::from_fn(1000, 500, |x, _| image::Rgb([(x % 256) as u8, 40, 90]));
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .expect("png");
+        let url = make(png.as_slice(), png.len() as u64).expect("thumbnail");
+        assert!(url.starts_with("data:image/jpeg;base64,"));
+        let jpeg = base64::engine::general_purpose::STANDARD
+            .decode(&url["data:image/jpeg;base64,".len()..])
+            .expect("base64");
+        let back = image::load_from_memory(&jpeg).expect("jpeg");
+        assert_eq!((back.width(), back.height()), (320, 160));
+        assert!(make(&b"not an image"[..], 12).is_none());
+        assert!(!can_thumbnail("audio/mpeg", 10));
+        assert!(!can_thumbnail("image/png", MAX_BYTES + 1));
+    }
+}

@@ -1,0 +1,254 @@
+// Drives the real Varde window: tauri-driver (WebDriver for Tauri) in front of
+// WebKitWebDriver, under the X server that scripts/e2e starts. Each session gets its own
+// HOME, so lockers, exports and settings never touch the user's.
+import { spawn, execFileSync } from "node:child_process";
+import { appendFileSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Builder, By, until } from "selenium-webdriver";
+
+export { By, until };
+
+const APP = process.env.VARDE_APP_BINARY;
+const DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
+export const SHOTS = process.env.VARDE_E2E_SHOTS ?? join(tmpdir(), "varde-e2e-shots");
+mkdirSync(SHOTS, { recursive: true });
+
+const SETTLE_MS = Number(process.env.VARDE_E2E_SETTLE_MS ?? 700);
+let port = 4444 + Math.floor(Math.random() * 2000);
+
+/** A step log beside the screenshots: what the test was doing when it stopped. */
+export function note(msg) {
+  lastSign = Date.now();
+  appendFileSync(join(SHOTS, "steps.log"), `${new Date().toISOString()} ${msg}\n`);
+}
+
+// WebKitWebDriver sometimes never answers a command (the app and the page are idle; see
+// ARCHITECTURE.md, Testing). A watchdog ends a session that shows no sign of life for
+// this long, so the journey fails fast and `journey()` can run it once more.
+const STALL_MS = Number(process.env.VARDE_E2E_STALL_MS ?? 75_000);
+let lastSign = Date.now();
+const touch = () => (lastSign = Date.now());
+
+/** Run a journey; if the driver stalled, run it once more in a fresh app. */
+export async function journey(name, body) {
+  for (let attempt = 1; ; attempt++) {
+    const stalls = stallCount;
+    try {
+      return await body();
+    } catch (e) {
+      if (stallCount === stalls || attempt >= 2) throw e;
+      note(`${name}: the driver stalled (${e}); running the journey again`);
+    }
+  }
+}
+let stallCount = 0;
+
+/** Start tauri-driver and the app in a fresh HOME; returns the session and helpers. */
+export async function launch(home = mkdtempSync(join(tmpdir(), "varde-e2e-home-"))) {
+  if (!APP) throw new Error("set VARDE_APP_BINARY to the varde-app binary (scripts/e2e does)");
+  const p = port;
+  port += 2; // tauri-driver on p, WebKitWebDriver on p + 1
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_DATA_HOME: join(home, ".local/share"),
+    XDG_CONFIG_HOME: join(home, ".config"),
+    XDG_DOCUMENTS_DIR: join(home, "Documents"),
+    VARDE_LOCKER: join(home, "locker"),
+    WEBKIT_DISABLE_COMPOSITING_MODE: "1",
+    // No accessibility bus under Xvfb: WebKitGTK otherwise talks to AT-SPI, which can
+    // stall the automation session.
+    NO_AT_BRIDGE: "1",
+  };
+  mkdirSync(join(home, "Documents"), { recursive: true });
+  const driver = spawn(DRIVER, ["--port", String(p), "--native-port", String(p + 1)], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own process group, so WebKitWebDriver and the app end with it
+  });
+  const killAll = () => {
+    try {
+      process.kill(-driver.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  };
+  let log = "";
+  driver.stdout.on("data", (d) => (log += d));
+  driver.stderr.on("data", (d) => (log += d));
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${p}/status`);
+      if (r.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(100);
+  }
+  // No waiting for "page loads": the app is one page, and WebKitWebDriver otherwise can
+  // wait forever on loads that never end for it (the IPC fetches).
+  const caps = { browserName: "wry", pageLoadStrategy: "none", "tauri:options": { application: APP } };
+  let wd;
+  try {
+    wd = await new Builder().usingServer(`http://127.0.0.1:${p}/`).withCapabilities(caps).build();
+  } catch (e) {
+    killAll();
+    throw new Error(`could not start the app through tauri-driver: ${e}\n${log}`);
+  }
+  touch();
+  const watchdog = setInterval(() => {
+    if (Date.now() - lastSign > STALL_MS) {
+      stallCount++;
+      note(`no answer from the driver for ${STALL_MS} ms: ending the session`);
+      killAll();
+      clearInterval(watchdog);
+    }
+  }, 1000);
+  await wd.manage().setTimeouts({ implicit: 0, script: 30_000 });
+  // Wait for the app's page itself (not the blank page the window starts with).
+  for (let i = 0; i < 150; i++) {
+    const ready = await wd
+      .executeScript("return document.readyState === 'complete' && !!document.getElementById('app') && location.protocol !== 'about:'")
+      .catch(() => false);
+    if (ready) break;
+    await sleep(200);
+  }
+  // Keep the page's uncaught errors, to report them when a step fails.
+  await wd.executeScript(
+    `window.__vardeErrors = [];
+     addEventListener("error", (e) => __vardeErrors.push(String(e.message)));
+     addEventListener("unhandledrejection", (e) => __vardeErrors.push("rejection: " + JSON.stringify(e.reason)));`,
+  );
+  const ui = helpers(wd);
+  return {
+    wd,
+    home,
+    ui,
+    async quit() {
+      clearInterval(watchdog);
+      try {
+        const errors = await Promise.race([wd.executeScript("return window.__vardeErrors || []"), sleep(5000).then(() => ["(no answer)"])]);
+        if (errors.length) note(`page errors: ${JSON.stringify(errors)}`);
+        await Promise.race([wd.quit(), sleep(15_000)]);
+      } catch (e) {
+        note(`quit: ${e}`);
+      } finally {
+        killAll();
+      }
+    },
+  };
+}
+
+function helpers(wd) {
+  const css = (testid) => By.css(`[data-testid="${testid}"]`);
+  const h = {
+    css,
+    /** Wait for an element, asking four times a second (not in a tight loop). */
+    async find(testid, timeout = 10_000) {
+      note(`find ${testid}`);
+      const end = Date.now() + timeout;
+      for (;;) {
+        // While the page is still loading (the session starts before it, see
+        // pageLoadStrategy) a script can be cut off by the load: ask again.
+        const found = await wd
+          .executeScript(`return document.querySelector('[data-testid="${testid}"]')`)
+          .catch((e) => {
+            if (/unload|frame/i.test(String(e))) return null;
+            throw e;
+          });
+        touch();
+        if (found) return found;
+        if (Date.now() > end) {
+          await h.shot(`failed-find-${testid}`).catch(() => {});
+          throw new Error(`no [data-testid=${testid}] within ${timeout} ms`);
+        }
+        await sleep(250);
+      }
+    },
+    async visible(testid, timeout = 10_000) {
+      const el = await h.find(testid, timeout);
+      const end = Date.now() + timeout;
+      while (!(await el.isDisplayed())) {
+        touch();
+        if (Date.now() > end) throw new Error(`[data-testid=${testid}] not visible within ${timeout} ms`);
+        await sleep(250);
+      }
+      return el;
+    },
+    async click(testid) {
+      note(`click ${testid}`);
+      const el = await h.visible(testid);
+      await wd.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
+      await el.click();
+      // Let the page settle (its IPC calls answer and it re-renders) before the next
+      // WebDriver command: WebKitWebDriver has been seen to stall for good on a command
+      // that raced with a re-render.
+      await sleep(SETTLE_MS);
+      return el;
+    },
+    async type(testid, text, { clear = true } = {}) {
+      const el = await h.visible(testid);
+      if (clear) await el.clear();
+      await el.sendKeys(text);
+      return el;
+    },
+    async text(testid, timeout) {
+      const el = await h.visible(testid, timeout);
+      return el.getText();
+    },
+    async select(testid, value) {
+      const el = await h.visible(testid);
+      await wd.executeScript(
+        "const s = arguments[0]; s.value = arguments[1]; s.dispatchEvent(new Event('change', {bubbles: true}));",
+        el,
+        value,
+      );
+    },
+    async waitFor(fn, timeout = 15_000, what = "condition") {
+      note(`wait for ${what}`);
+      const end = Date.now() + timeout;
+      for (;;) {
+        const v = await fn().catch(() => false);
+        touch();
+        if (v) return v;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await sleep(250);
+      }
+    },
+    /** Paste files as a clipboard paste would deliver them to the page. */
+    async paste(files) {
+      await wd.executeScript(
+        `const files = arguments[0].map(([name, type, b64]) => {
+           const bin = atob(b64);
+           const bytes = new Uint8Array(bin.length);
+           for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+           return new File([bytes], name, { type });
+         });
+         let data;
+         try { data = new DataTransfer(); files.forEach((f) => data.items.add(f)); }
+         catch { data = { files }; }
+         const ev = new Event("paste", { bubbles: true, cancelable: true });
+         Object.defineProperty(ev, "clipboardData", { value: data });
+         window.dispatchEvent(ev);`,
+        files,
+      );
+    },
+    /** A screenshot of the window, kept for people to look at. */
+    async shot(name) {
+      const png = await wd.takeScreenshot();
+      writeFileSync(join(SHOTS, `${name}.png`), Buffer.from(png, "base64"));
+      return Buffer.from(png, "base64");
+    },
+  };
+  return h;
+}
+
+export function sha256sum(files) {
+  const out = execFileSync("sha256sum", files, { encoding: "utf8" });
+  return out
+    .trim()
+    .split("\n")
+    .map((l) => l.split(/\s+/)[0]);
+}

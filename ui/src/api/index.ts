@@ -1,0 +1,231 @@
+// The only module that talks to the backend. Screens call `api.*`; tests replace the
+// transport with `setTransport()` so no window is needed.
+import type { AddOptions } from "../bindings/AddOptions";
+import type { Added } from "../bindings/Added";
+import type { AuditPage } from "../bindings/AuditPage";
+import type { Bases } from "../bindings/Bases";
+import type { BundleReport } from "../bindings/BundleReport";
+import type { Case } from "../bindings/Case";
+import type { CaseFilter } from "../bindings/CaseFilter";
+import type { CaseStatus } from "../bindings/CaseStatus";
+import type { CaseSummary } from "../bindings/CaseSummary";
+import type { Checklist } from "../bindings/Checklist";
+import type { ChecklistEntry } from "../bindings/ChecklistEntry";
+import type { ChecklistState } from "../bindings/ChecklistState";
+import type { DefaultLocker } from "../bindings/DefaultLocker";
+import type { DirectoryEntry } from "../bindings/DirectoryEntry";
+import type { Disclosure } from "../bindings/Disclosure";
+import type { Emergency } from "../bindings/Emergency";
+import type { EscalationAction } from "../bindings/EscalationAction";
+import type { EvidencePage } from "../bindings/EvidencePage";
+import type { ExportOptions } from "../bindings/ExportOptions";
+import type { Exported } from "../bindings/Exported";
+import type { Imported } from "../bindings/Imported";
+import type { Incident } from "../bindings/Incident";
+import type { IncidentPage } from "../bindings/IncidentPage";
+import type { IpcError } from "../bindings/IpcError";
+import type { ItemCheck } from "../bindings/ItemCheck";
+import type { NewContact } from "../bindings/NewContact";
+import type { NewIncident } from "../bindings/NewIncident";
+import type { NewLocker } from "../bindings/NewLocker";
+import type { NewPerson } from "../bindings/NewPerson";
+import type { Person } from "../bindings/Person";
+import type { Profile } from "../bindings/Profile";
+import type { ProgressEvent } from "../bindings/ProgressEvent";
+import type { Prompt } from "../bindings/Prompt";
+import type { PromptAct } from "../bindings/PromptAct";
+import type { Session } from "../bindings/Session";
+import type { VerifyReport } from "../bindings/VerifyReport";
+import type { BytesMeta } from "../bindings/BytesMeta";
+
+export type { IpcError };
+
+/** How a command reaches the backend. */
+export interface Transport {
+  invoke<T>(cmd: string, args?: Record<string, unknown>, headers?: Record<string, string>, body?: Uint8Array): Promise<T>;
+}
+
+let transport: Transport | null = null;
+
+/** Replace the transport (unit tests). */
+export function setTransport(t: Transport): void {
+  transport = t;
+}
+
+async function tauriTransport(): Promise<Transport> {
+  const core = await import("@tauri-apps/api/core");
+  return {
+    invoke<T>(cmd: string, args?: Record<string, unknown>, headers?: Record<string, string>, body?: Uint8Array) {
+      if (body) return core.invoke<T>(cmd, body, { headers: headers ?? {} });
+      return core.invoke<T>(cmd, args ?? {});
+    },
+  };
+}
+
+/** Make any thrown value an `IpcError` with plain words. */
+export function asIpcError(e: unknown): IpcError {
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    return { code: String((e as IpcError).code), message: String((e as IpcError).message) };
+  }
+  return { code: "internal", message: e instanceof Error ? e.message : String(e) };
+}
+
+/** Commands awaiting their answer, kept as `window.__vardeInflight` so a person (or a
+ * test) looking at a stuck window can tell whether it waits on the backend. */
+let inflight = 0;
+function track(delta: number): void {
+  inflight += delta;
+  if (typeof window !== "undefined") (window as unknown as { __vardeInflight: number }).__vardeInflight = inflight;
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  transport ??= await tauriTransport();
+  track(1);
+  try {
+    return await transport.invoke<T>(cmd, args);
+  } catch (e) {
+    throw asIpcError(e);
+  } finally {
+    track(-1);
+  }
+}
+
+/** A long operation: while it runs, its progress is polled a few times a second. */
+async function callWithProgress<T>(
+  cmd: string,
+  args: Record<string, unknown>,
+  onProgress?: (p: ProgressEvent) => void,
+): Promise<T> {
+  let running = true;
+  const poll = async () => {
+    while (running) {
+      await new Promise((r) => setTimeout(r, 250));
+      if (!running) break;
+      try {
+        const p = await call<ProgressEvent | null>("progress");
+        if (p && running) onProgress?.(p);
+      } catch {
+        /* progress is only a display */
+      }
+    }
+  };
+  if (onProgress) void poll();
+  try {
+    return await call<T>(cmd, args);
+  } finally {
+    running = false;
+  }
+}
+
+function toBase64(s: string): string {
+  const bytes = new TextEncoder().encode(s);
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+export const api = {
+  // Session
+  defaultLocker: () => call<DefaultLocker>("default_locker"),
+  session: () => call<Session | null>("session"),
+  createLocker: (req: NewLocker) => call<Session>("locker_create", { req }),
+  openLocker: (dir: string, passphrase: string) => call<Session>("locker_open", { dir, passphrase }),
+  lock: () => call<null>("locker_lock"),
+  setProfile: (profile: Profile) => call<Profile>("profile_set", { profile }),
+
+  // Cases, persons, incidents
+  cases: (filter: CaseFilter) => call<CaseSummary[]>("cases_list", { filter }),
+  createCase: (title: string, notes: string) => call<Case>("case_create", { title, notes }),
+  case: (reference: string) => call<Case>("case_get", { reference }),
+  editCase: (reference: string, title: string, notes: string) =>
+    call<Case>("case_edit", { reference, title, notes }),
+  setCaseStatus: (reference: string, status: CaseStatus, note: string) =>
+    call<Case>("case_set_status", { reference, status, note }),
+  persons: (reference: string) => call<Person[]>("persons_list", { reference }),
+  addPerson: (reference: string, person: NewPerson) => call<Person>("person_add", { reference, person }),
+  incidents: (reference: string, offset: number, limit: number) =>
+    call<IncidentPage>("incident_rows", { reference, offset, limit }),
+  addIncident: (reference: string, incident: NewIncident) =>
+    call<Incident>("incident_add", { reference, incident }),
+  incident: (id: number) => call<Incident>("incident_get", { id }),
+  caseAudit: (reference: string, offset: number, limit: number) =>
+    call<AuditPage>("case_audit", { reference, offset, limit }),
+
+  // Evidence
+  evidence: (reference: string, incident: number | null, offset: number, limit: number) =>
+    call<EvidencePage>("evidence_rows", { reference, incident, offset, limit }),
+  addEvidencePaths: (incident: number, paths: string[], options: AddOptions, onProgress?: (p: ProgressEvent) => void) =>
+    callWithProgress<Added[]>("evidence_add_paths", { incident, paths, options }, onProgress),
+  async addEvidenceBytes(meta: BytesMeta, bytes: Uint8Array): Promise<Added> {
+    transport ??= await tauriTransport();
+    track(1);
+    try {
+      return await transport.invoke<Added>("evidence_add_bytes", undefined, { "varde-meta": toBase64(JSON.stringify(meta)) }, bytes);
+    } catch (e) {
+      throw asIpcError(e);
+    } finally {
+      track(-1);
+    }
+  },
+  thumbnail: (id: number) => call<string | null>("evidence_thumbnail", { id }),
+  openEvidence: (id: number) => call<string>("evidence_open", { id }),
+  checkEvidence: (id: number) => call<ItemCheck>("evidence_check", { id }),
+  verifyLocker: (onProgress?: (p: ProgressEvent) => void) => callWithProgress<VerifyReport>("locker_verify", {}, onProgress),
+
+  // Guidance
+  checklist: (reference: string) => call<Checklist>("checklist", { reference }),
+  setChecklist: (reference: string, personId: number | null, key: string, itemState: ChecklistState, note: string | null) =>
+    call<ChecklistEntry>("checklist_set", { reference, personId, key, itemState, note }),
+  prompts: (reference: string) => call<Prompt[]>("prompts", { reference }),
+  emergencies: () => call<Emergency[]>("emergencies"),
+  actOnPrompt: (reference: string, key: string, act: PromptAct) =>
+    call<EscalationAction>("prompt_act", { reference, key, act }),
+  contacts: () => call<DirectoryEntry[]>("contacts"),
+  addContact: (contact: NewContact) => call<DirectoryEntry>("contact_add", { contact }),
+  removeContact: (id: number) => call<null>("contact_remove", { id }),
+  disclosures: (reference: string) => call<Disclosure[]>("disclosures", { reference }),
+  disclosureBases: () => call<Bases>("disclosure_bases"),
+
+  // Bundles
+  exportBundle: (reference: string, out: string, options: ExportOptions, onProgress?: (p: ProgressEvent) => void) =>
+    callWithProgress<Exported>("bundle_export", { reference, out, options }, onProgress),
+  checkBundle: (path: string) => call<BundleReport>("bundle_check", { path }),
+  importBundle: (path: string, reference: string, onProgress?: (p: ProgressEvent) => void) =>
+    callWithProgress<Imported>("bundle_import", { path, reference }, onProgress),
+};
+
+/** Native dialogs and dropped files (Tauri only). */
+export const desktop = {
+  async pickFiles(): Promise<string[]> {
+    const { open } = await import("@tauri-apps/plugin-dialog");
+    const r = await open({ multiple: true, directory: false });
+    if (!r) return [];
+    return Array.isArray(r) ? r : [r];
+  },
+  async pickBundle(): Promise<string | null> {
+    const { open } = await import("@tauri-apps/plugin-dialog");
+    const r = await open({ multiple: false, directory: false, filters: [{ name: "Varde bundle", extensions: ["zip"] }] });
+    return typeof r === "string" ? r : null;
+  },
+  async saveBundle(defaultPath: string): Promise<string | null> {
+    const { save } = await import("@tauri-apps/plugin-dialog");
+    return await save({ defaultPath, filters: [{ name: "Zip", extensions: ["zip"] }] });
+  },
+  async pickFolder(): Promise<string | null> {
+    const { open } = await import("@tauri-apps/plugin-dialog");
+    const r = await open({ multiple: false, directory: true });
+    return typeof r === "string" ? r : null;
+  },
+  /** Files dropped on the window: their paths, streamed into the locker by the backend. */
+  async onDrop(handler: (paths: string[]) => void, hover?: (over: boolean) => void): Promise<() => void> {
+    const { getCurrentWebview } = await import("@tauri-apps/api/webview");
+    return await getCurrentWebview().onDragDropEvent((e) => {
+      if (e.payload.type === "over" || e.payload.type === "enter") hover?.(true);
+      else if (e.payload.type === "leave") hover?.(false);
+      else if (e.payload.type === "drop") {
+        hover?.(false);
+        handler(e.payload.paths);
+      }
+    });
+  },
+};

@@ -1,0 +1,70 @@
+// Dates and sizes as a Norwegian reader expects them: dd.mm.yyyy, 24-hour clock.
+import { i18n } from "../i18n/index.svelte";
+
+/** `YYYY-MM-DD HH:MM` (as stored for incidents) → `dd.mm.yyyy HH:MM`. */
+export function localStamp(s: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?/.exec(s);
+  if (!m) return s;
+  const day = `${m[3]}.${m[2]}.${m[1]}`;
+  return m[4] ? `${day} ${m[4]}:${m[5]}` : day;
+}
+
+/** An RFC 3339 instant in Oslo time, `dd.mm.yyyy HH:MM`. */
+export function instant(s: string | null | undefined): string {
+  if (!s) return "–";
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return s;
+  return new Intl.DateTimeFormat("nb-NO", {
+    timeZone: "Europe/Oslo",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  })
+    .format(d)
+    .replace(",", "");
+}
+
+export function bytes(n: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let v = n;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  const num = u === 0 ? String(v) : v.toFixed(v < 10 ? 1 : 0);
+  return `${i18n.lang === "nb" ? num.replace(".", ",") : num} ${units[u]}`;
+}
+
+/** Now in Oslo as the two fields of the incident form: `dd.mm.yyyy` and `HH:MM`. */
+export function nowInOslo(): { date: string; time: string } {
+  const parts = new Intl.DateTimeFormat("nb-NO", {
+    timeZone: "Europe/Oslo",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(new Date());
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  return { date: `${get("day")}.${get("month")}.${get("year")}`, time: `${get("hour")}:${get("minute")}` };
+}
+
+/** Check `dd.mm.yyyy` and optional `HH:MM`; returns the core's `DD.MM.YYYY HH:MM` or null. */
+export function joinLocal(date: string, time: string): string | null {
+  const d = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(date.trim());
+  if (!d) return null;
+  const day = `${d[1].padStart(2, "0")}.${d[2].padStart(2, "0")}.${d[3]}`;
+  if (!time.trim()) return day;
+  const tm = /^(\d{1,2})[:.](\d{2})$/.exec(time.trim());
+  if (!tm || Number(tm[1]) > 23 || Number(tm[2]) > 59) return null;
+  return `${day} ${tm[1].padStart(2, "0")}:${tm[2]}`;
+}
+
+export function shortHash(h: string): string {
+  return `${h.slice(0, 12)}…${h.slice(-6)}`;
+}
