@@ -70,23 +70,12 @@ export function asIpcError(e: unknown): IpcError {
   return { code: "internal", message: e instanceof Error ? e.message : String(e) };
 }
 
-/** Commands awaiting their answer, kept as `window.__vardeInflight` so a person (or a
- * test) looking at a stuck window can tell whether it waits on the backend. */
-let inflight = 0;
-function track(delta: number): void {
-  inflight += delta;
-  if (typeof window !== "undefined") (window as unknown as { __vardeInflight: number }).__vardeInflight = inflight;
-}
-
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   transport ??= await tauriTransport();
-  track(1);
   try {
     return await transport.invoke<T>(cmd, args);
   } catch (e) {
     throw asIpcError(e);
-  } finally {
-    track(-1);
   }
 }
 
@@ -158,13 +147,10 @@ export const api = {
     callWithProgress<Added[]>("evidence_add_paths", { incident, paths, options }, onProgress),
   async addEvidenceBytes(meta: BytesMeta, bytes: Uint8Array): Promise<Added> {
     transport ??= await tauriTransport();
-    track(1);
     try {
       return await transport.invoke<Added>("evidence_add_bytes", undefined, { "varde-meta": toBase64(JSON.stringify(meta)) }, bytes);
     } catch (e) {
       throw asIpcError(e);
-    } finally {
-      track(-1);
     }
   },
   thumbnail: (id: number) => call<string | null>("evidence_thumbnail", { id }),
