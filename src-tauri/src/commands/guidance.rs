@@ -3,12 +3,10 @@
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
-use varde_core::CaseFilter;
 use varde_core::guidance::{
     BasisUse, Checklist, ChecklistEntry, ChecklistState, DirectoryEntry, Disclosure,
     EscalationAction, LegalBasis, NewContact, Prompt, PromptAct, SourceDoc,
 };
-use varde_core::model::CaseStatus;
 
 use crate::error::IpcResult;
 use crate::state::AppState;
@@ -60,22 +58,14 @@ pub struct Emergency {
 pub async fn emergencies(state: State<'_, AppState>) -> IpcResult<Vec<Emergency>> {
     state
         .with_locker(move |l| {
-            let mut out = Vec::new();
-            for case in l.list_cases(&CaseFilter::default())? {
-                if case.status == CaseStatus::Closed {
-                    continue;
-                }
-                for prompt in l.open_prompts(&case.reference)? {
-                    if prompt.key == varde_core::guidance::escalation::EMERGENCY {
-                        out.push(Emergency {
-                            case_reference: case.reference.clone(),
-                            case_title: case.title.clone(),
-                            prompt,
-                        });
-                    }
-                }
-            }
-            Ok(out)
+            Ok(l.open_emergencies()?
+                .into_iter()
+                .map(|(case, prompt)| Emergency {
+                    case_reference: case.reference,
+                    case_title: case.title,
+                    prompt,
+                })
+                .collect())
         })
         .await
 }

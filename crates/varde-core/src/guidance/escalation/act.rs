@@ -125,6 +125,23 @@ impl Locker {
         Ok(prompts)
     }
 
+    /// Open "call 112" prompts of every case that is not closed, with their case: what the
+    /// app shows above everything else.
+    pub fn open_emergencies(&self) -> Result<Vec<(Case, Prompt)>> {
+        let mut out = Vec::new();
+        for case in self.list_cases(&crate::cases::CaseFilter::default())? {
+            if case.status == crate::model::CaseStatus::Closed {
+                continue;
+            }
+            for prompt in self.open_prompts(&case.reference)? {
+                if prompt.key == super::EMERGENCY {
+                    out.push((case.clone(), prompt));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The prompts that need the officer's attention now.
     pub fn open_prompts(&self, case_ref: &str) -> Result<Vec<Prompt>> {
         Ok(self

@@ -680,3 +680,30 @@ fn an_acted_on_prompt_stays_quiet_until_something_new_raises_it() {
         assert_eq!(prompt_state(p, a.as_ref(), day(10)), *expected, "row {i}");
     }
 }
+
+#[test]
+fn open_emergencies_lists_cases_with_an_ongoing_emergency_until_closed() {
+    let (_d, mut l) = crate::guidance::testing::locker();
+    let calm = l.create_case("Rolig", "").unwrap().reference;
+    crate::guidance::testing::incident(&mut l, &calm);
+    let urgent = l.create_case("Akutt", "").unwrap().reference;
+    l.add_incident(
+        &urgent,
+        crate::incidents::NewIncident {
+            at: "2026-03-01 10:00".into(),
+            place: "Resepsjonen".into(),
+            channel: Some(crate::model::Channel::InPerson),
+            description: "Står i resepsjonen og truer".into(),
+            ongoing_emergency: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let found = l.open_emergencies().unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0.reference, urgent);
+    assert_eq!(found[0].1.key, super::EMERGENCY);
+    l.set_case_status(&urgent, crate::model::CaseStatus::Closed, "")
+        .unwrap();
+    assert!(l.open_emergencies().unwrap().is_empty());
+}
