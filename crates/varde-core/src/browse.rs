@@ -4,18 +4,16 @@
 //! Everything a list shows is fetched a page at a time, so a case with thousands of
 //! incidents and tens of thousands of originals opens as fast as a small one.
 
-use std::io::Read;
-
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use crate::audit::{self, AuditEvent};
 use crate::cases::CaseFilter;
 use crate::error::{Error, Result};
 use crate::locker::Locker;
 use crate::model::{Case, Evidence, Incident};
+use crate::verify::hash_stream;
 
 /// The most rows one page may ask for.
 pub const MAX_PAGE: i64 = 500;
@@ -233,22 +231,15 @@ impl Locker {
                 return Ok(check);
             }
         };
-        let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 1 << 20];
-        loop {
-            match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    hasher.update(&buf[..n]);
-                    check.size += n as u64;
-                }
-                Err(e) => {
-                    check.problem = format!("the stored original is damaged: {e}");
-                    return Ok(check);
-                }
+        let (computed, size) = match hash_stream(&mut reader, &mut buf, &mut |_| {}) {
+            Ok(h) => h,
+            Err(e) => {
+                check.problem = format!("the stored original is damaged: {e}");
+                return Ok(check);
             }
-        }
-        let computed = hex::encode(hasher.finalize());
+        };
+        check.size = size;
         check.ok = computed == ev.sha256 && check.size == ev.size;
         if !check.ok {
             check.problem = format!(

@@ -45,6 +45,30 @@ impl VerifyReport {
     }
 }
 
+/// Hash everything `reader` yields: its SHA-256 (hex) and length. `read` is told the
+/// running byte count as the bytes go by. Shared by the whole-locker check and the
+/// one-item check, so both re-hash an original the same way.
+pub(crate) fn hash_stream(
+    reader: &mut dyn Read,
+    buf: &mut [u8],
+    read: &mut dyn FnMut(u64),
+) -> std::io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    loop {
+        match reader.read(buf) {
+            Ok(0) => return Ok((hex::encode(hasher.finalize()), size)),
+            Ok(n) => {
+                hasher.update(&buf[..n]);
+                size += n as u64;
+                read(size);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 struct BlobRow {
     sha256: String,
     size: i64,
@@ -108,28 +132,20 @@ impl Locker {
                         continue;
                     }
                 };
-            let mut hasher = Sha256::new();
-            let mut size = 0u64;
-            let failed = loop {
-                match reader.read(&mut buf) {
-                    Ok(0) => break None,
-                    Ok(n) => {
-                        hasher.update(&buf[..n]);
-                        size += n as u64;
-                        progress(Progress {
-                            done: done + size,
-                            total,
-                        });
-                    }
-                    Err(e) => break Some(e),
+            let hashed = hash_stream(&mut reader, &mut buf, &mut |size| {
+                progress(Progress {
+                    done: done + size,
+                    total,
+                })
+            });
+            done += b.size as u64;
+            let (actual, size) = match hashed {
+                Ok(h) => h,
+                Err(e) => {
+                    problem(item, format!("its stored original is damaged: {e}"));
+                    continue;
                 }
             };
-            done += b.size as u64;
-            if let Some(e) = failed {
-                problem(item, format!("its stored original is damaged: {e}"));
-                continue;
-            }
-            let actual = hex::encode(hasher.finalize());
             if actual != b.sha256 {
                 problem(
                     item,
