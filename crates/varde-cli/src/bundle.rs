@@ -117,7 +117,7 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> anyhow::Result<i32> {
             .clone()
             .unwrap_or_else(|| "Sikkerhetsansvarlig / security officer".to_string()),
         recipient_kind: a.recipient_kind.unwrap_or(if a.self_log {
-            RecipientKind::Other
+            RecipientKind::Employer
         } else {
             RecipientKind::Police
         }),

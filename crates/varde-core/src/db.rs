@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_locker.sql"),
     include_str!("../migrations/0002_guidance.sql"),
     include_str!("../migrations/0003_bundles.sql"),
+    include_str!("../migrations/0004_employer_recipient.sql"),
 ];
 
 /// The schema version this build writes and reads.
@@ -55,6 +56,11 @@ pub fn open(path: &Path, key: &Key, create: bool) -> Result<Connection> {
 
 /// Apply every migration newer than the database's `user_version`, each in a transaction.
 fn migrate(conn: &Connection) -> Result<()> {
+    migrate_to(conn, SCHEMA_VERSION)
+}
+
+/// Apply the migrations up to and including `target`.
+fn migrate_to(conn: &Connection, target: u32) -> Result<()> {
     let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > SCHEMA_VERSION {
         return Err(Error::NewerLocker {
@@ -63,7 +69,12 @@ fn migrate(conn: &Connection) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(current as usize)
+    {
         let version = i as u32 + 1;
         conn.execute_batch(&format!(
             "BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
@@ -102,6 +113,64 @@ mod tests {
             open(&path, &wrong, false),
             Err(Error::NotALocker { .. })
         ));
+    }
+
+    #[test]
+    fn the_ledger_rebuild_keeps_every_entry_and_stays_append_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let key = zeroize::Zeroizing::new([3u8; 32]);
+        // A locker as schema 3 left it, with one disclosure in its ledger.
+        let conn = Connection::open(&path).unwrap();
+        let hex_key = format!("x'{}'", hex::encode(key.as_ref()));
+        conn.pragma_update(None, "key", hex_key.as_str()).unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        migrate_to(&conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO audit_events VALUES (1, 't', 'a', 'x', 's', '{}', 'p', 'h');
+             INSERT INTO cases (id, uid, reference, title, status, opened_at, notes)
+                 VALUES (1, 'c1', 'V-2026-0001', 'Sak', 'open', '2026-03-01T10:00:00Z', '');
+             INSERT INTO disclosures (uid, case_id, recipient, recipient_kind, shared,
+                 employee_informed, disclosed_at, disclosed_by, recorded_at, recorded_by, audit_seq)
+                 VALUES ('d1', 1, 'Oslo politidistrikt', 'police', 'Bundle', 'yes',
+                 '2026-03-02', 'Siri', '2026-03-02T10:00:00Z', 'Siri', 1);",
+        )
+        .unwrap();
+        assert!(
+            conn.execute(
+                "INSERT INTO disclosures (uid, case_id, recipient, recipient_kind, shared,
+                 employee_informed, disclosed_at, disclosed_by, recorded_at, recorded_by, audit_seq)
+                 VALUES ('d2', 1, 'Sikkerhetsansvarlig', 'employer', 'Logg', 'yes',
+                 '2026-03-02', 'Emma', '2026-03-02T10:00:00Z', 'Emma', 1)",
+                [],
+            )
+            .is_err(),
+            "schema 3 has no employer kind"
+        );
+        drop(conn);
+
+        let conn = open(&path, &key, false).unwrap();
+        let kept: (String, String) = conn
+            .query_row(
+                "SELECT recipient, recipient_kind FROM disclosures WHERE uid = 'd1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, ("Oslo politidistrikt".into(), "police".into()));
+        conn.execute(
+            "INSERT INTO disclosures (uid, case_id, recipient, recipient_kind, shared,
+             employee_informed, disclosed_at, disclosed_by, recorded_at, recorded_by, audit_seq)
+             VALUES ('d2', 1, 'Sikkerhetsansvarlig', 'employer', 'Logg', 'yes',
+             '2026-03-02', 'Emma', '2026-03-02T10:00:00Z', 'Emma', 1)",
+            [],
+        )
+        .unwrap();
+        assert!(
+            conn.execute("UPDATE disclosures SET recipient = 'x'", [])
+                .is_err()
+        );
+        assert!(conn.execute("DELETE FROM disclosures", []).is_err());
     }
 
     #[test]

@@ -3,4 +3,4 @@
 /**
  * Who received the information.
  */
-export type RecipientKind = "police" | "health" | "lawyer" | "other";
+export type RecipientKind = "police" | "health" | "lawyer" | "employer" | "other";

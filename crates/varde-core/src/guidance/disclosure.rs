@@ -23,6 +23,8 @@ str_enum!(
         Health,
         /// A lawyer.
         Lawyer,
+        /// The employer: its security officer, when an employee hands over a self-log.
+        Employer,
         /// Anyone else.
         Other,
     }
