@@ -10,7 +10,7 @@ use ts_rs::{Config, TS};
 fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     use crate::commands::{ProgressEvent, evidence::BytesMeta, guidance::*, session::*};
     use varde_core::guidance::{
-        ChecklistState, DirectoryEntry, Disclosure, NewContact, NewDisclosure,
+        ChecklistState, ContactPatch, DirectoryEntry, Disclosure, NewContact, NewDisclosure,
     };
     use varde_core::*;
     crate::error::IpcError::export_all(cfg)?;
@@ -41,6 +41,7 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     guidance::EscalationAction::export_all(cfg)?;
     DirectoryEntry::export_all(cfg)?;
     NewContact::export_all(cfg)?;
+    ContactPatch::export_all(cfg)?;
     Disclosure::export_all(cfg)?;
     NewDisclosure::export_all(cfg)?;
     ExportOptions::export_all(cfg)?;

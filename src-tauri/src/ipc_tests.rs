@@ -125,6 +125,32 @@ fn a_locker_is_created_used_and_refuses_a_wrong_passphrase_through_ipc() {
             .any(|p| p["key"] == "police_report" && p["state"] == "open")
     );
 
+    // A local contact, added then corrected, as the contacts screen does it.
+    let c = call(
+        &w,
+        "contact_add",
+        json!({"contact": {"name": "Vekter", "kind": "security", "phone": "400 00 000",
+                            "email": "", "municipalities": [], "note": ""}}),
+    )
+    .unwrap();
+    let edited = call(
+        &w,
+        "contact_edit",
+        json!({"id": c["id"], "patch": {"name": "Vektertjenesten", "kind": "security",
+                "phone": "400 00 001", "email": "", "municipalities": ["Bærum"], "note": "Døgnåpen"}}),
+    )
+    .unwrap();
+    assert_eq!(edited["phone"], "400 00 001");
+    assert_eq!(edited["municipalities"], json!(["Bærum"]));
+    let shipped = call(
+        &w,
+        "contact_edit",
+        json!({"id": 999_999, "patch": {"name": "x",
+        "kind": null, "phone": null, "email": null, "municipalities": null, "note": null}}),
+    )
+    .unwrap_err();
+    assert_eq!(shipped["code"], "not_found", "{shipped}");
+
     // Lock, then a wrong passphrase: a plain message, nothing changed.
     call(&w, "locker_lock", json!({})).unwrap();
     let before = std::fs::read(locker.join("locker.db")).unwrap();

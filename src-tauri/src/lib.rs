@@ -66,6 +66,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             guidance::prompt_act,
             guidance::contacts,
             guidance::contact_add,
+            guidance::contact_edit,
             guidance::contact_remove,
             guidance::disclosures,
             guidance::disclosure_bases,

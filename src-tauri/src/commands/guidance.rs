@@ -4,7 +4,7 @@ use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 use varde_core::guidance::{
-    BasisUse, Checklist, ChecklistEntry, ChecklistState, DirectoryEntry, Disclosure,
+    BasisUse, Checklist, ChecklistEntry, ChecklistState, ContactPatch, DirectoryEntry, Disclosure,
     EscalationAction, LegalBasis, NewContact, Prompt, PromptAct, SourceDoc,
 };
 
@@ -97,6 +97,18 @@ pub async fn contact_add(
 ) -> IpcResult<DirectoryEntry> {
     state
         .with_locker(move |l| Ok(l.add_contact(contact)?))
+        .await
+}
+
+/// Change a local contact (shipped and organisation entries are not editable here).
+#[tauri::command]
+pub async fn contact_edit(
+    state: State<'_, AppState>,
+    id: i64,
+    patch: ContactPatch,
+) -> IpcResult<DirectoryEntry> {
+    state
+        .with_locker(move |l| Ok(l.edit_contact(id, patch)?))
         .await
 }
 

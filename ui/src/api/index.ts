@@ -26,6 +26,7 @@ import type { IncidentPage } from "../bindings/IncidentPage";
 import type { IpcError } from "../bindings/IpcError";
 import type { ItemCheck } from "../bindings/ItemCheck";
 import type { NewContact } from "../bindings/NewContact";
+import type { ContactPatch } from "../bindings/ContactPatch";
 import type { NewIncident } from "../bindings/NewIncident";
 import type { NewLocker } from "../bindings/NewLocker";
 import type { NewPerson } from "../bindings/NewPerson";
@@ -168,6 +169,7 @@ export const api = {
     call<EscalationAction>("prompt_act", { reference, key, act }),
   contacts: () => call<DirectoryEntry[]>("contacts"),
   addContact: (contact: NewContact) => call<DirectoryEntry>("contact_add", { contact }),
+  editContact: (id: number, patch: ContactPatch) => call<DirectoryEntry>("contact_edit", { id, patch }),
   removeContact: (id: number) => call<null>("contact_remove", { id }),
   disclosures: (reference: string) => call<Disclosure[]>("disclosures", { reference }),
   disclosureBases: () => call<Bases>("disclosure_bases"),
