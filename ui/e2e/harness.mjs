@@ -121,6 +121,19 @@ export async function launch(home = mkdtempSync(join(tmpdir(), "varde-e2e-home-"
      addEventListener("error", (e) => __vardeErrors.push(String(e.message)));
      addEventListener("unhandledrejection", (e) => __vardeErrors.push("rejection: " + JSON.stringify(e.reason)));`,
   );
+  // WebKitWebDriver answers a screenshot (and, it seems, some other commands) only after
+  // the page's next rendering update, and an idle page has none: the command then waits
+  // for ever. A 2-pixel, all but transparent dot that never stops animating keeps the page
+  // painting, so every command gets its update. It lives outside the app's root element.
+  await wd.executeScript(
+    `const d = document.createElement("div");
+     d.setAttribute("aria-hidden", "true");
+     d.dataset.e2eHeartbeat = "";
+     Object.assign(d.style, { position: "fixed", right: "0", bottom: "0", width: "2px", height: "2px",
+       background: "#000", opacity: "0.01", pointerEvents: "none", zIndex: "2147483647" });
+     document.body.appendChild(d);
+     d.animate([{ opacity: 0.01 }, { opacity: 0.02 }], { duration: 500, iterations: Infinity, direction: "alternate" });`,
+  );
   const ui = helpers(wd);
   return {
     wd,
@@ -193,6 +206,21 @@ function helpers(wd) {
       if (clear) await el.clear();
       await el.sendKeys(text);
       return el;
+    },
+    /** Wait for `okId`; fail at once, with the message shown, if `errorId` appears first. */
+    async outcome(okId, errorId, timeout = 60_000) {
+      note(`outcome ${okId} or ${errorId}`);
+      const end = Date.now() + timeout;
+      for (;;) {
+        const [ok, err] = await wd.executeScript(
+          `return [document.querySelector('[data-testid="${okId}"]'), document.querySelector('[data-testid="${errorId}"]')]`,
+        );
+        touch();
+        if (ok) return ok;
+        if (err) throw new Error(`[data-testid=${errorId}] says: ${await err.getText()}`);
+        if (Date.now() > end) throw new Error(`neither ${okId} nor ${errorId} within ${timeout} ms`);
+        await sleep(250);
+      }
     },
     async text(testid, timeout) {
       const el = await h.visible(testid, timeout);

@@ -1,0 +1,131 @@
+// End-to-end: the officer's journey from a new locker to a bundle the police verify.
+// Run by scripts/e2e (which builds the app, starts Xvfb and provides tauri-driver).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { By, journey, launch, sha256sum } from "./harness.mjs";
+import { createLocker, logIncident } from "./steps.mjs";
+
+test("an officer logs incidents with screenshots, is prompted to report, records it and exports a bundle the police can verify", () =>
+  journey("officer", officerJourney));
+
+async function officerJourney() {
+  const app = await launch();
+  const { ui, wd, home } = app;
+  try {
+    await ui.visible("unlock-form", 30_000);
+    await ui.shot("00-unlock");
+    await createLocker(ui);
+
+    // A case.
+    await ui.click("new-case");
+    await ui.type("case-title", "Trusler mot saksbehandler");
+    await ui.click("case-create");
+    const heading = await ui.text("case-heading");
+    const reference = /V-\d{4}-\d{4}/.exec(heading)?.[0];
+    assert.ok(reference, `case reference in "${heading}"`);
+
+    // First incident: logged, not (yet) marked as threatening. No report prompt.
+    await logIncident(ui, { description: "SMS fra ukjent nummer etter møtet", wording: "Du skal angre på dette" });
+
+    // Two screenshots of the thread, pasted in order.
+    await ui.click("evidence-as-thread");
+    await ui.type("evidence-thread-id", "SMS +47 400 00 000");
+    await ui.click("evidence-whole-thread");
+    const work = mkdtempSync(join(tmpdir(), "varde-e2e-files-"));
+    const shots = [];
+    for (const n of [1, 2]) {
+      const png = await ui.shot(`02-before-paste-${n}`);
+      const file = join(work, `skjermbilde-${n}.png`);
+      writeFileSync(file, png);
+      shots.push(file);
+    }
+    await ui.paste(shots.map((f, i) => [`skjermbilde-${i + 1}.png`, "image/png", readFileSync(f).toString("base64")]));
+    await ui.visible("evidence-added", 30_000);
+    const expected = sha256sum(shots);
+    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="incident-detail"] [data-testid="evidence-item"]'))).length === 2, 20_000, "two evidence items");
+    const shown = await Promise.all(
+      (await wd.findElements(By.css('[data-testid="incident-detail"] [data-testid="evidence-sha256"]'))).map((e) => e.getText()),
+    );
+    assert.deepEqual(shown.sort(), [...expected].sort(), "the hashes shown are those sha256sum computes");
+    await sleep(1500); // thumbnails arrive in the background
+    await ui.shot("03-incident-with-evidence");
+    const prompts1 = await wd.findElements(By.css('[data-testid="prompt"][data-key="police_report"]'));
+    assert.equal(prompts1.length, 0, "no police-report prompt after one mild incident");
+
+    // A second, threatening incident: the police-report prompt appears.
+    await logIncident(ui, { description: "Ny melding, nå med adressen min", wording: "Jeg vet hvor du bor", threatening: true });
+    const prompt = await ui.waitFor(async () => {
+      const els = await wd.findElements(By.css('[data-testid="prompt"][data-key="police_report"][data-state="open"]'));
+      return els[0];
+    }, 15_000, "the police-report prompt");
+    assert.ok(prompt);
+    await wd.executeScript("window.scrollTo(0, 0); document.querySelector('main').scrollTo(0, 0)");
+    await ui.shot("04-report-prompt");
+
+    // Record it as done with the police's reference number.
+    await prompt.findElement(By.css('[data-testid="prompt-done"]')).click();
+    await prompt.findElement(By.css('[data-testid="prompt-with-whom"]')).sendKeys("Oslo politidistrikt");
+    await prompt.findElement(By.css('[data-testid="prompt-reference"]')).sendKeys("POL-2026-12345");
+    await prompt.findElement(By.css('[data-testid="prompt-save"]')).click();
+    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="prompt"][data-key="police_report"][data-state="open"]'))).length === 0, 15_000, "the prompt to be recorded");
+    await ui.click("tab-prompts");
+    const recorded = await ui.text("prompt-last-action");
+    assert.match(recorded, /POL-2026-12345/);
+
+    // The checklist and the audit trail, for the screenshots.
+    await ui.click("tab-checklist");
+    await ui.visible("checklist-item");
+    await ui.shot("05-checklist");
+    await ui.click("tab-evidence");
+    await ui.visible("evidence-item");
+    await sleep(1000);
+    await ui.shot("06-evidence");
+    await ui.click("tab-audit");
+    await sleep(1000);
+    await ui.shot("07-audit");
+
+    // Export the bundle and check it the way the police would.
+    await ui.click("tab-export");
+    await ui.type("export-recipient", "Oslo politidistrikt");
+    const basis = await ui.visible("export-basis");
+    const options = await basis.findElements(By.css("option"));
+    let basisValue = "";
+    for (const o of options) {
+      const v = await o.getAttribute("value");
+      if (v && v !== "other") {
+        basisValue = v;
+        break;
+      }
+    }
+    await ui.select("export-basis", basisValue);
+    const out = join(home, "Documents", "bundle.zip");
+    await ui.type("export-path", out);
+    await ui.shot("08-export");
+    await ui.click("export-submit");
+    await ui.outcome("export-result", "export-error", 120_000);
+    await ui.shot("09-exported");
+    const unzipped = mkdtempSync(join(tmpdir(), "varde-e2e-bundle-"));
+    execFileSync("unzip", ["-q", out, "-d", unzipped]);
+    const root = readdirSync(unzipped).length === 1 && !readdirSync(unzipped).includes("SHA256SUMS") ? join(unzipped, readdirSync(unzipped)[0]) : unzipped;
+    const check = spawnSync("sha256sum", ["-c", "SHA256SUMS"], { cwd: root, encoding: "utf8" });
+    assert.equal(check.status, 0, `sha256sum -c failed:\n${check.stdout}${check.stderr}`);
+    assert.match(check.stdout, /skjermbilde-1\.png: OK/);
+    const sig = spawnSync("openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", "signing-key.pem", "-rawin", "-in", "SHA256SUMS", "-sigfile", "SHA256SUMS.sig"], { cwd: root, encoding: "utf8" });
+    assert.equal(sig.status, 0, sig.stdout + sig.stderr);
+    assert.match(sig.stdout, /Signature Verified Successfully/);
+
+    // The disclosure is in the ledger.
+    await ui.click("tab-ledger");
+    await sleep(800);
+    const ledger = await wd.findElement(By.css('[role="tabpanel"]')).getText();
+    assert.match(ledger, /Oslo politidistrikt/);
+    await ui.shot("10-ledger");
+  } finally {
+    await app.quit();
+  }
+}

@@ -1,0 +1,104 @@
+// End-to-end: an employee's self-log, handed to the officer and imported.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { By, journey, launch, sha256sum } from "./harness.mjs";
+import { createLocker } from "./steps.mjs";
+
+test("an employee logs an emergency in a self-log and sends the log; the officer checks the bundle before importing it", () =>
+  journey("self-log", selfLogJourney));
+
+async function selfLogJourney() {
+  // The employee's own locker.
+  let app = await launch();
+  const bundle = join(app.home, "Documents", "min-logg.zip");
+  let shot;
+  try {
+    const { ui, wd } = app;
+    await ui.visible("unlock-form", 30_000);
+    await createLocker(ui, { kind: "self-log", owner: "Emma Ansatt", org: "" });
+    await ui.visible("case-heading", 15_000);
+    await ui.shot("30-employee-home");
+
+    // Something happening right now: "Ring 112" above everything.
+    await ui.click("log-incident");
+    await ui.visible("incident-form");
+    await ui.type("inc-description", "Mannen fra i går står utenfor inngangen og roper");
+    await ui.type("inc-wording", "Nå skal du få se");
+    await ui.type("inc-place", "Hovedinngangen");
+    await ui.select("inc-channel", "in_person");
+    await ui.click("inc-perceived-frightening");
+    await ui.click("inc-emergency");
+    await ui.click("inc-save");
+    await ui.visible("incident-detail");
+    await ui.visible("emergency-banner", 15_000);
+    assert.match(await ui.text("call-112"), /112/);
+    assert.equal(await wd.executeScript("return document.querySelector('[data-testid=call-112]').getAttribute('href')"), "tel:112");
+    await ui.shot("31-emergency-banner");
+
+    // A screenshot of what was sent before, pasted as evidence.
+    shot = join(mkdtempSync(join(tmpdir(), "varde-e2e-files-")), "melding.png");
+    writeFileSync(shot, await ui.shot("32-before-paste"));
+    await ui.paste([["melding.png", "image/png", readFileSync(shot).toString("base64")]]);
+    await ui.visible("evidence-added", 30_000);
+
+    // The emergency is over; the banner goes.
+    await ui.click("emergency-over");
+    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="emergency-banner"]'))).length === 0, 15_000, "the banner to go");
+
+    // "Send my log to the security officer".
+    await ui.click("tab-export");
+    assert.equal(await wd.executeScript("return document.querySelector('[data-testid=export-kind]').value"), "employer");
+    await ui.type("export-path", bundle);
+    await ui.shot("33-send-log");
+    await ui.click("export-submit");
+    await ui.outcome("export-result", "export-error", 120_000);
+  } finally {
+    await app.quit();
+  }
+
+  // The officer's locker: check the bundle, then import it into a case.
+  app = await launch();
+  try {
+    const { ui, wd } = app;
+    await ui.visible("unlock-form", 30_000);
+    await createLocker(ui);
+    await ui.click("new-case");
+    await ui.type("case-title", "Emma – trusler ved inngangen");
+    await ui.click("case-create");
+    await ui.visible("case-heading");
+    await ui.click("tab-import");
+    await ui.type("import-path", bundle);
+    await ui.click("import-check");
+    const report = await ui.outcome("import-report", "import-error");
+    assert.equal(await report.getAttribute("data-ok"), "true");
+    assert.match(await ui.text("import-signature"), /gyldig|valid/i);
+    assert.equal(await ui.text("import-evidence"), "1");
+    await ui.shot("34-import-checked");
+    // Nothing is written before the officer says so.
+    assert.equal((await wd.executeScript("return document.body.innerText")).includes("Nå skal du få se"), false);
+    await ui.click("import-submit");
+    await ui.outcome("import-result", "import-error");
+    const counts = await ui.text("import-result-counts");
+    assert.match(counts, /1/);
+    await ui.shot("35-imported");
+
+    // The imported incident, its wording and its original with the same SHA-256.
+    await ui.click("tab-timeline");
+    await ui.waitFor(async () => (await wd.executeScript("return document.body.innerText")).includes("Nå skal du få se"), 15_000, "the imported incident");
+    await ui.click("tab-evidence");
+    const [expected] = sha256sum([shot]);
+    const hash = await ui.text("evidence-sha256");
+    assert.equal(hash, expected, "the imported original has the hash sha256sum computes");
+
+    // Back to the case list, where the case now counts the imported incident.
+    await ui.click("nav-cases");
+    await ui.visible("case-list", 15_000);
+    assert.match(await ui.text("case-list"), /Emma – trusler ved inngangen/);
+    await ui.shot("36-case-list");
+  } finally {
+    await app.quit();
+  }
+}
