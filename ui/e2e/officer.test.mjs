@@ -35,15 +35,17 @@ async function officerJourney() {
     // Two screenshots of the thread, pasted in order.
     await ui.click("evidence-as-thread");
     await ui.type("evidence-thread-id", "SMS +47 400 00 000");
-    await ui.click("evidence-whole-thread");
     const work = mkdtempSync(join(tmpdir(), "varde-e2e-files-"));
     const shots = [];
     for (const n of [1, 2]) {
+      // Two different screenshots: the second shows the whole-thread box ticked.
+      if (n === 2) await ui.click("evidence-whole-thread");
       const png = await ui.shot(`02-before-paste-${n}`);
       const file = join(work, `skjermbilde-${n}.png`);
       writeFileSync(file, png);
       shots.push(file);
     }
+    assert.notEqual(sha256sum(shots)[0], sha256sum(shots)[1], "two different screenshots");
     await ui.paste(shots.map((f, i) => [`skjermbilde-${i + 1}.png`, "image/png", readFileSync(f).toString("base64")]));
     await ui.visible("evidence-added", 30_000);
     const expected = sha256sum(shots);
