@@ -177,14 +177,7 @@ impl Locker {
     ) -> Result<EvidencePage> {
         check_page(offset, limit)?;
         let case = self.case(case_ref)?;
-        if let Some(i) = incident
-            && self.incident(i)?.case_id != case.id
-        {
-            return Err(Error::invalid(format!(
-                "incident {i} is not in case {}",
-                case.reference
-            )));
-        }
+        self.incident_in_case(incident, &case)?;
         let total = self.conn.query_row(
             "SELECT count(*) FROM evidence WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?1)
                AND (?2 IS NULL OR incident_id = ?2)",

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::crypto::{BlobReader, BlobWriter, Keys};
 use crate::error::{Error, Result};
 use crate::locker::{BLOBS, Locker, TMP, sync_dir};
-use crate::model::{Evidence, EvidenceSource};
+use crate::model::{Case, Evidence, EvidenceSource};
 
 const READ_CHUNK: usize = 1 << 20;
 /// Pieces handed from the hashing thread to the encrypting thread. Small enough that a
@@ -668,6 +668,12 @@ impl Locker {
     /// Evidence of a case (or of one incident), in incident order then thread order.
     pub fn list_evidence(&self, case_ref: &str, incident: Option<i64>) -> Result<Vec<Evidence>> {
         let case = self.case(case_ref)?;
+        self.incident_in_case(incident, &case)?;
+        self.evidence_in_case(case.id, incident, 0, i64::MAX)
+    }
+
+    /// Refuse an incident (when one is named) that belongs to another case.
+    pub(crate) fn incident_in_case(&self, incident: Option<i64>, case: &Case) -> Result<()> {
         if let Some(i) = incident
             && self.incident(i)?.case_id != case.id
         {
@@ -676,7 +682,7 @@ impl Locker {
                 case.reference
             )));
         }
-        self.evidence_in_case(case.id, incident, 0, i64::MAX)
+        Ok(())
     }
 
     /// A slice of a case's evidence in the order of [`Locker::list_evidence`].

@@ -1,6 +1,17 @@
 // Dates and sizes as a Norwegian reader expects them: dd.mm.yyyy, 24-hour clock.
 import { i18n } from "../i18n/index.svelte";
 
+/** Oslo's wall clock in Norwegian form: dd.mm.yyyy and 24-hour hh:mm. */
+const OSLO = new Intl.DateTimeFormat("nb-NO", {
+  timeZone: "Europe/Oslo",
+  day: "2-digit",
+  month: "2-digit",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
 /** `YYYY-MM-DD HH:MM` (as stored for incidents) → `dd.mm.yyyy HH:MM`. */
 export function localStamp(s: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?/.exec(s);
@@ -14,17 +25,7 @@ export function instant(s: string | null | undefined): string {
   if (!s) return "–";
   const d = new Date(s);
   if (Number.isNaN(d.getTime())) return s;
-  return new Intl.DateTimeFormat("nb-NO", {
-    timeZone: "Europe/Oslo",
-    day: "2-digit",
-    month: "2-digit",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  })
-    .format(d)
-    .replace(",", "");
+  return OSLO.format(d).replace(",", "");
 }
 
 export function bytes(n: number): string {
@@ -41,15 +42,7 @@ export function bytes(n: number): string {
 
 /** Now in Oslo as the two fields of the incident form: `dd.mm.yyyy` and `HH:MM`. */
 export function nowInOslo(): { date: string; time: string } {
-  const parts = new Intl.DateTimeFormat("nb-NO", {
-    timeZone: "Europe/Oslo",
-    day: "2-digit",
-    month: "2-digit",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(new Date());
+  const parts = OSLO.formatToParts(new Date());
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
   return { date: `${get("day")}.${get("month")}.${get("year")}`, time: `${get("hour")}:${get("minute")}` };
 }
