@@ -6,7 +6,10 @@
 //! The template is plain typst markup (`templates/report.typ`, compiled into the crate);
 //! the data goes in as a virtual `/data.json` and thumbnails as virtual image files. The
 //! typst world here has no file system, no packages and no network, and its fonts are the
-//! ones embedded in the binary: rendering fetches nothing.
+//! ones embedded in the binary: rendering fetches nothing. Text in any script with a
+//! shipped font (emoji, Arabic, Hebrew, CJK and more) is set in a fallback font; what no
+//! font can show (a control character, a private-use code point) is shown as its code
+//! point, `⟨U+0007⟩`, so no text makes a report fail.
 //!
 //! The input is the bundle's [`Manifest`] (everything the report shows is in it) and a
 //! way to read an original by its SHA-256, for thumbnails:
@@ -22,6 +25,8 @@
 //! For [`Locker::export_bundle`](varde_core::Locker::export_bundle), pass [`TypstRenderer`]
 //! (it implements [`varde_core::ReportRenderer`]).
 
+mod fonts;
+mod sanitise;
 pub mod thumbs;
 mod view;
 mod world;
@@ -193,13 +198,23 @@ pub fn layout<E: Display>(
         thumbs.insert(e.id, thumb);
     }
 
-    let data = view::build(input, lang, &thumbs);
-    world.add_file("/data.json", serde_json::to_vec(&data)?);
+    // The data with placeholders for what cannot be shown. Should typst still set some text
+    // without its glyphs (a missing glyph, which PDF/A forbids, or a mark its base's font
+    // lacks), lay it out again with those characters replaced too (twice at most).
+    let mut fixes = sanitise::Fixes::default();
+    let document = loop {
+        let mut data = view::build(input, lang, &thumbs);
+        sanitise::value(&mut data, &fixes);
+        world.add_file("/data.json", serde_json::to_vec(&data)?);
 
-    let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
-    // Compilation results are memoised process-wide; drop what this report left behind.
-    typst::comemo::evict(0);
-    let document = output.map_err(|errs| Error::Template(diagnostics(&errs, Some(&world))))?;
+        let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
+        // Compilation results are memoised process-wide; drop what this report left behind.
+        typst::comemo::evict(0);
+        let document = output.map_err(|errs| Error::Template(diagnostics(&errs, Some(&world))))?;
+        if !fixes.learn(&sanitise::missing_glyphs(&document)) {
+            break document;
+        }
+    };
     let generated_at = generated.and_then(|t| {
         let u = t.to_utc();
         use chrono::{Datelike, Timelike};

@@ -1,7 +1,7 @@
 //! A typst [`World`] with no file system, no packages and no network: the main source is
 //! the template compiled into the crate, the only other files are the ones handed in
-//! (`/data.json` and the thumbnails), the fonts are the ones embedded in `typst-assets`,
-//! and `today()` is the report's own date.
+//! (`/data.json` and the thumbnails), the fonts are the ones compiled into the binary
+//! (`fonts.rs`), and `today()` is the report's own date.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -13,24 +13,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-/// The font families the template uses; the other embedded fonts are not loaded.
-const FAMILIES: [&str; 2] = ["libertinus serif", "dejavu sans mono"];
-
-struct Fonts {
-    book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
-}
-
-static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
-    let fonts: Vec<Font> = typst_assets::fonts()
-        .flat_map(|data| Font::iter(Bytes::new(data)))
-        .filter(|f| FAMILIES.contains(&f.info().family.to_lowercase().as_str()))
-        .collect();
-    Fonts {
-        book: LazyHash::new(FontBook::from_fonts(&fonts)),
-        fonts,
-    }
-});
+use crate::fonts::FONTS;
 
 static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
 

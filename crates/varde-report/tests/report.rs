@@ -1,9 +1,10 @@
 //! Renders a sample case (60 incidents, Norwegian letters, an image, a long wording) in
 //! both languages and checks what a reader would: a PDF, several pages, the case reference
-//! and the page numbers in the text.
+//! and the page numbers in the text. A case with emoji, Arabic, Hebrew and CJK text and
+//! characters no font has must render too.
 //!
 //! Set `VARDE_REPORT_SAMPLE_DIR` to a folder to keep the PDFs (`report-sample-nb.pdf`,
-//! `report-sample-en.pdf`) for looking at them.
+//! `report-sample-en.pdf`, `report-scripts-nb.pdf`, …) for looking at them.
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -420,20 +421,26 @@ fn sample() -> Sample {
     }
 }
 
-fn pdftotext(pdf: &[u8]) -> Option<String> {
+/// What a poppler tool (`pdftotext`, `pdffonts`) prints for `pdf`, run with `args` and then
+/// the file and `after`, or `None` when the tool is not installed.
+fn poppler(tool: &str, args: &[&str], after: &[&str], pdf: &[u8]) -> Option<String> {
     let dir = std::env::temp_dir().join(format!("varde-report-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).ok()?;
-    let path = dir.join(format!("{}.pdf", sha(pdf)));
+    let path = dir.join(format!("{}-{tool}.pdf", sha(pdf)));
     std::fs::write(&path, pdf).ok()?;
-    let out = Command::new("pdftotext")
-        .arg("-layout")
+    let out = Command::new(tool)
+        .args(args)
         .arg(&path)
-        .arg("-")
+        .args(after)
         .output();
     let _ = std::fs::remove_file(&path);
     let out = out.ok()?;
-    assert!(out.status.success(), "pdftotext failed on the report");
+    assert!(out.status.success(), "{tool} failed on the report");
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn pdftotext(pdf: &[u8]) -> Option<String> {
+    poppler("pdftotext", &["-layout"], &["-"], pdf)
 }
 
 fn check(lang: Lang, page_word: &str, title: &str) {
@@ -551,6 +558,119 @@ fn an_empty_case_renders() {
             "not in English"
         );
         assert!(text.contains("No actions are recorded."));
+    }
+}
+
+/// Threat wording as it arrives: an emoji, Arabic, Hebrew, Chinese, Japanese and Korean, a
+/// ZWJ emoji sequence (a family), a bell and a private-use code point.
+const HOSTILE: &str = "🔪 سأقتلك אני אהרוג אותך 我会杀了你 お前を殺してやる 죽여버리겠다 \
+    👨\u{200D}👩\u{200D}👧 bell\u{7}here private\u{E000}use";
+
+/// Any text in a case exports: scripts the main font lacks are set in the fallback fonts,
+/// and what no font can show is a visible code point, never a failed export.
+#[test]
+fn any_text_renders_with_fallback_fonts_and_placeholders() {
+    let mut s = sample();
+    // Three incidents are enough (and keep the debug-build test quick).
+    s.input.incidents.retain(|i| i.id < 103);
+    s.input.evidence.retain(|e| e.incident < 103);
+    let first = &mut s.input.incidents[0];
+    first.wording = Some(format!(
+        "{HOSTILE}\nAn emoji with an accent 🔪\u{301}, a Hebrew letter with an Arabic vowel \
+         א\u{64B}, a\ttab, a Windows line end\r\nand the end."
+    ));
+    first.description = format!(
+        "Unassigned \u{378}, a noncharacter \u{FFFF}, a C1 control \u{85}, Linear B \u{10000}. \
+         {HOSTILE}"
+    );
+    s.input.persons[1].name = Some("Øystein 🔪 سأقتلك אני 我会 \u{7}".into());
+    // The title is in every page header too.
+    s.input.case.title = "Trusler 🔪 سأقتلك 我会\u{7}".into();
+    let shot = &mut s.input.evidence[0];
+    shot.original_name = format!("skjermbilde {HOSTILE}.png");
+    shot.path = format!("evidence/100/01-{}", shot.original_name);
+    // A spoofed name: the right-to-left override would show "…gnp.exe" as "…exe.png".
+    s.input.evidence[1].original_name = "faktura\u{202E}gnp.exe".into();
+
+    let started = Instant::now();
+    let rendered = varde_report::layout(
+        &s.input,
+        &mut |sha: &str| s.originals.get(sha).cloned().ok_or("no such original"),
+        Lang::Nb,
+    )
+    .expect("layout");
+    let pdf = rendered.to_pdf().expect("a PDF/A-2b report");
+    println!(
+        "{} pages, {} bytes, {:?}",
+        rendered.page_count(),
+        pdf.len(),
+        started.elapsed()
+    );
+    if let Ok(dir) = std::env::var("VARDE_REPORT_SAMPLE_DIR") {
+        let path = std::path::Path::new(&dir).join("report-scripts-nb.pdf");
+        std::fs::write(&path, &pdf).expect("write the sample");
+        println!("wrote {}", path.display());
+    }
+
+    // The laid-out text, in logical order; typst sets runs of different scripts apart, so
+    // compare without spaces.
+    let compact = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let all = compact(&rendered.page_texts().join(""));
+    for needle in [
+        "🔪",
+        "سأقتلك",
+        "אני אהרוג אותך",
+        "我会杀了你",
+        "お前を殺してやる",
+        "죽여버리겠다",
+        "👨\u{200D}👩\u{200D}👧",
+        "Øystein 🔪",
+        "Trusler 🔪 سأقتلك 我会⟨U+0007⟩",
+        // Shown as what it is, not as whatever glyph a font had for part of it.
+        "accent 🔪⟨U+0301⟩",
+        "vowel א⟨U+064B⟩",
+        // A tab is a wide space, not nothing.
+        "a\u{2003}tab",
+        "bell⟨U+0007⟩here",
+        "private⟨U+E000⟩use",
+        "faktura⟨U+202E⟩gnp.exe",
+        "Unassigned ⟨U+0378⟩",
+        "noncharacter ⟨U+FFFF⟩",
+        "C1 control ⟨U+0085⟩",
+        "Linear B ⟨U+10000⟩",
+    ] {
+        assert!(
+            all.contains(&compact(needle)),
+            "the report lacks {needle:?}: {all}"
+        );
+    }
+    for raw in ['\u{7}', '\u{E000}', '\u{202E}', '\u{85}', '\t'] {
+        assert!(!all.contains(raw), "{raw:?} went into the PDF as it is");
+    }
+
+    // What a reader's tools find in the PDF.
+    match pdftotext(&pdf) {
+        Some(text) => {
+            for needle in ["⟨U+0007⟩", "⟨U+E000⟩", "🔪", "我会杀了你", "죽여버리겠다"]
+            {
+                assert!(text.contains(needle), "the PDF text lacks {needle:?}");
+            }
+        }
+        None => println!("pdftotext is not installed: the PDF text layer was not checked"),
+    }
+    match poppler("pdffonts", &[], &[], &pdf) {
+        Some(fonts) => {
+            for font in [
+                "LibertinusSerif",
+                "NotoEmoji",
+                "NotoSansArabic",
+                "NotoSansHebrew",
+                "DroidSansFallback",
+            ] {
+                assert!(fonts.contains(font), "{font} is not embedded: {fonts}");
+            }
+        }
+        None => println!("pdffonts is not installed: the embedded fonts were not checked"),
     }
 }
 
