@@ -18,6 +18,8 @@ pub const NEWER_LOCKER: i32 = 6;
 pub const IN_USE: i32 = 7;
 /// Reading or writing failed (disk full, permissions).
 pub const STORAGE: i32 = 8;
+/// The locker's header or database is damaged (not a wrong passphrase).
+pub const DAMAGED: i32 = 9;
 /// Anything else.
 pub const INTERNAL: i32 = 10;
 
@@ -33,6 +35,7 @@ Exit codes:
   6  locker written by a newer Varde
   7  locker in use by another Varde process
   8  storage error (disk full, permission denied); nothing was changed
+  9  the locker is damaged (its header or database); nothing was changed
  10  internal error
 
 Environment:
@@ -56,7 +59,8 @@ pub fn code_for(e: &anyhow::Error) -> i32 {
         Error::NotALocker { .. } => NOT_A_LOCKER,
         Error::NewerLocker { .. } => NEWER_LOCKER,
         Error::LockerInUse => IN_USE,
-        Error::Io { .. } => STORAGE,
+        Error::Io { .. } | Error::DiskFull(_) => STORAGE,
+        Error::Damaged(_) => DAMAGED,
         Error::Integrity(_) => VERIFY_FAILED,
         Error::Database(_) => INTERNAL,
     }

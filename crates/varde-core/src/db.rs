@@ -13,7 +13,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_guidance.sql"),
     include_str!("../migrations/0003_bundles.sql"),
     include_str!("../migrations/0004_employer_recipient.sql"),
+    include_str!("../migrations/0005_seals.sql"),
 ];
+
+/// The first schema whose audit events seal the records they write (see `seal.rs`).
+pub(crate) const SEALS_SINCE: u32 = 5;
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -21,37 +25,89 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// Open (or create) the SQLCipher database at `path` with a raw 256-bit key, set the
 /// pragmas, and bring the schema up to date.
 pub fn open(path: &Path, key: &Key, create: bool) -> Result<Connection> {
+    let locker_dir = path.parent().unwrap_or(path).to_path_buf();
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
-    } else if !path.exists() {
-        return Err(Error::NotALocker {
-            path: path.parent().unwrap_or(path).to_path_buf(),
-            reason: "its database file (locker.db) is missing".into(),
-        });
+    } else {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::Damaged(
+                    "its database file (locker.db) is missing, though its header (locker.json) is there".into(),
+                ));
+            }
+            Err(e) => return Err(Error::io("reading", path, e)),
+            // An empty file would be taken by SQLite as a new, empty database: Varde would
+            // then set up an empty locker over the originals. Refuse it instead.
+            Ok(m) if m.len() == 0 => {
+                return Err(Error::Damaged(
+                    "its database file (locker.db) is empty (0 bytes)".into(),
+                ));
+            }
+            Ok(_) => {}
+        }
     }
-    let conn = Connection::open_with_flags(path, flags)?;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| storage(&locker_dir, e))?;
     // SQLCipher logs decryption failures to stderr; Varde reports them itself.
     conn.pragma_update(None, "cipher_log_level", "NONE")?;
     // A raw key ("x'..'") skips SQLCipher's own PBKDF2: the key is already derived.
     let hex_key = zeroize::Zeroizing::new(format!("x'{}'", hex::encode(key.as_ref())));
     conn.pragma_update(None, "key", hex_key.as_str())?;
-    // The first read proves the key; a mismatch here means header and database disagree.
+    // The first read proves the key. The caller has already proved the key right (it
+    // unwrapped the master key), so a failure here is a damaged database or another
+    // locker's — never a wrong passphrase.
     if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     }) {
-        return Err(Error::NotALocker {
-            path: path.parent().unwrap_or(path).to_path_buf(),
-            reason: format!("its database cannot be read with the locker's key ({e})"),
+        return Err(match storage(&locker_dir, e) {
+            Error::Database(e) => Error::Damaged(format!(
+                "its database (locker.db) cannot be read with this locker's key: its first page is damaged, or the file belongs to another locker ({e})"
+            )),
+            other => other,
         });
     }
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "busy_timeout", 5000)?;
-    conn.pragma_update(None, "secure_delete", "ON")?;
-    migrate(&conn)?;
+    let setup = (|| -> Result<()> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "busy_timeout", 5000)?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        Ok(())
+    })();
+    setup.map_err(|e| match e {
+        Error::Database(e) => storage(&locker_dir, e),
+        other => other,
+    })?;
+    if !create {
+        let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version == 0 {
+            return Err(Error::Damaged(
+                "its database (locker.db) holds no locker: it was never set up, or it was replaced"
+                    .into(),
+            ));
+        }
+    }
+    migrate(&conn).map_err(|e| match e {
+        Error::Database(e) => storage(&locker_dir, e),
+        other => other,
+    })?;
     Ok(conn)
+}
+
+/// Tell a storage failure (a full or failing disk) from other database errors.
+pub(crate) fn storage(locker_dir: &Path, e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen | ErrorCode::DiskFull)
+            if crate::locker::disk_is_full(locker_dir) =>
+        {
+            Error::DiskFull(format!(
+                "{} has no free space left, so the locker could not be opened or written; nothing was changed in it. Free some space and try again",
+                locker_dir.display()
+            ))
+        }
+        _ => Error::from(e),
+    }
 }
 
 /// Apply every migration newer than the database's `user_version`, each in a transaction.
@@ -109,10 +165,7 @@ mod tests {
             Err(Error::NewerLocker { .. })
         ));
         let wrong = zeroize::Zeroizing::new([4u8; 32]);
-        assert!(matches!(
-            open(&path, &wrong, false),
-            Err(Error::NotALocker { .. })
-        ));
+        assert!(matches!(open(&path, &wrong, false), Err(Error::Damaged(_))));
     }
 
     #[test]

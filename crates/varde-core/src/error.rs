@@ -77,9 +77,35 @@ pub enum Error {
     #[error("integrity check failed: {0}")]
     Integrity(String),
 
+    /// The disk is full: what was asked was not done, and the locker is as it was.
+    #[error("the disk is full: {0}")]
+    DiskFull(String),
+
+    /// A file of the locker is damaged (its header or its database): it is not a wrong
+    /// passphrase and not another program's folder. The message names what is damaged.
+    #[error(
+        "the locker is damaged: {0}; nothing was changed. Restore the locker from a backup, or keep it as it is for an expert to examine"
+    )]
+    Damaged(String),
+
     /// The metadata database reported an error.
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => Error::DiskFull(
+                "the database could not be written, so nothing was changed in the locker".into(),
+            ),
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                Error::Damaged(format!("its database (locker.db) is damaged ({e})"))
+            }
+            _ => Error::Database(e),
+        }
+    }
 }
 
 /// Result with the core's [`Error`].
@@ -100,6 +126,8 @@ impl Error {
             Error::Io { source, .. } if is_disk_full(source) => "disk_full",
             Error::Io { .. } => "io",
             Error::Integrity(_) => "integrity",
+            Error::DiskFull(_) => "disk_full",
+            Error::Damaged(_) => "locker_damaged",
             Error::Database(_) => "database",
         }
     }
@@ -133,7 +161,8 @@ impl Error {
     }
 }
 
-fn is_disk_full(e: &std::io::Error) -> bool {
+/// True for the operating system's "no space left" errors.
+pub(crate) fn is_disk_full(e: &std::io::Error) -> bool {
     matches!(
         e.kind(),
         std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::crypto::{BlobReader, BlobWriter, Keys};
 use crate::error::{Error, Result};
-use crate::locker::{BLOBS, Locker, TMP, sync_dir};
+use crate::locker::{BLOBS, Locker, TMP};
 use crate::model::{Case, Evidence, EvidenceSource};
 
 const READ_CHUNK: usize = 1 << 20;
@@ -181,7 +181,7 @@ pub(crate) fn stream_to_temp(
     let tmp = dir.join(TMP).join(format!("{}.part", uuid::Uuid::new_v4()));
     let tmp_path = tmp.as_path();
     let result = std::thread::scope(|scope| -> std::io::Result<Streamed> {
-        let file = File::create_new(&tmp)?;
+        let file = crate::locker::create_new_private(&tmp)?;
         let (to_writer, pieces) = mpsc::sync_channel::<Vec<u8>>(16);
         let (give_back, spare) = mpsc::channel::<Vec<u8>>();
         let writer = scope.spawn(move || -> std::io::Result<()> {
@@ -503,13 +503,7 @@ impl Locker {
         let mut plans = Vec::with_capacity(items.len());
         let mut first_in_call: std::collections::HashMap<[u8; 32], usize> =
             std::collections::HashMap::new();
-        let mut renamed: Vec<PathBuf> = Vec::new();
-        let mut shards = std::collections::BTreeSet::new();
-        let undo = |renamed: &[PathBuf]| {
-            for p in renamed {
-                let _ = fs::remove_file(p);
-            }
-        };
+        let mut to_place: Vec<(PathBuf, String)> = Vec::new();
         for (i, s) in items.iter().enumerate() {
             let sha = hex::encode(s.sha256);
             let present: Option<i64> = self
@@ -535,26 +529,13 @@ impl Locker {
                 |r| r.get::<_, i64>(0),
             )? > 0;
             if !known {
-                let dest = blob_path(&self.dir, &self.keys.blob_name(&s.sha256));
-                let shard = dest.parent().unwrap_or(&self.dir).to_path_buf();
-                let moved = fs::create_dir_all(&shard).and_then(|_| fs::rename(&s.tmp, &dest));
-                if let Err(e) = moved {
-                    undo(&renamed);
-                    return Err(Error::io("storing (nothing was stored)", &dest, e));
-                }
-                renamed.push(dest);
-                shards.insert(shard);
+                to_place.push((s.tmp.clone(), self.keys.blob_name(&s.sha256)));
             }
             plans.push(Plan::New {
                 blob_file: (!known).then(|| self.keys.blob_name(&s.sha256)),
             });
         }
-        for shard in &shards {
-            if let Err(e) = sync_dir(shard) {
-                undo(&renamed);
-                return Err(Error::io("storing (nothing was stored)", shard, e));
-            }
-        }
+        let placed = self.place_blobs(&to_place)?;
         if !plans.iter().any(|p| matches!(p, Plan::New { .. })) {
             // Every item is already evidence in this incident: nothing to write.
             return plans
@@ -641,7 +622,8 @@ impl Locker {
             }
             Ok(ids)
         });
-        let ids = ids.inspect_err(|_| undo(&renamed))?;
+        let ids = ids.inspect_err(|_| placed.undo())?;
+        placed.finish();
         ids.iter()
             .zip(&plans)
             .map(|(id, plan)| {
@@ -735,7 +717,8 @@ impl Locker {
         let tmp = parent.join(format!(".{}.varde-part", uuid::Uuid::new_v4()));
         let copied = (|| -> Result<()> {
             let mut reader = self.open_original(id)?;
-            let mut f = File::create_new(&tmp).map_err(|e| Error::io("writing", &tmp, e))?;
+            let mut f = crate::locker::create_new_private(&tmp)
+                .map_err(|e| Error::io("writing", &tmp, e))?;
             let mut hasher = Sha256::new();
             let mut buf = vec![0u8; READ_CHUNK];
             loop {

@@ -22,6 +22,7 @@ pub mod incidents;
 pub mod locker;
 pub mod model;
 pub mod persons;
+mod seal;
 pub mod verify;
 
 pub use audit::AuditEvent;

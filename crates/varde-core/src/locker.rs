@@ -32,6 +32,13 @@ const DATABASE: &str = "locker.db";
 const LOCK: &str = "locker.lock";
 pub(crate) const BLOBS: &str = "blobs";
 pub(crate) const TMP: &str = "tmp";
+/// Lists of blob files being placed by a call that has not committed yet (see
+/// [`Locker::place_blobs`]).
+const PENDING: &str = "pending";
+/// Blob files that no record refers to and that no interrupted call placed: kept, never
+/// deleted, since only a person can tell whether they still matter (an older `locker.db`
+/// restored from a backup leaves exactly these).
+pub(crate) const QUARANTINE: &str = "quarantine";
 const MIN_PASSPHRASE_CHARS: usize = 8;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -41,6 +48,10 @@ struct Header {
     locker_id: String,
     kdf: KdfHeader,
     key: WrappedKey,
+    /// SHA-256 over every other field, so a damaged header is told from a wrong
+    /// passphrase. Absent in headers written before it existed (added at the next open).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    checksum: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -59,6 +70,47 @@ struct WrappedKey {
 }
 
 impl Header {
+    /// SHA-256 of every field but the checksum itself.
+    fn computed_checksum(&self) -> String {
+        use sha2::Digest as _;
+        let body = format!(
+            "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
+            self.format,
+            self.version,
+            self.locker_id,
+            self.kdf.algorithm,
+            self.kdf.params.m_cost_kib,
+            self.kdf.params.t_cost,
+            self.kdf.params.p_cost,
+            self.kdf.salt,
+            self.key.algorithm,
+            self.key.nonce,
+            self.key.ciphertext
+        );
+        hex::encode(sha2::Sha256::digest(body.as_bytes()))
+    }
+
+    /// Refuse a header whose fields were damaged, before any key is derived from them.
+    fn check(&self) -> Result<()> {
+        if let Some(sum) = &self.checksum
+            && *sum != self.computed_checksum()
+        {
+            return Err(Error::Damaged(format!(
+                "its header ({HEADER}) is damaged: its fields do not match its checksum (the salt, the key-derivation parameters or the wrapped key were changed)"
+            )));
+        }
+        let p = self.kdf.params;
+        if !(8..=4 << 20).contains(&p.m_cost_kib)
+            || !(1..=64).contains(&p.t_cost)
+            || !(1..=64).contains(&p.p_cost)
+        {
+            return Err(Error::Damaged(format!(
+                "its header ({HEADER}) is damaged: its key-derivation parameters are out of range"
+            )));
+        }
+        Ok(())
+    }
+
     /// The header fields the wrapped key is bound to (tampering with them fails unwrapping).
     fn aad(&self) -> Vec<u8> {
         format!(
@@ -95,19 +147,20 @@ impl Header {
                 nonce: String::new(),
                 ciphertext: String::new(),
             },
+            checksum: None,
         };
         let kek = crypto::derive_kek(passphrase, &salt, params)?;
         let (nonce, ct) = crypto::seal(&kek, &h.aad(), master.as_ref());
         h.key.nonce = hex::encode(nonce);
         h.key.ciphertext = hex::encode(ct);
+        h.checksum = Some(h.computed_checksum());
         Ok(h)
     }
 
     fn unwrap(&self, passphrase: &str) -> Result<Key> {
-        let damaged = |what: &str| Error::NotALocker {
-            path: PathBuf::from(HEADER),
-            reason: format!("its header is damaged ({what})"),
-        };
+        let damaged =
+            |what: &str| Error::Damaged(format!("its header ({HEADER}) is damaged ({what})"));
+        self.check()?;
         let salt = hex::decode(&self.kdf.salt).map_err(|_| damaged("salt"))?;
         let nonce = hex::decode(&self.key.nonce).map_err(|_| damaged("nonce"))?;
         let ct = hex::decode(&self.key.ciphertext).map_err(|_| damaged("key"))?;
@@ -195,10 +248,12 @@ fn read_header(dir: &Path) -> Result<Header> {
             supported: FORMAT_VERSION,
         });
     }
-    let header: Header =
-        serde_json::from_value(value).map_err(|e| not(format!("its {HEADER} is damaged ({e})")))?;
+    let header: Header = serde_json::from_value(value)
+        .map_err(|e| Error::Damaged(format!("its header ({HEADER}) is damaged ({e})")))?;
     if header.kdf.algorithm != "argon2id" || header.key.algorithm != "aes-256-gcm" {
-        return Err(not(format!("its {HEADER} names an unknown algorithm")));
+        return Err(Error::Damaged(format!(
+            "its header ({HEADER}) names an unknown algorithm"
+        )));
     }
     Ok(header)
 }
@@ -211,7 +266,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         path.file_name().and_then(|n| n.to_str()).unwrap_or("file")
     ));
     let result = (|| {
-        let mut f = File::create(&tmp)?;
+        let mut f = create_private(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         fs::rename(&tmp, path)?;
@@ -223,6 +278,47 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Create (or truncate) a file only its owner can read and write (0600 on Unix).
+pub(crate) fn create_private(path: &Path) -> std::io::Result<File> {
+    let mut o = File::options();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)
+}
+
+/// Create a new file (failing if it exists) only its owner can read and write.
+pub(crate) fn create_new_private(path: &Path) -> std::io::Result<File> {
+    let mut o = File::options();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)
+}
+
+/// Create a directory (and its parents) only its owner can enter (0700 on Unix).
+pub(crate) fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(path)
+}
+
+/// True when the file system holding `dir` has (almost) no space left for the locker.
+pub(crate) fn disk_is_full(dir: &Path) -> bool {
+    const ROOM: u64 = 1 << 20;
+    let probe = if dir.exists() {
+        dir
+    } else {
+        dir.parent().unwrap_or(dir)
+    };
+    match rustix::fs::statvfs(probe) {
+        Ok(s) => s.f_bavail.saturating_mul(s.f_frsize) < ROOM,
+        Err(_) => false,
+    }
+}
+
 /// fsync a directory so a rename in it is durable.
 pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
@@ -230,12 +326,11 @@ pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
 
 fn take_lock(dir: &Path) -> Result<File> {
     let path = dir.join(LOCK);
-    let f = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io("opening", &path, e))?;
+    let mut o = File::options();
+    o.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let f = o.open(&path).map_err(|e| Error::io("opening", &path, e))?;
     match f.try_lock() {
         Ok(()) => Ok(f),
         Err(fs::TryLockError::WouldBlock) => Err(Error::LockerInUse),
@@ -258,7 +353,7 @@ impl Locker {
                 return Err(Error::AlreadyExists(dir.to_path_buf()));
             }
         }
-        fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+        create_private_dir(dir).map_err(|e| Error::io("creating", dir, e))?;
         let made = Self::init_inner(dir, passphrase, opts, clock);
         if made.is_err() {
             // Leave the directory as it was: empty.
@@ -269,6 +364,7 @@ impl Locker {
                 "locker.db-shm",
                 BLOBS,
                 TMP,
+                PENDING,
                 LOCK,
             ] {
                 let p = dir.join(name);
@@ -286,14 +382,18 @@ impl Locker {
     ) -> Result<Locker> {
         let lock = take_lock(dir)?;
         for sub in [BLOBS, TMP] {
-            fs::create_dir_all(dir.join(sub))
+            create_private_dir(&dir.join(sub))
                 .map_err(|e| Error::io("creating", dir.join(sub), e))?;
         }
         let master: Key = Zeroizing::new(crypto::random_bytes::<32>());
         let keys = Keys::derive(&master);
         let locker_id = uuid::Uuid::new_v4().to_string();
         let header = Header::wrap(locker_id.clone(), passphrase, opts.kdf, &master)?;
+        // SQLite gives the -wal and -shm files the database file's mode: make it 0600 first.
+        create_private(&dir.join(DATABASE))
+            .map_err(|e| Error::io("creating", dir.join(DATABASE), e))?;
         let conn = db::open(&dir.join(DATABASE), &keys.db, true)?;
+        crate::seal::install(&conn)?;
         let mut locker = Locker {
             dir: dir.to_path_buf(),
             conn,
@@ -313,6 +413,7 @@ impl Locker {
                 ("owner", opts.owner.as_str()),
                 ("signing_key", secret_hex.as_str()),
                 ("signing_public_key", public_hex.as_str()),
+                ("records_sealed", &db::SCHEMA_VERSION.to_string()),
             ] {
                 w.tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2)", [k, v])?;
             }
@@ -342,19 +443,46 @@ impl Locker {
     }
 
     /// Open an existing locker with its passphrase.
+    ///
+    /// Refuses, naming the problem, a header that is damaged (not "wrong passphrase"), a
+    /// database that is missing, empty, damaged or another locker's — so that nothing is
+    /// set up or cleaned up over a locker's originals on the strength of the wrong file.
     pub fn open(dir: &Path, passphrase: &str, clock: Box<dyn Clock>) -> Result<Locker> {
         let header = read_header(dir)?;
         let lock = take_lock(dir)?;
         let master = header.unwrap(passphrase)?;
         let keys = Keys::derive(&master);
         let conn = db::open(&dir.join(DATABASE), &keys.db, false)?;
+        let stored_id: Option<String> = conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'locker_id'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match stored_id {
+            Some(id) if id == header.locker_id => {}
+            Some(id) => {
+                return Err(Error::Damaged(format!(
+                    "its database (locker.db) belongs to another locker ({id}, not {}): it was copied in from elsewhere",
+                    header.locker_id
+                )));
+            }
+            None => {
+                return Err(Error::Damaged(
+                    "its database (locker.db) does not name its locker: it is damaged or was replaced"
+                        .into(),
+                ));
+            }
+        }
+        crate::seal::install(&conn)?;
         let actor = conn
             .query_row("SELECT value FROM settings WHERE key = 'owner'", [], |r| {
                 r.get(0)
             })
             .optional()?
             .unwrap_or_else(|| "unknown".to_string());
-        let locker = Locker {
+        let mut locker = Locker {
             dir: dir.to_path_buf(),
             conn,
             keys,
@@ -364,6 +492,15 @@ impl Locker {
             _lock: lock,
         };
         locker.clean_up()?;
+        locker.seal_upgraded()?;
+        if locker.header.checksum.is_none() {
+            // A header from before checksums: add one, so later damage is told apart.
+            let mut h = locker.header.clone();
+            h.checksum = Some(h.computed_checksum());
+            let json = serde_json::to_vec_pretty(&h).map_err(|e| Error::invalid(e.to_string()))?;
+            write_atomic(&dir.join(HEADER), &json)?;
+            locker.header = h;
+        }
         Ok(locker)
     }
 
@@ -372,37 +509,161 @@ impl Locker {
         Self::open(dir, passphrase, Box::new(SystemClock))
     }
 
-    /// Remove what a crash can leave behind: temp files, and blob files whose database
-    /// record was never committed. Runs under the exclusive lock, so nothing else is
-    /// writing.
+    /// A locker made before records were sealed gets its records sealed once, in
+    /// `locker.seal` events, so that from now on `verify` sees an edit made outside Varde.
+    fn seal_upgraded(&mut self) -> Result<()> {
+        if self.setting("records_sealed")?.is_some() {
+            return Ok(());
+        }
+        let made_at: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT json_extract(details, '$.schema_version') FROM audit_events WHERE seq = 1",
+                [],
+                |r| r.get::<_, Option<i64>>(0).map(|v| v.map(|v| v.to_string())),
+            )
+            .optional()?
+            .flatten();
+        let before_seals = made_at
+            .and_then(|v| v.parse::<u32>().ok())
+            .is_none_or(|v| v < db::SEALS_SINCE);
+        let sealed_before: bool = self.conn.query_row(
+            "SELECT count(*) FROM audit_events WHERE action = 'locker.seal'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? > 0;
+        let chunks = if before_seals && !sealed_before {
+            crate::seal::unsealed_chunks(&self.conn)?
+        } else {
+            Vec::new()
+        };
+        let parts = chunks.len();
+        self.write(|w| {
+            w.tx.execute(
+                "INSERT INTO settings (key, value) VALUES ('records_sealed', ?1)",
+                [db::SCHEMA_VERSION.to_string()],
+            )?;
+            for (i, records) in chunks.into_iter().enumerate() {
+                w.audit(
+                    "locker.seal",
+                    "locker",
+                    serde_json::json!({
+                        "reason": "records made before this version of Varde, sealed as found",
+                        "part": i + 1,
+                        "parts": parts,
+                        "records": records,
+                    }),
+                )?;
+            }
+            if parts == 0 {
+                w.audit(
+                    "locker.seal",
+                    "locker",
+                    serde_json::json!({"reason": "records are sealed from the start", "parts": 0}),
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Remove what a crash can leave behind: temp files, and blob files that an
+    /// interrupted call placed (listed in `pending/`) without committing their records.
+    /// Runs under the exclusive lock, so nothing else is writing. A blob file that no
+    /// record refers to and no interrupted call placed is never deleted: it is moved to
+    /// `quarantine/`, and `verify` reports it.
     fn clean_up(&self) -> Result<()> {
         let tmp = self.dir.join(TMP);
-        fs::create_dir_all(&tmp).map_err(|e| Error::io("creating", &tmp, e))?;
+        create_private_dir(&tmp).map_err(|e| Error::io("creating", &tmp, e))?;
         for entry in fs::read_dir(&tmp).map_err(|e| Error::io("reading", &tmp, e))? {
             let entry = entry.map_err(|e| Error::io("reading", &tmp, e))?;
             let _ = fs::remove_file(entry.path());
         }
-        let blobs = self.dir.join(BLOBS);
         let mut known = std::collections::HashSet::new();
         let mut stmt = self.conn.prepare("SELECT file FROM blobs")?;
         for f in stmt.query_map([], |r| r.get::<_, String>(0))? {
             known.insert(f?);
         }
-        let Ok(shards) = fs::read_dir(&blobs) else {
-            return Ok(());
-        };
-        for shard in shards.flatten() {
-            let Ok(files) = fs::read_dir(shard.path()) else {
-                continue;
-            };
-            for file in files.flatten() {
-                let name = file.file_name().to_string_lossy().into_owned();
-                if !known.contains(&name) {
-                    let _ = fs::remove_file(file.path());
+        // Blobs that an interrupted call placed: proven orphans when not in the database.
+        let pending = self.dir.join(PENDING);
+        let mut placed_by_interrupted = std::collections::HashSet::new();
+        let mut journals = Vec::new();
+        if let Ok(list) = fs::read_dir(&pending) {
+            for j in list.flatten() {
+                if let Ok(text) = fs::read_to_string(j.path()) {
+                    placed_by_interrupted.extend(text.lines().map(str::to_string));
+                }
+                journals.push(j.path());
+            }
+        }
+        let blobs = self.dir.join(BLOBS);
+        if let Ok(shards) = fs::read_dir(&blobs) {
+            for shard in shards.flatten() {
+                let Ok(files) = fs::read_dir(shard.path()) else {
+                    continue;
+                };
+                for file in files.flatten() {
+                    let name = file.file_name().to_string_lossy().into_owned();
+                    if known.contains(&name) {
+                        continue;
+                    }
+                    if placed_by_interrupted.contains(&name) {
+                        let _ = fs::remove_file(file.path());
+                    } else {
+                        let q = self.dir.join(QUARANTINE);
+                        create_private_dir(&q).map_err(|e| Error::io("creating", &q, e))?;
+                        fs::rename(file.path(), q.join(&name))
+                            .map_err(|e| Error::io("moving to quarantine", file.path(), e))?;
+                    }
                 }
             }
         }
+        for j in journals {
+            let _ = fs::remove_file(j);
+        }
         Ok(())
+    }
+
+    /// Move freshly written temp blobs into `blobs/` as `(temp file, blob file name)`.
+    /// The names are first listed durably in `pending/`, so that a crash before the
+    /// records commit leaves blobs the next open can prove are orphans. On failure,
+    /// whatever was moved is removed again and nothing is left.
+    pub(crate) fn place_blobs(&self, items: &[(PathBuf, String)]) -> Result<PlacedBlobs> {
+        let pending = self.dir.join(PENDING);
+        let journal = pending.join(format!("{}.list", uuid::Uuid::new_v4()));
+        let mut placed = PlacedBlobs {
+            journal: None,
+            paths: Vec::new(),
+        };
+        if items.is_empty() {
+            return Ok(placed);
+        }
+        let mut list = String::new();
+        for (_, name) in items {
+            list.push_str(name);
+            list.push('\n');
+        }
+        create_private_dir(&pending).map_err(|e| Error::io("creating", &pending, e))?;
+        write_atomic(&journal, list.as_bytes())?;
+        placed.journal = Some(journal);
+        let mut shards = std::collections::BTreeSet::new();
+        for (tmp, name) in items {
+            let dest = crate::evidence::blob_path(&self.dir, name);
+            let shard = dest.parent().unwrap_or(&self.dir).to_path_buf();
+            let moved = create_private_dir(&shard).and_then(|_| fs::rename(tmp, &dest));
+            if let Err(e) = moved {
+                placed.undo();
+                return Err(Error::io("storing (nothing was stored)", &dest, e));
+            }
+            placed.paths.push(dest);
+            shards.insert(shard);
+        }
+        for shard in &shards {
+            if let Err(e) = sync_dir(shard) {
+                placed.undo();
+                return Err(Error::io("storing (nothing was stored)", shard, e));
+            }
+        }
+        Ok(placed)
     }
 
     /// Set who is acting (recorded in the audit log and on new records).
@@ -457,10 +718,35 @@ impl Locker {
             &master,
         )?;
         let json = serde_json::to_vec_pretty(&header).map_err(|e| Error::invalid(e.to_string()))?;
-        // Audit first; if the header write then fails, the log says a change was attempted
-        // and the old passphrase still works.
-        self.write(|w| w.audit("locker.passphrase_change", "locker", serde_json::json!({})))?;
-        write_atomic(&self.dir.join(HEADER), &json)?;
+        // The new header is written and fsynced beside the old one first, so that a full
+        // disk fails before anything is recorded; then the change is audited; then the
+        // rename (which needs no space) makes it take effect.
+        let path = self.dir.join(HEADER);
+        let tmp = self.dir.join(format!(".{HEADER}.new"));
+        let staged = (|| {
+            let mut f = create_private(&tmp)?;
+            f.write_all(&json)?;
+            f.sync_all()
+        })();
+        if let Err(e) = staged {
+            let _ = fs::remove_file(&tmp);
+            return Err(if crate::error::is_disk_full(&e) {
+                Error::DiskFull(
+                    "the new passphrase could not be saved; nothing was changed and the old passphrase still opens the locker".into(),
+                )
+            } else {
+                Error::io("writing", &tmp, e)
+            });
+        }
+        if let Err(e) =
+            self.write(|w| w.audit("locker.passphrase_change", "locker", serde_json::json!({})))
+        {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+        fs::rename(&tmp, &path)
+            .and_then(|_| sync_dir(&self.dir))
+            .map_err(|e| Error::io("writing", &path, e))?;
         self.header = header;
         Ok(())
     }
@@ -468,10 +754,22 @@ impl Locker {
     /// The one path for writes: opens a transaction, runs `f`, and commits only if `f`
     /// appended at least one audit event. A write without its audit event cannot exist.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
+        let dir = self.dir.clone();
+        let storage = |e: Error| {
+            match e {
+            Error::Database(e) => db::storage(&dir, e),
+            Error::DiskFull(_) => Error::DiskFull(
+                "the change could not be written, so nothing was changed in the locker; free some space and try again".into(),
+            ),
+            other => other,
+        }
+        };
         let time = fmt_time(&self.clock.now());
         let tx = self
             .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| storage(e.into()))?;
+        crate::seal::reset(&tx)?;
         let head = audit::head(&tx)?;
         let mut w = Write {
             tx,
@@ -480,13 +778,19 @@ impl Locker {
             time,
             actor: self.actor.clone(),
         };
-        let out = f(&mut w)?;
+        let out = f(&mut w).map_err(storage)?;
         if w.events == 0 {
             return Err(Error::Integrity(
                 "internal: a write without an audit event was refused".into(),
             ));
         }
-        w.tx.commit()?;
+        let unsealed = crate::seal::pending(&w.tx)?;
+        if unsealed > 0 {
+            return Err(Error::Integrity(format!(
+                "internal: a write changed {unsealed} record(s) after its last audit event, which would leave them unsealed; it was refused"
+            )));
+        }
+        w.tx.commit().map_err(|e| storage(e.into()))?;
         Ok(out)
     }
 
@@ -526,7 +830,19 @@ pub(crate) struct Write<'c> {
 
 impl Write<'_> {
     /// Append an audit event in this write's transaction. Returns its sequence number.
-    pub fn audit(&mut self, action: &str, subject: &str, details: Value) -> Result<i64> {
+    pub fn audit(&mut self, action: &str, subject: &str, mut details: Value) -> Result<i64> {
+        let records = crate::seal::drain(&self.tx)?;
+        if !records.is_empty() {
+            let Value::Object(map) = &mut details else {
+                return Err(Error::Integrity(
+                    "internal: audit details must be an object".into(),
+                ));
+            };
+            map.insert(
+                "records".into(),
+                serde_json::to_value(records).map_err(|e| Error::Integrity(e.to_string()))?,
+            );
+        }
         self.head = audit::append(
             &self.tx,
             &self.head,
@@ -543,5 +859,31 @@ impl Write<'_> {
     /// The sequence number the next audit event will get.
     pub fn next_seq(&self) -> i64 {
         self.head.0 + 1
+    }
+}
+
+/// Blob files moved into `blobs/` by [`Locker::place_blobs`] for a write not yet committed.
+#[must_use = "call finish() after the commit or undo() after a failure"]
+pub(crate) struct PlacedBlobs {
+    journal: Option<PathBuf>,
+    paths: Vec<PathBuf>,
+}
+
+impl PlacedBlobs {
+    /// The records committed: the blobs stay, and the list of pending names goes.
+    pub(crate) fn finish(self) {
+        if let Some(j) = &self.journal {
+            let _ = fs::remove_file(j);
+        }
+    }
+
+    /// The write failed: remove the blobs placed, then the list.
+    pub(crate) fn undo(&self) {
+        for p in &self.paths {
+            let _ = fs::remove_file(p);
+        }
+        if let Some(j) = &self.journal {
+            let _ = fs::remove_file(j);
+        }
     }
 }

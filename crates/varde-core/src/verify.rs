@@ -82,6 +82,11 @@ impl Locker {
     /// is unbroken. Reports every problem by item.
     pub fn verify(&self, progress: &mut dyn FnMut(Progress)) -> Result<VerifyReport> {
         let mut report = VerifyReport::default();
+        if !self.check_database(&mut report) {
+            // The records cannot be trusted, and reading on may fail half-way: what is
+            // damaged has been named; the originals are checked by `check` per item.
+            return Ok(report);
+        }
         let mut problem =
             |item: String, message: String| report.problems.push(Problem { item, message });
 
@@ -216,6 +221,119 @@ impl Locker {
         for (item, message) in chain_problems {
             report.problems.push(Problem { item, message });
         }
+        self.check_seals(&mut report)?;
+        self.check_stray_blobs(&mut report);
         Ok(report)
+    }
+
+    /// Run SQLCipher's page check (every page's HMAC) and SQLite's structure check. A
+    /// damaged database is named page by page before anything else is read from it.
+    fn check_database(&self, report: &mut VerifyReport) -> bool {
+        let mut ok = true;
+        for (pragma, what) in [
+            ("cipher_integrity_check", "SQLCipher's page check"),
+            ("integrity_check", "SQLite's structure check"),
+        ] {
+            let rows: rusqlite::Result<Vec<String>> = self
+                .conn
+                .prepare(&format!("PRAGMA {pragma}"))
+                .and_then(|mut st| {
+                    st.query_map([], |r| r.get::<_, String>(0))?
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                });
+            match rows {
+                Ok(rows) => {
+                    for row in rows.into_iter().filter(|r| r != "ok").take(20) {
+                        ok = false;
+                        report.problems.push(Problem {
+                            item: "locker.db".into(),
+                            message: format!("the database is damaged ({what}: {row})"),
+                        });
+                    }
+                }
+                Err(e) => {
+                    ok = false;
+                    report.problems.push(Problem {
+                        item: "locker.db".into(),
+                        message: format!("the database is damaged ({what} could not run: {e})"),
+                    });
+                }
+            }
+        }
+        ok
+    }
+
+    /// Every record as it is now must match the last seal the audit log holds for it,
+    /// and every record the log sealed must still be there.
+    fn check_seals(&self, report: &mut VerifyReport) -> Result<()> {
+        let mut sealed: std::collections::BTreeMap<String, (Option<String>, i64)> =
+            std::collections::BTreeMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, json_extract(details, '$.records') FROM audit_events
+             WHERE json_extract(details, '$.records') IS NOT NULL ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let text: String = r.get(1)?;
+            let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&text) else {
+                continue;
+            };
+            for (k, v) in map {
+                sealed.insert(k, (v.as_str().map(str::to_string), seq));
+            }
+        }
+        let current = crate::seal::current(&self.conn)?;
+        for (key, hash) in &current {
+            match sealed.get(key) {
+                Some((Some(h), _)) if h == hash => {}
+                Some((Some(_), seq)) => report.problems.push(Problem {
+                    item: crate::seal::describe(key),
+                    message: format!(
+                        "changed outside Varde: it no longer matches what audit event {seq} recorded"
+                    ),
+                }),
+                Some((None, seq)) => report.problems.push(Problem {
+                    item: crate::seal::describe(key),
+                    message: format!(
+                        "present, though audit event {seq} recorded its removal (put back outside Varde)"
+                    ),
+                }),
+                None => report.problems.push(Problem {
+                    item: crate::seal::describe(key),
+                    message: "no audit event recorded it: it was added outside Varde".into(),
+                }),
+            }
+        }
+        for (key, (hash, seq)) in &sealed {
+            if hash.is_some() && !current.contains_key(key) {
+                report.problems.push(Problem {
+                    item: crate::seal::describe(key),
+                    message: format!(
+                        "missing: audit event {seq} recorded it, and it was removed outside Varde"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Blob files that no record refers to: in `quarantine/` (moved there at open) or
+    /// still in `blobs/`. Never deleted by Varde, since only a person can tell why.
+    fn check_stray_blobs(&self, report: &mut VerifyReport) {
+        let count = |dir: &std::path::Path| {
+            std::fs::read_dir(dir)
+                .map(|d| d.flatten().filter(|e| e.path().is_file()).count())
+                .unwrap_or(0)
+        };
+        let quarantined = count(&self.dir.join(crate::locker::QUARANTINE));
+        if quarantined > 0 {
+            report.problems.push(Problem {
+                item: "quarantine/".into(),
+                message: format!(
+                    "{quarantined} stored original(s) that no record refers to were found and kept in quarantine/: the database may be older than the originals (restored from a backup?), or records were removed outside Varde"
+                ),
+            });
+        }
     }
 }

@@ -277,9 +277,11 @@ impl Sink for DirSink {
     ) -> Result<([u8; 32], u64)> {
         let dest = self.root.join(path);
         let parent = dest.parent().unwrap_or(&self.root).to_path_buf();
-        fs::create_dir_all(&parent).map_err(|e| Error::io("creating", &parent, e))?;
+        crate::locker::create_private_dir(&parent)
+            .map_err(|e| Error::io("creating", &parent, e))?;
         self.dirs.insert(parent);
-        let f = File::create_new(&dest).map_err(|e| Error::io("writing", &dest, e))?;
+        let f =
+            crate::locker::create_new_private(&dest).map_err(|e| Error::io("writing", &dest, e))?;
         let mut w = BufWriter::with_capacity(CHUNK, f);
         let out = copy_hashing(src, &mut w, path, progress)?;
         let f = w
@@ -523,7 +525,8 @@ impl Locker {
         let tmp = temp_beside(&final_path);
         let written = (|| -> Result<(String, usize)> {
             let mut sink: Box<dyn Sink> = if as_zip {
-                let f = File::create_new(&tmp).map_err(|e| Error::io("writing", &tmp, e))?;
+                let f = crate::locker::create_new_private(&tmp)
+                    .map_err(|e| Error::io("writing", &tmp, e))?;
                 let (y, mo, d, h, mi, s) = {
                     use chrono::{Datelike, Timelike};
                     (

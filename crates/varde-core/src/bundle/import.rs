@@ -17,8 +17,8 @@ use serde_json::json;
 
 use super::verify::{Verified, check};
 use crate::error::{Error, Result};
-use crate::evidence::{Progress, Streamed, blob_path, stream_to_temp};
-use crate::locker::{Locker, sync_dir};
+use crate::evidence::{Progress, Streamed, stream_to_temp};
+use crate::locker::Locker;
 use crate::model::EvidenceSource;
 
 /// The outcome of an import.
@@ -177,47 +177,29 @@ impl Locker {
         sums_hash: &str,
         fingerprint: &str,
     ) -> Result<Imported> {
-        // Durable temp files, then renamed into blobs/ unless the bytes are stored already.
-        let mut renamed: Vec<PathBuf> = Vec::new();
+        // Durable temp files, then placed into blobs/ unless the bytes are stored already.
         let mut new_blobs: Vec<Option<String>> = Vec::with_capacity(streamed.len());
-        let undo = |renamed: &[PathBuf]| {
-            for p in renamed {
-                let _ = fs::remove_file(p);
+        let mut to_place: Vec<(PathBuf, String)> = Vec::new();
+        let mut placing = std::collections::HashSet::new();
+        for s in streamed {
+            fs::File::open(&s.tmp)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| Error::io("storing (nothing was imported)", &s.tmp, e))?;
+            let sha = hex::encode(s.sha256);
+            let known: i64 = self.conn.query_row(
+                "SELECT count(*) FROM blobs WHERE sha256 = ?1",
+                [&sha],
+                |r| r.get(0),
+            )?;
+            if known > 0 || !placing.insert(s.sha256) {
+                new_blobs.push(None);
+                continue;
             }
-        };
-        let mut placed = std::collections::HashSet::new();
-        let placing = (|| -> Result<()> {
-            for s in streamed {
-                fs::File::open(&s.tmp)
-                    .and_then(|f| f.sync_all())
-                    .map_err(|e| Error::io("storing (nothing was imported)", &s.tmp, e))?;
-                let sha = hex::encode(s.sha256);
-                let known: i64 = self.conn.query_row(
-                    "SELECT count(*) FROM blobs WHERE sha256 = ?1",
-                    [&sha],
-                    |r| r.get(0),
-                )?;
-                if known > 0 || !placed.insert(s.sha256) {
-                    new_blobs.push(None);
-                    continue;
-                }
-                let file = self.keys.blob_name(&s.sha256);
-                let dest = blob_path(&self.dir, &file);
-                let shard = dest.parent().unwrap_or(&self.dir).to_path_buf();
-                fs::create_dir_all(&shard)
-                    .and_then(|_| fs::rename(&s.tmp, &dest))
-                    .map_err(|e| Error::io("storing (nothing was imported)", &dest, e))?;
-                renamed.push(dest);
-                sync_dir(&shard)
-                    .map_err(|e| Error::io("storing (nothing was imported)", &shard, e))?;
-                new_blobs.push(Some(file));
-            }
-            Ok(())
-        })();
-        if let Err(e) = placing {
-            undo(&renamed);
-            return Err(e);
+            let file = self.keys.blob_name(&s.sha256);
+            to_place.push((s.tmp.clone(), file.clone()));
+            new_blobs.push(Some(file));
         }
+        let placed = self.place_blobs(&to_place)?;
         let locker_id = m.locker.id.clone();
         let written = self.write(|w| {
             let import_seq = w.next_seq();
@@ -434,10 +416,11 @@ impl Locker {
         let (incidents, evidence) = match written {
             Ok(v) => v,
             Err(e) => {
-                undo(&renamed);
+                placed.undo();
                 return Err(e);
             }
         };
+        placed.finish();
         Ok(Imported {
             case_reference: case.reference.clone(),
             source_case_reference: m.case.reference.clone(),

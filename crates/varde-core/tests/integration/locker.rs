@@ -7,9 +7,9 @@ use chrono::DateTime;
 use varde_core::model::{Channel, Mode, Perception};
 use varde_core::{AddOptions, Error, FixedClock, InitOptions, KdfParams, Locker, NewIncident};
 
-const PASS: &str = "test passphrase";
+pub(crate) const PASS: &str = "test passphrase";
 
-fn clock() -> Box<FixedClock> {
+pub(crate) fn clock() -> Box<FixedClock> {
     Box::new(FixedClock(
         DateTime::parse_from_rfc3339("2026-11-22T10:00:00+01:00").unwrap(),
     ))
@@ -23,7 +23,7 @@ fn fast_kdf() -> KdfParams {
     }
 }
 
-fn new_locker(dir: &Path) -> Locker {
+pub(crate) fn new_locker(dir: &Path) -> Locker {
     Locker::init(
         dir,
         PASS,
@@ -38,7 +38,7 @@ fn new_locker(dir: &Path) -> Locker {
 }
 
 /// A locker with one case, one incident and two evidence items.
-fn populated(dir: &Path) -> (Locker, String, i64) {
+pub(crate) fn populated(dir: &Path) -> (Locker, String, i64) {
     let mut l = new_locker(dir);
     let case = l.create_case("Trusler", "").unwrap();
     let inc = l
@@ -64,7 +64,7 @@ fn populated(dir: &Path) -> (Locker, String, i64) {
     (l, case.reference, inc.id)
 }
 
-fn problems(l: &Locker) -> Vec<String> {
+pub(crate) fn problems(l: &Locker) -> Vec<String> {
     l.verify(&mut |_| {})
         .unwrap()
         .problems
@@ -295,18 +295,56 @@ fn an_orphan_blob_from_a_crash_is_removed_at_open() {
     let dir = tempfile::tempdir().unwrap();
     let (l, _, _) = populated(dir.path());
     drop(l);
-    // What a crash between the blob rename and the commit leaves behind.
-    let orphan = dir.path().join("blobs").join("ab").join("ab".repeat(32));
+    // What a crash between the blob rename and the commit leaves behind: the blob, and
+    // the list of names the interrupted call was placing.
+    let name = "ab".repeat(32);
+    let orphan = dir.path().join("blobs").join("ab").join(&name);
     std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
     std::fs::write(&orphan, b"half").unwrap();
+    std::fs::create_dir_all(dir.path().join("pending")).unwrap();
+    std::fs::write(
+        dir.path().join("pending").join("x.list"),
+        format!("{name}\n"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("tmp").join("x.part"), b"partial").unwrap();
     let l = Locker::open(dir.path(), PASS, clock()).unwrap();
     assert!(!orphan.exists());
+    assert!(!dir.path().join("quarantine").exists());
     assert_eq!(
         std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
         0
     );
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("pending"))
+            .unwrap()
+            .count(),
+        0
+    );
     assert!(problems(&l).is_empty());
+}
+
+#[test]
+fn a_blob_no_call_placed_is_kept_in_quarantine_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _, _) = populated(dir.path());
+    drop(l);
+    let name = "cd".repeat(32);
+    let stray = dir.path().join("blobs").join("cd").join(&name);
+    std::fs::create_dir_all(stray.parent().unwrap()).unwrap();
+    std::fs::write(&stray, b"not ours to delete").unwrap();
+    let l = Locker::open(dir.path(), PASS, clock()).unwrap();
+    assert!(!stray.exists());
+    assert_eq!(
+        std::fs::read(dir.path().join("quarantine").join(&name)).unwrap(),
+        b"not ours to delete"
+    );
+    let p = problems(&l);
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("quarantine/:") && m.contains("1 stored original")),
+        "{p:?}"
+    );
 }
 
 #[test]

@@ -4,5 +4,6 @@
 
 mod browse;
 mod bundle;
+mod damage;
 mod guidance;
 mod locker;
