@@ -1,5 +1,6 @@
 //! `varde export`, `varde verify-bundle`, `varde import`: evidence bundles.
 
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -91,6 +92,14 @@ pub struct ImportArgs {
     /// The case to import into
     #[arg(long)]
     pub case: String,
+    /// Import only if the bundle's signing key has this fingerprint (as the sender read it
+    /// out to you; spaces are ignored)
+    #[arg(long, value_name = "HEX")]
+    pub expect_fingerprint: Option<String>,
+    /// Accept a signing key that differs from the one earlier bundles of the same source
+    /// locker had — only after the sender has confirmed the new fingerprint
+    #[arg(long)]
+    pub accept_new_key: bool,
     /// Print the result as JSON
     #[arg(long)]
     pub json: bool,
@@ -144,19 +153,19 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> anyhow::Result<i32> {
     if a.json {
         output::json(&done)?;
     } else {
-        println!("{}", done.path.display());
-        println!(
+        say!("{}", done.path.display());
+        say!(
             "{} files, {} originals ({})",
             done.files,
             done.evidence,
             human_size(done.evidence_bytes)
         );
-        println!(
+        say!(
             "signing key fingerprint: {}",
             varde_core::bundle::fingerprint_grouped(&done.signing_key_fingerprint)
         );
-        println!("SHA256SUMS sha256: {}", done.sha256sums);
-        println!(
+        say!("SHA256SUMS sha256: {}", done.sha256sums);
+        say!(
             "recorded in the disclosure ledger as entry {}",
             done.disclosure_id
         );
@@ -171,15 +180,15 @@ pub fn verify(a: &VerifyBundleArgs) -> anyhow::Result<i32> {
         output::json(&report)?;
     } else {
         if let Some(c) = &report.case_reference {
-            println!("case: {c}");
+            say!("case: {c}");
         }
         if let Some(fp) = &report.signing_key_fingerprint {
-            println!(
+            say!(
                 "signing key fingerprint: {}",
                 varde_core::bundle::fingerprint_grouped(fp)
             );
         }
-        println!(
+        say!(
             "{} files checked ({}), {} originals, {} custody events, signature {}",
             report.files_checked,
             human_size(report.bytes_checked),
@@ -192,12 +201,12 @@ pub fn verify(a: &VerifyBundleArgs) -> anyhow::Result<i32> {
             }
         );
         for p in &report.problems {
-            println!("PROBLEM  {}: {}", p.item, p.message);
+            say!("PROBLEM  {}: {}", p.item, p.message);
         }
         if report.ok() {
-            println!("OK: the bundle verifies");
+            say!("OK: the bundle verifies");
         } else {
-            println!(
+            say!(
                 "{} problem(s): the bundle does NOT verify",
                 report.problems.len()
             );
@@ -213,21 +222,65 @@ pub fn verify(a: &VerifyBundleArgs) -> anyhow::Result<i32> {
 /// `varde import ...`
 pub fn import(cli: &Cli, a: &ImportArgs) -> anyhow::Result<i32> {
     let mut locker = open(cli)?;
+    // On a terminal: the fingerprint before anything is written, so the officer can
+    // compare it with what the sender tells them, and confirm it. (Scripts pass
+    // --expect-fingerprint; the import itself refuses a changed key either way.)
+    let interactive = a.expect_fingerprint.is_none() && !a.json && std::io::stdin().is_terminal();
+    let check = if interactive {
+        verify_bundle(&a.path)?
+    } else {
+        varde_core::BundleReport::default()
+    };
+    if let (Some(fp), Some(source)) = (&check.signing_key_fingerprint, &check.source_locker_id) {
+        eprintln!(
+            "signing key fingerprint: {}",
+            varde_core::bundle::fingerprint_grouped(fp)
+        );
+        match locker.key_status(source, fp)? {
+            varde_core::KeyStatus::New => {
+                eprintln!(
+                    "no bundle from this locker was imported before: compare the fingerprint with the sender"
+                )
+            }
+            varde_core::KeyStatus::Known { imports } => {
+                eprintln!("the same key as the {imports} earlier import(s) from this locker")
+            }
+            varde_core::KeyStatus::Changed { known } => eprintln!(
+                "WARNING: earlier bundles from this locker were signed with another key ({}); this bundle may come from someone else",
+                varde_core::bundle::fingerprint_grouped(&known)
+            ),
+        }
+        {
+            eprint!("Does the fingerprint match what the sender told you? [y/N] ");
+            let mut answer = String::new();
+            std::io::stdin().read_line(&mut answer)?;
+            if !matches!(answer.trim(), "y" | "Y" | "j" | "J" | "ja" | "yes") {
+                eprintln!("nothing was imported");
+                return Ok(exit::VERIFY_FAILED);
+            }
+        }
+    }
+    let opts = varde_core::ImportOptions {
+        expect_fingerprint: a.expect_fingerprint.clone(),
+        accept_changed_key: a.accept_new_key,
+    };
     let mut bar = ProgressLine::new("importing");
-    let done = locker.import_bundle(&a.path, &a.case, &mut |p| bar.update(p.done, p.total));
+    let done = locker.import_bundle_with(&a.path, &a.case, &opts, &mut |p| {
+        bar.update(p.done, p.total)
+    });
     bar.finish();
     let done = done?;
     if a.json {
         output::json(&done)?;
     } else {
-        println!(
+        say!(
             "imported {} incidents and {} originals from {} into {}",
             done.incidents.len(),
             done.evidence.len(),
             done.source_case_reference,
             done.case_reference
         );
-        println!(
+        say!(
             "signing key fingerprint: {}",
             varde_core::bundle::fingerprint_grouped(&done.signing_key_fingerprint)
         );

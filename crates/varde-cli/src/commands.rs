@@ -61,7 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             let old = secret::current(cli.passphrase_file.as_deref())?;
             let new = secret::new(new_passphrase_file.as_deref(), "VARDE_NEW_PASSPHRASE")?;
             locker.change_passphrase(&old, &new)?;
-            println!(
+            say!(
                 "The passphrase is changed. Copies of the locker made before today still open with the old one."
             );
             Ok(exit::OK)
@@ -95,7 +95,7 @@ fn init(cli: &Cli, self_log: bool, name: Option<String>) -> anyhow::Result<i32> 
         },
         Box::new(SystemClock),
     )?;
-    println!(
+    say!(
         "Created a {} locker in {}",
         if self_log { "self-log" } else { "new" },
         locker.dir().display()
@@ -108,7 +108,7 @@ fn case(cli: &Cli, cmd: &CaseCmd) -> anyhow::Result<i32> {
     match cmd {
         CaseCmd::New { title, notes } => {
             let c = locker.create_case(title, notes)?;
-            println!("{}", c.reference);
+            say!("{}", c.reference);
         }
         CaseCmd::List {
             status,
@@ -146,8 +146,8 @@ fn case(cli: &Cli, cmd: &CaseCmd) -> anyhow::Result<i32> {
                     "case": c, "persons": persons, "incidents": incidents, "evidence": evidence,
                 }))?;
             } else {
-                println!("{}  {}  [{}]", c.reference, c.title, c.status);
-                println!(
+                say!("{}  {}  [{}]", c.reference, c.title, c.status);
+                say!(
                     "opened {}{}",
                     c.opened_at,
                     c.closed_at
@@ -156,21 +156,21 @@ fn case(cli: &Cli, cmd: &CaseCmd) -> anyhow::Result<i32> {
                         .unwrap_or_default()
                 );
                 if !c.notes.is_empty() {
-                    println!("{}", c.notes);
+                    say!("{}", c.notes);
                 }
-                println!("\nPersons ({}):", persons.len());
+                say!("\nPersons ({}):", persons.len());
                 for p in &persons {
-                    println!(
+                    say!(
                         "  {:>4}  {:<12}  {}",
                         p.id,
                         p.kind.to_string(),
                         p.display_name()
                     );
                 }
-                println!("\nIncidents ({}):", incidents.len());
+                say!("\nIncidents ({}):", incidents.len());
                 for i in &incidents {
                     let n = evidence.iter().filter(|e| e.incident == i.id).count();
-                    println!(
+                    say!(
                         "  {:>4}  {} {}  {:<12}  {}  ({n} evidence){}",
                         i.id,
                         i.occurred_local,
@@ -185,7 +185,7 @@ fn case(cli: &Cli, cmd: &CaseCmd) -> anyhow::Result<i32> {
                     );
                 }
                 let bytes: u64 = evidence.iter().map(|e| e.size).sum();
-                println!(
+                say!(
                     "\nEvidence: {} items, {}",
                     evidence.len(),
                     human_size(bytes)
@@ -194,7 +194,7 @@ fn case(cli: &Cli, cmd: &CaseCmd) -> anyhow::Result<i32> {
         }
         CaseCmd::Close { reference, note } => {
             let c = locker.set_case_status(reference, CaseStatus::Closed, note)?;
-            println!("{} is closed", c.reference);
+            say!("{} is closed", c.reference);
         }
         CaseCmd::Status {
             reference,
@@ -202,7 +202,7 @@ fn case(cli: &Cli, cmd: &CaseCmd) -> anyhow::Result<i32> {
             note,
         } => {
             let c = locker.set_case_status(reference, *status, note)?;
-            println!("{} is {}", c.reference, c.status);
+            say!("{} is {}", c.reference, c.status);
         }
     }
     Ok(exit::OK)
@@ -245,7 +245,7 @@ fn person(cli: &Cli, cmd: &PersonCmd) -> anyhow::Result<i32> {
                     health_concern: health_concern.clone(),
                 },
             )?;
-            println!("{}", p.id);
+            say!("{}", p.id);
         }
         PersonCmd::List { case, json } => {
             let persons = locker.list_persons(case)?;
@@ -319,7 +319,7 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
                     witnesses: witnesses(f),
                 },
             )?;
-            println!("{}", i.id);
+            say!("{}", i.id);
         }
         IncidentCmd::List { case, json } => {
             let list = locker.list_incidents(case)?;
@@ -351,16 +351,20 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
                     "incident": i, "case": case.reference, "evidence": evidence, "earlier_versions": versions,
                 }))?;
             } else {
-                println!(
+                say!(
                     "Incident {} in {} (version {})",
-                    i.id, case.reference, i.version
+                    i.id,
+                    case.reference,
+                    i.version
                 );
-                println!(
+                say!(
                     "  when:        {} {} ({})",
-                    i.occurred_local, i.occurred_tz, i.precision
+                    i.occurred_local,
+                    i.occurred_tz,
+                    i.precision
                 );
-                println!("  place:       {} ({})", i.place, i.place_kind);
-                println!(
+                say!("  place:       {} ({})", i.place, i.place_kind);
+                say!(
                     "  channel:     {}{}",
                     i.channel,
                     i.platform
@@ -368,19 +372,19 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
                         .map(|p| format!(" ({p})"))
                         .unwrap_or_default()
                 );
-                println!("  description: {}", i.description);
+                say!("  description: {}", i.description);
                 if let Some(w) = &i.wording {
-                    println!("  wording:     «{w}»");
+                    say!("  wording:     «{w}»");
                 }
                 if !i.perceived.is_empty() {
                     let p: Vec<String> = i.perceived.iter().map(ToString::to_string).collect();
-                    println!("  perceived:   {}", p.join(", "));
+                    say!("  perceived:   {}", p.join(", "));
                 }
                 if i.targets_individuals {
-                    println!("  targets named individuals");
+                    say!("  targets named individuals");
                 }
                 if i.ongoing_emergency {
-                    println!("  ONGOING EMERGENCY — call 112");
+                    say!("  ONGOING EMERGENCY — call 112");
                 }
                 for w in &i.witnesses {
                     let who = match (w.person, &w.name) {
@@ -391,22 +395,26 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
                         (None, Some(n)) => n.clone(),
                         (None, None) => "?".into(),
                     };
-                    println!("  witness:     {who}");
+                    say!("  witness:     {who}");
                 }
-                println!(
+                say!(
                     "  logged:      {} by {} ({})",
-                    i.logged_at, i.logged_by, i.logged_by_role
+                    i.logged_at,
+                    i.logged_by,
+                    i.logged_by_role
                 );
-                println!("  evidence:    {} items", evidence.len());
+                say!("  evidence:    {} items", evidence.len());
                 for e in &evidence {
-                    println!("    {:>5}  {}  {}", e.id, e.sha256, e.original_name);
+                    say!("    {:>5}  {}  {}", e.id, e.sha256, e.original_name);
                 }
                 if !versions.is_empty() {
-                    println!("  earlier versions: {}", versions.len());
+                    say!("  earlier versions: {}", versions.len());
                     for v in &versions {
-                        println!(
+                        say!(
                             "    version {} replaced {} by {}",
-                            v.version, v.replaced_at, v.replaced_by
+                            v.version,
+                            v.replaced_at,
+                            v.replaced_by
                         );
                     }
                 }
@@ -447,7 +455,7 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
                     add_witnesses: witnesses(f),
                 },
             )?;
-            println!("incident {} is at version {}", i.id, i.version);
+            say!("incident {} is at version {}", i.id, i.version);
         }
     }
     Ok(exit::OK)
@@ -482,7 +490,7 @@ fn evidence(cli: &Cli, cmd: &EvidenceCmd) -> anyhow::Result<i32> {
             bar.finish();
             for a in added? {
                 let e = &a.evidence;
-                println!("{}\t{}\t{}", e.id, e.sha256, e.original_name);
+                say!("{}\t{}\t{}", e.id, e.sha256, e.original_name);
                 if a.already_present {
                     eprintln!(
                         "note: {} is already evidence {} in this incident; not added again",
@@ -521,20 +529,22 @@ fn evidence(cli: &Cli, cmd: &EvidenceCmd) -> anyhow::Result<i32> {
             if *json {
                 output::json(&e)?;
             } else {
-                println!("Evidence {} (incident {})", e.id, e.incident);
-                println!("  name:      {}", e.original_name);
-                println!("  sha256:    {}", e.sha256);
-                println!("  size:      {} bytes ({})", e.size, human_size(e.size));
-                println!("  type:      {}", e.media_type);
+                say!("Evidence {} (incident {})", e.id, e.incident);
+                say!("  name:      {}", e.original_name);
+                say!("  sha256:    {}", e.sha256);
+                say!("  size:      {} bytes ({})", e.size, human_size(e.size));
+                say!("  type:      {}", e.media_type);
                 if let (Some(w), Some(h)) = (e.width, e.height) {
-                    println!("  pixels:    {w} × {h}");
+                    say!("  pixels:    {w} × {h}");
                 }
-                println!(
+                say!(
                     "  acquired:  {} by {} ({})",
-                    e.acquired_at, e.acquired_by, e.source
+                    e.acquired_at,
+                    e.acquired_by,
+                    e.source
                 );
                 if let Some(t) = &e.thread_id {
-                    println!(
+                    say!(
                         "  thread:    {}{} #{}{}",
                         t,
                         e.thread_platform
@@ -550,13 +560,13 @@ fn evidence(cli: &Cli, cmd: &EvidenceCmd) -> anyhow::Result<i32> {
                     );
                 }
                 if !e.note.is_empty() {
-                    println!("  note:      {}", e.note);
+                    say!("  note:      {}", e.note);
                 }
             }
         }
         EvidenceCmd::Extract { id, out } => {
             let e = locker.extract_evidence(*id, out)?;
-            println!("{}  {}", e.sha256, out.display());
+            say!("{}  {}", e.sha256, out.display());
         }
     }
     Ok(exit::OK)
@@ -572,9 +582,9 @@ fn verify(cli: &Cli, json: bool) -> anyhow::Result<i32> {
         output::json(&report)?;
     } else {
         for p in &report.problems {
-            println!("FAILED  {}: {}", p.item, p.message);
+            say!("FAILED  {}: {}", p.item, p.message);
         }
-        println!(
+        say!(
             "{}: {} originals ({}) re-hashed, {} evidence records and {} audit events checked, {} problem(s)",
             if report.ok() { "OK" } else { "FAILED" },
             report.originals_checked,

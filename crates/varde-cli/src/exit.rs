@@ -55,13 +55,18 @@ pub fn code_for(e: &anyhow::Error) -> i32 {
     };
     match err {
         Error::WrongPassphrase | Error::PassphraseMissing => LOCKED,
-        Error::InvalidInput(_) | Error::NotFound { .. } | Error::AlreadyExists(_) => BAD_INPUT,
+        Error::InvalidInput(_)
+        | Error::WeakPassphrase(_)
+        | Error::NotFound { .. }
+        | Error::AlreadyExists(_) => BAD_INPUT,
         Error::NotALocker { .. } => NOT_A_LOCKER,
         Error::NewerLocker { .. } => NEWER_LOCKER,
         Error::LockerInUse => IN_USE,
         Error::Io { .. } | Error::DiskFull(_) => STORAGE,
         Error::Damaged(_) => DAMAGED,
-        Error::Integrity(_) => VERIFY_FAILED,
+        Error::Integrity(_)
+        | Error::SigningKeyChanged { .. }
+        | Error::UnexpectedSigningKey { .. } => VERIFY_FAILED,
         Error::Database(_) => INTERNAL,
     }
 }

@@ -415,7 +415,7 @@ pub fn checklist(cli: &Cli, cmd: &ChecklistCmd) -> anyhow::Result<i32> {
                 return Ok(exit::OK);
             }
             let p = list.progress;
-            println!(
+            say!(
                 "{}: {} of {} settled ({} done, {} not relevant), {} %",
                 list.case_reference,
                 p.settled(),
@@ -456,7 +456,7 @@ pub fn checklist(cli: &Cli, cmd: &ChecklistCmd) -> anyhow::Result<i32> {
             if *json {
                 output::json(&e)?;
             } else {
-                println!(
+                say!(
                     "{} {}{}",
                     e.item.key,
                     e.state,
@@ -512,7 +512,7 @@ fn describe_trigger(t: &Trigger) -> String {
 }
 
 fn print_prompt(p: &Prompt, lang: Lang) {
-    println!(
+    say!(
         "{} [{}] {}{}",
         p.key,
         p.severity,
@@ -522,12 +522,12 @@ fn print_prompt(p: &Prompt, lang: Lang) {
             .map(|n| format!("  — phone {n}"))
             .unwrap_or_default()
     );
-    println!("  {}", p.body.get(lang));
+    say!("  {}", p.body.get(lang));
     for t in &p.triggers {
-        println!("  why: {}", describe_trigger(t));
+        say!("  why: {}", describe_trigger(t));
     }
     for a in &p.details.actors {
-        println!(
+        say!(
             "  threat actor {} {}: home municipality {}; observations: {}",
             a.person_id,
             a.name,
@@ -539,11 +539,11 @@ fn print_prompt(p: &Prompt, lang: Lang) {
             }
         );
         for c in &a.contacts {
-            println!("    contact: {} {} {}", c.name.get(lang), c.phone, c.email);
+            say!("    contact: {} {} {}", c.name.get(lang), c.phone, c.email);
         }
     }
     for s in &p.details.statements {
-        println!(
+        say!(
             "  statement: incident {} {} {} ({}): {}{}",
             s.incident_id,
             s.occurred_local,
@@ -558,10 +558,10 @@ fn print_prompt(p: &Prompt, lang: Lang) {
     }
     if p.key == varde_core::guidance::escalation::POLICE_REPORT_HEALTH {
         if p.details.health_services_notified.is_empty() {
-            println!("  health services notified: not recorded in Varde");
+            say!("  health services notified: not recorded in Varde");
         }
         for n in &p.details.health_services_notified {
-            println!(
+            say!(
                 "  health services notified: {} by {}{}",
                 n.at,
                 n.by,
@@ -572,9 +572,9 @@ fn print_prompt(p: &Prompt, lang: Lang) {
         }
     }
     if let Some(item) = &p.checklist_item {
-        println!("  checklist: {item}");
+        say!("  checklist: {item}");
     }
-    println!("  source: {} — {}", p.source.doc, p.source.reference);
+    say!("  source: {} — {}", p.source.doc, p.source.reference);
     if let Some(a) = &p.last_action {
         let mut extra = Vec::new();
         if let Some(w) = &a.with_whom {
@@ -589,7 +589,7 @@ fn print_prompt(p: &Prompt, lang: Lang) {
         if let Some(u) = &a.deferred_until {
             extra.push(format!("until {u}"));
         }
-        println!(
+        say!(
             "  {}: {} {} by {}{}",
             if p.state == PromptState::Open {
                 "raised again after"
@@ -606,7 +606,7 @@ fn print_prompt(p: &Prompt, lang: Lang) {
             }
         );
     }
-    println!();
+    say!();
 }
 
 /// `varde escalation ...`
@@ -627,7 +627,7 @@ pub fn escalation(cli: &Cli, cmd: &EscalationCmd) -> anyhow::Result<i32> {
             if *json {
                 output::json(&prompts)?;
             } else if prompts.is_empty() {
-                println!("No {}prompts in {case}.", if *all { "" } else { "open " });
+                say!("No {}prompts in {case}.", if *all { "" } else { "open " });
             } else {
                 for p in &prompts {
                     print_prompt(p, lang.lang);
@@ -672,7 +672,7 @@ pub fn escalation(cli: &Cli, cmd: &EscalationCmd) -> anyhow::Result<i32> {
             if *json {
                 output::json(&a)?;
             } else {
-                println!("{} in {case}: {}", a.rule_key, a.action);
+                say!("{} in {case}: {}", a.rule_key, a.action);
             }
         }
     }
@@ -734,7 +734,7 @@ pub fn contacts(cli: &Cli, cmd: &ContactsCmd) -> anyhow::Result<i32> {
                 municipalities: fields.municipalities.clone(),
                 note: fields.note.clone().unwrap_or_default(),
             })?;
-            println!("{}", c.id.unwrap_or_default());
+            say!("{}", c.id.unwrap_or_default());
         }
         ContactsCmd::Edit {
             id,
@@ -754,11 +754,11 @@ pub fn contacts(cli: &Cli, cmd: &ContactsCmd) -> anyhow::Result<i32> {
                     note: fields.note.clone(),
                 },
             )?;
-            println!("contact {} is {}", id, c.name.nb);
+            say!("contact {} is {}", id, c.name.nb);
         }
         ContactsCmd::Remove { id } => {
             locker.remove_contact(*id)?;
-            println!("contact {id} is removed");
+            say!("contact {id} is removed");
         }
     }
     Ok(exit::OK)
@@ -816,7 +816,7 @@ pub fn disclosure(cli: &Cli, cmd: &DisclosureCmd) -> anyhow::Result<i32> {
             if *json {
                 output::json(&d)?;
             } else {
-                println!("{}", d.id);
+                say!("{}", d.id);
             }
         }
         DisclosureCmd::List {
@@ -828,7 +828,7 @@ pub fn disclosure(cli: &Cli, cmd: &DisclosureCmd) -> anyhow::Result<i32> {
             let locker = open(cli)?;
             let list = locker.disclosures(case)?;
             if *json {
-                println!("{}", ledger_json(&list)?);
+                say!("{}", ledger_json(&list)?);
             } else if *csv {
                 let mut out = std::io::stdout().lock();
                 out.write_all(ledger_csv(&list, lang.lang).as_bytes())?;
@@ -927,7 +927,7 @@ pub fn request(cli: &Cli, cmd: &RequestCmd) -> anyhow::Result<i32> {
             if *json {
                 output::json(&r)?;
             } else if let Some(path) = out {
-                println!(
+                say!(
                     "request {} in {} is recorded and written to {}",
                     r.number,
                     r.case_reference,

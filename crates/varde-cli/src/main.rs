@@ -3,12 +3,13 @@
 //! Thin by design: parse arguments, call `varde-core`, print. Exit codes are part of the
 //! interface (see [`exit`]).
 
+#[macro_use]
+mod output;
 mod args;
 mod bundle;
 mod commands;
 mod exit;
 mod guidance;
-mod output;
 mod secret;
 
 use clap::Parser;
@@ -30,7 +31,7 @@ fn main() {
                     serde_json::json!({"error": {"code": code_name, "message": message}})
                 );
             } else {
-                eprintln!("varde: {}", exit::message(&e));
+                eprintln!("varde: {}", output::clean(&exit::message(&e)));
             }
             std::process::exit(code);
         }

@@ -5,6 +5,35 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+/// Print a line for a person, with [`clean`] applied: `println!` for text that may hold
+/// what a bundle or a user put in a record.
+macro_rules! say {
+    () => { println!() };
+    ($($t:tt)*) => { println!("{}", $crate::output::clean(&format!($($t)*))) };
+}
+
+/// Make text safe for a terminal: control characters (which can retitle the terminal,
+/// move the cursor or hide lines), DEL, C1 controls and the bidirectional overrides that
+/// reorder what is shown are written as visible `\u{..}` escapes. Line feeds and tabs stay.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Print a value as pretty JSON on stdout.
 pub fn json<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(v)?);
@@ -28,7 +57,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
                 s.push_str(&format!("{c:<w$}  ", w = widths[i]));
             }
         }
-        println!("{}", s.trim_end());
+        println!("{}", clean(s.trim_end()));
     };
     line(header.to_vec());
     for r in rows {
@@ -107,5 +136,17 @@ pub fn human_size(n: u64) -> String {
         format!("{n} B")
     } else {
         format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(clean("ok æøå 🔪\tx\ny"), "ok æøå 🔪\tx\ny");
+        assert_eq!(clean("\u{1b}]0;pwned\u{7}"), "\\u{1b}]0;pwned\\u{7}");
+        assert_eq!(clean("a\rb\u{9b}c\u{202e}d"), "a\\u{d}b\\u{9b}c\\u{202e}d");
     }
 }

@@ -19,7 +19,7 @@ pub enum Error {
     PassphraseMissing,
 
     /// The directory is not a Varde locker (or its header is damaged).
-    #[error("{path} is not a Varde locker: {reason}")]
+    #[error("{} is not a Varde locker: {reason}", shorten(path))]
     NotALocker {
         /// The directory that was opened.
         path: PathBuf,
@@ -41,7 +41,7 @@ pub enum Error {
     },
 
     /// `init` on a directory that already holds something.
-    #[error("{0} already exists and is not empty; choose an empty or new directory")]
+    #[error("{} already exists and is not empty; choose an empty or new directory", shorten(.0))]
     AlreadyExists(PathBuf),
 
     /// Another process (the app, another `varde`) has the locker open.
@@ -62,7 +62,7 @@ pub enum Error {
     InvalidInput(String),
 
     /// Reading or writing a file failed (disk full, permission denied, ...).
-    #[error("{action} {path}: {source}")]
+    #[error("{action} {}: {source}", shorten(path))]
     Io {
         /// What Varde was doing ("reading", "writing", ...).
         action: &'static str,
@@ -76,6 +76,36 @@ pub enum Error {
     /// A stored item failed its integrity check.
     #[error("integrity check failed: {0}")]
     Integrity(String),
+
+    /// A bundle from a source locker Varde has imported from before comes signed with
+    /// another key than before: someone else may have made it. Refused unless the officer
+    /// confirms the new key.
+    #[error(
+        "the bundle from locker {source_locker} is signed with another key than its earlier bundles (before: {known}, now: {found}); it may not come from the same person. Nothing was imported. Check the fingerprint with the sender; import it only if they confirm the new key"
+    )]
+    SigningKeyChanged {
+        /// The source locker's id.
+        source_locker: String,
+        /// The fingerprint seen before.
+        known: String,
+        /// The bundle's fingerprint.
+        found: String,
+    },
+
+    /// The bundle's signing key is not the one the caller expected.
+    #[error(
+        "the bundle's signing key has fingerprint {found}, not the expected {expected}; nothing was imported"
+    )]
+    UnexpectedSigningKey {
+        /// The fingerprint the caller expected.
+        expected: String,
+        /// The bundle's fingerprint.
+        found: String,
+    },
+
+    /// A new passphrase does not meet the rule (`locker::PASSPHRASE_RULE`).
+    #[error("{0}")]
+    WeakPassphrase(String),
 
     /// The disk is full: what was asked was not done, and the locker is as it was.
     #[error("the disk is full: {0}")]
@@ -127,6 +157,9 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Integrity(_) => "integrity",
             Error::DiskFull(_) => "disk_full",
+            Error::WeakPassphrase(_) => "weak_passphrase",
+            Error::SigningKeyChanged { .. } => "signing_key_changed",
+            Error::UnexpectedSigningKey { .. } => "unexpected_signing_key",
             Error::Damaged(_) => "locker_damaged",
             Error::Database(_) => "database",
         }
@@ -167,4 +200,18 @@ pub(crate) fn is_disk_full(e: &std::io::Error) -> bool {
         e.kind(),
         std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
     )
+}
+
+/// A path as shown in a message: whole when short, its start and end when very long (a
+/// path of 10,000 components would otherwise make a 20 KB message).
+pub fn shorten(p: &std::path::Path) -> String {
+    const KEEP: usize = 80;
+    let s = p.display().to_string();
+    let n = s.chars().count();
+    if n <= 2 * KEEP + 20 {
+        return s;
+    }
+    let head: String = s.chars().take(KEEP).collect();
+    let tail: String = s.chars().skip(n - KEEP).collect();
+    format!("{head}…({} characters left out)…{tail}", n - 2 * KEEP)
 }

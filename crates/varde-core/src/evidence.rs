@@ -136,6 +136,7 @@ fn check_file(path: &Path, allow_empty: bool) -> Result<Candidate> {
             ))
         })?
         .to_string();
+    crate::fields::file_name(&format!("the file name of {shown}"), &name)?;
     if meta.len() == 0 && !allow_empty {
         return Err(Error::invalid(format!(
             "{shown} is empty (0 bytes); an empty capture is usually a mistake — add it with --allow-empty if it is meant"
@@ -446,11 +447,12 @@ impl Locker {
         opts: &AddOptions,
     ) -> Result<Added> {
         self.incident(incident_id)?;
-        if name.trim().is_empty() || name.contains(['/', '\\']) {
+        if name.trim().is_empty() {
             return Err(Error::invalid(format!(
                 "{name:?} is not a usable file name"
             )));
         }
+        crate::fields::file_name("the file name", name)?;
         let s = stream_to_temp(&self.dir, &self.keys, name, src, None, &mut |_| {})?;
         let mut added = self.commit_streamed(incident_id, vec![s], opts)?;
         added
@@ -480,6 +482,13 @@ impl Locker {
     ) -> Result<Vec<Added>> {
         let incident = self.incident(incident_id)?;
         for s in items {
+            crate::fields::evidence(
+                "the new original",
+                &s.name,
+                &opts.note,
+                opts.thread_platform.as_deref(),
+                opts.thread_id.as_deref(),
+            )?;
             if s.size == 0 && !opts.allow_empty {
                 return Err(Error::invalid(format!(
                     "{} is empty (0 bytes); nothing was stored",

@@ -289,6 +289,14 @@ impl Locker {
                 "an incident needs a place (for example \"e-mail to work address\")",
             ));
         }
+        crate::fields::incident(
+            "the new incident",
+            &n.place,
+            n.platform.as_deref(),
+            &n.description,
+            n.wording.as_deref(),
+            n.witnesses.iter().filter_map(|w| w.name.as_deref()),
+        )?;
         self.check_people(case.id, n.actor_id, &n.witnesses)?;
         let role = match self.mode()? {
             Mode::Officer => LoggedByRole::Officer,
@@ -417,6 +425,14 @@ impl Locker {
             new.witnesses.extend(p.add_witnesses);
             changed.push("witnesses");
         }
+        crate::fields::incident(
+            &format!("incident {id}"),
+            &new.place,
+            new.platform.as_deref(),
+            &new.description,
+            new.wording.as_deref(),
+            new.witnesses.iter().filter_map(|w| w.name.as_deref()),
+        )?;
         if new.description.is_empty() || new.place.is_empty() {
             return Err(Error::invalid(
                 "an incident needs a description and a place",

@@ -17,6 +17,7 @@ pub mod crypto;
 mod db;
 pub mod error;
 pub mod evidence;
+pub mod fields;
 pub mod guidance;
 pub mod incidents;
 pub mod locker;
@@ -30,7 +31,8 @@ pub use browse::{
     AuditPage, CaseSummary, EvidencePage, IncidentPage, IncidentRow, ItemCheck, Profile,
 };
 pub use bundle::{
-    BundleReport, ExportOptions, Exported, Imported, Manifest, ReportRenderer, verify_bundle,
+    BundleReport, ExportOptions, Exported, ImportOptions, Imported, KeyStatus, Manifest,
+    ReportRenderer, verify_bundle,
 };
 pub use cases::CaseFilter;
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -40,6 +42,9 @@ pub use error::{Error, Result};
 pub use evidence::{AddOptions, Added, Progress};
 pub use guidance::Guidance;
 pub use incidents::{IncidentPatch, NewIncident};
-pub use locker::{InitOptions, Locker};
+pub use locker::{
+    InitOptions, Locker, PASSPHRASE_RULE, PassphraseCheck, PassphraseRule, check_new_passphrase,
+    measure_passphrase,
+};
 pub use persons::NewPerson;
 pub use verify::{Problem, VerifyReport};

@@ -39,7 +39,6 @@ const PENDING: &str = "pending";
 /// deleted, since only a person can tell whether they still matter (an older `locker.db`
 /// restored from a backup leaves exactly these).
 pub(crate) const QUARANTINE: &str = "quarantine";
-const MIN_PASSPHRASE_CHARS: usize = 8;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Header {
@@ -205,14 +204,74 @@ impl std::fmt::Debug for Locker {
     }
 }
 
-/// Check a new passphrase against the minimum rules.
-pub fn check_new_passphrase(p: &str) -> Result<()> {
-    if p.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(Error::invalid(format!(
-            "the passphrase must be at least {MIN_PASSPHRASE_CHARS} characters long"
-        )));
+/// The rule a new passphrase must meet: long enough, and not guessable (zxcvbn's score, 0
+/// to 4, estimates how many guesses an attacker with dictionaries and common patterns
+/// needs: 3 is about 10^10, which Argon2 at 64 MiB makes years of work for one machine).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PassphraseRule {
+    /// At least this many characters.
+    pub min_chars: u32,
+    /// At least this zxcvbn score (0 to 4).
+    pub min_score: u8,
+}
+
+/// The one passphrase rule, shown by the UI and the CLI and enforced here.
+pub const PASSPHRASE_RULE: PassphraseRule = PassphraseRule {
+    min_chars: 12,
+    min_score: 3,
+};
+
+/// How a candidate passphrase measures against [`PASSPHRASE_RULE`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PassphraseCheck {
+    /// Characters in it.
+    pub chars: u32,
+    /// zxcvbn's score, 0 (guessed at once) to 4 (very hard to guess).
+    pub score: u8,
+    /// It meets the rule.
+    pub ok: bool,
+    /// Why not, when it does not: `too_short` or `too_guessable`.
+    pub problem: Option<String>,
+}
+
+/// Measure a candidate passphrase (for a strength meter as the user types).
+pub fn measure_passphrase(p: &str) -> PassphraseCheck {
+    let chars = u32::try_from(p.chars().count()).unwrap_or(u32::MAX);
+    // zxcvbn's cost grows with length; past 100 characters a passphrase is long enough.
+    let sample: String = p.chars().take(100).collect();
+    let score = u8::from(
+        zxcvbn::zxcvbn(&sample, &["varde", "passord", "passordfrase", "passphrase"]).score(),
+    );
+    let problem = if chars < PASSPHRASE_RULE.min_chars || p.trim().is_empty() {
+        Some("too_short")
+    } else if score < PASSPHRASE_RULE.min_score {
+        Some("too_guessable")
+    } else {
+        None
+    };
+    PassphraseCheck {
+        chars,
+        score,
+        ok: problem.is_none(),
+        problem: problem.map(str::to_string),
     }
-    Ok(())
+}
+
+/// Check a new passphrase against [`PASSPHRASE_RULE`].
+pub fn check_new_passphrase(p: &str) -> Result<()> {
+    let m = measure_passphrase(p);
+    match m.problem.as_deref() {
+        None => Ok(()),
+        Some("too_short") => Err(Error::WeakPassphrase(format!(
+            "the passphrase must be at least {} characters long (it has {}); a few words in a row are easy to remember",
+            PASSPHRASE_RULE.min_chars, m.chars
+        ))),
+        Some(_) => Err(Error::WeakPassphrase(
+            "the passphrase is too easy to guess (common words, names, dates or patterns); add a few words that do not belong together".into(),
+        )),
+    }
 }
 
 fn read_header(dir: &Path) -> Result<Header> {
@@ -331,11 +390,19 @@ fn take_lock(dir: &Path) -> Result<File> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
     let f = o.open(&path).map_err(|e| Error::io("opening", &path, e))?;
-    match f.try_lock() {
-        Ok(()) => Ok(f),
-        Err(fs::TryLockError::WouldBlock) => Err(Error::LockerInUse),
-        Err(fs::TryLockError::Error(e)) => Err(Error::io("locking", path, e)),
+    // A process that has just closed the locker can hold the lock a moment longer (a child
+    // forked by it still has the descriptor until it execs): try for up to a second.
+    for attempt in 0..20 {
+        match f.try_lock() {
+            Ok(()) => return Ok(f),
+            Err(fs::TryLockError::WouldBlock) if attempt < 19 => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(fs::TryLockError::WouldBlock) => return Err(Error::LockerInUse),
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io("locking", path, e)),
+        }
     }
+    Err(Error::LockerInUse)
 }
 
 impl Locker {
@@ -493,6 +560,7 @@ impl Locker {
         };
         locker.clean_up()?;
         locker.seal_upgraded()?;
+        locker.finish_interrupted_exports()?;
         if locker.header.checksum.is_none() {
             // A header from before checksums: add one, so later damage is told apart.
             let mut h = locker.header.clone();
@@ -574,6 +642,10 @@ impl Locker {
     fn clean_up(&self) -> Result<()> {
         let tmp = self.dir.join(TMP);
         create_private_dir(&tmp).map_err(|e| Error::io("creating", &tmp, e))?;
+        // A header change a crash interrupted: the old header is still in force.
+        for stale in [format!(".{HEADER}.new"), format!(".{HEADER}.tmp")] {
+            let _ = fs::remove_file(self.dir.join(stale));
+        }
         for entry in fs::read_dir(&tmp).map_err(|e| Error::io("reading", &tmp, e))? {
             let entry = entry.map_err(|e| Error::io("reading", &tmp, e))?;
             let _ = fs::remove_file(entry.path());
@@ -885,5 +957,38 @@ impl PlacedBlobs {
         if let Some(j) = &self.journal {
             let _ = fs::remove_file(j);
         }
+    }
+}
+
+#[cfg(test)]
+mod passphrase_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn weak_passphrases_are_refused_and_long_odd_ones_pass() {
+        for weak in [
+            "12345678",
+            "        ",
+            "            ",
+            "passordpassord",
+            "qwertyuiopasdf",
+            "Password1234",
+            "abcdefghijk",
+        ] {
+            let m = measure_passphrase(weak);
+            assert!(!m.ok, "{weak:?} passed with score {}", m.score);
+            assert!(check_new_passphrase(weak).is_err());
+        }
+        for strong in [
+            "korrekt hest batteri stift",
+            "correct horse battery staple",
+            "blå tekopp under fjellet",
+        ] {
+            let m = measure_passphrase(strong);
+            assert!(m.ok, "{strong:?} refused with score {}", m.score);
+        }
+        let short = check_new_passphrase("x7#Qp!2z").unwrap_err();
+        assert!(short.to_string().contains("12 characters"), "{short}");
     }
 }

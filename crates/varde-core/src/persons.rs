@@ -113,6 +113,23 @@ impl Locker {
             Some(obs) => (true, obs),
             None => (false, String::new()),
         };
+        crate::fields::person(
+            "the new person",
+            name.as_deref(),
+            p.title.as_deref(),
+            p.department.as_deref(),
+            p.home_municipality.as_deref(),
+            &observations,
+            aliases.iter().map(String::as_str),
+            p.contacts
+                .iter()
+                .flat_map(|c| [c.kind.as_str(), c.value.as_str()]),
+        )?;
+        crate::fields::text(
+            "the notes on the new person",
+            &p.notes,
+            crate::fields::LONG_MAX,
+        )?;
         let id = self.write(|w| {
             let uid = uuid::Uuid::new_v4().to_string();
             w.tx.execute(

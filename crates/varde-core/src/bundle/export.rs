@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs::{self, File};
-use std::io::{BufWriter, Read};
+use std::io::{BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -24,6 +24,7 @@ use super::manifest::{
     HealthNotified, HealthRecord, IncidentEntry, LockerInfo, MANIFEST_FORMAT_VERSION, Manifest,
     OriginEntry, PersonEntry, WitnessEntry,
 };
+use super::pending::remove_any;
 use super::{
     CUSTODY, INCIDENTS_CSV, KEY_PEM, MANIFEST, README, REPORT, ReportRenderer, SUMS, SUMS_SIG,
     VERIFY_PS1, VERIFY_SH, ascii_name, bundle_stem, key_fingerprint, store_uncompressed, sums_text,
@@ -213,9 +214,98 @@ fn copy_hashing(
 }
 
 struct ZipSink {
-    zip: zip::ZipWriter<BufWriter<File>>,
+    /// `None` once finished.
+    zip: Option<zip::ZipWriter<Quiet<BufWriter<File>>>>,
     time: zip::DateTime,
     path: PathBuf,
+    /// Set when the sink is dropped unfinished (the export failed).
+    dropped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl ZipSink {
+    fn new(f: File, time: zip::DateTime, path: PathBuf) -> ZipSink {
+        let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        ZipSink {
+            zip: Some(zip::ZipWriter::new(Quiet {
+                inner: BufWriter::with_capacity(CHUNK, f),
+                dropped: dropped.clone(),
+                pos: 0,
+                end: 0,
+            })),
+            time,
+            path,
+            dropped,
+        }
+    }
+}
+
+impl Drop for ZipSink {
+    fn drop(&mut self) {
+        // An unfinished ZipWriter finalises itself when dropped and prints to stderr when
+        // that fails. The export failed and its temp file is removed: let the writer
+        // finalise into nothing, quietly.
+        if self.zip.is_some() {
+            self.dropped
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+/// A writer that discards everything once its sink was dropped unfinished, keeping track
+/// of the position it would have, so the zip writer's own bookkeeping stays consistent.
+struct Quiet<W> {
+    inner: W,
+    dropped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    pos: u64,
+    end: u64,
+}
+
+impl<W> Quiet<W> {
+    fn quiet(&self) -> bool {
+        self.dropped.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn moved(&mut self, pos: u64) {
+        self.pos = pos;
+        self.end = self.end.max(pos);
+    }
+}
+
+impl<W: Write> Write for Quiet<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = if self.quiet() {
+            buf.len()
+        } else {
+            self.inner.write(buf)?
+        };
+        self.moved(self.pos + n as u64);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.quiet() {
+            return Ok(());
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Seek> Seek for Quiet<W> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let pos = if self.quiet() {
+            let (base, delta) = match to {
+                std::io::SeekFrom::Start(n) => (n, 0),
+                std::io::SeekFrom::Current(d) => (self.pos, d),
+                std::io::SeekFrom::End(d) => (self.end, d),
+            };
+            base.checked_add_signed(delta)
+                .ok_or_else(|| std::io::Error::other("seek out of range"))?
+        } else {
+            self.inner.seek(to)?
+        };
+        self.moved(pos);
+        Ok(pos)
+    }
 }
 
 impl Sink for ZipSink {
@@ -238,16 +328,24 @@ impl Sink for ZipSink {
             .last_modified_time(self.time)
             .unix_permissions(mode)
             .large_file(size_hint >= 0xFFFF_0000);
-        self.zip
-            .start_file(path, options)
+        let zip = self
+            .zip
+            .as_mut()
+            .ok_or_else(|| Error::Integrity("internal: the bundle was already finished".into()))?;
+        zip.start_file(path, options)
             .map_err(|e| zip_error(&self.path, e))?;
-        copy_hashing(src, &mut self.zip, path, progress)
+        copy_hashing(src, zip, path, progress)
     }
 
-    fn finish(self: Box<Self>) -> Result<()> {
+    fn finish(mut self: Box<Self>) -> Result<()> {
         let path = self.path.clone();
-        let w = self.zip.finish().map_err(|e| zip_error(&path, e))?;
+        let zip = self
+            .zip
+            .take()
+            .ok_or_else(|| Error::Integrity("internal: the bundle was finished twice".into()))?;
+        let w = zip.finish().map_err(|e| zip_error(&path, e))?;
         let f = w
+            .inner
             .into_inner()
             .map_err(|e| Error::io("writing", &path, e.into_error()))?;
         f.sync_all().map_err(|e| Error::io("writing", &path, e))
@@ -333,10 +431,6 @@ fn temp_beside(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "bundle".into());
     path.with_file_name(format!(".{name}.{}.varde-part", uuid::Uuid::new_v4()))
-}
-
-fn remove_any(p: &Path) {
-    let _ = fs::remove_dir_all(p).or_else(|_| fs::remove_file(p));
 }
 
 /// The evidence entry's bundle path: `evidence/<incident>/<nn>-<name>`.
@@ -523,6 +617,7 @@ impl Locker {
         };
 
         let tmp = temp_beside(&final_path);
+        let pending = self.begin_export(&tmp, &final_path, &bundle_name)?;
         let written = (|| -> Result<(String, usize)> {
             let mut sink: Box<dyn Sink> = if as_zip {
                 let f = crate::locker::create_new_private(&tmp)
@@ -547,11 +642,7 @@ impl Locker {
                     s as u8,
                 )
                 .unwrap_or_default();
-                Box::new(ZipSink {
-                    zip: zip::ZipWriter::new(BufWriter::with_capacity(CHUNK, f)),
-                    time,
-                    path: final_path.clone(),
-                })
+                Box::new(ZipSink::new(f, time, final_path.clone()))
             } else {
                 fs::create_dir(&tmp).map_err(|e| Error::io("creating", &tmp, e))?;
                 Box::new(DirSink {
@@ -653,12 +744,15 @@ impl Locker {
             Ok(v) => v,
             Err(e) => {
                 remove_any(&tmp);
+                self.abandon_export(pending, &e);
                 return Err(e);
             }
         };
         if let Err(e) = fs::rename(&tmp, &final_path) {
             remove_any(&tmp);
-            return Err(Error::io("writing", &final_path, e));
+            let e = Error::io("writing", &final_path, e);
+            self.abandon_export(pending, &e);
+            return Err(e);
         }
         let parent = final_path.parent().unwrap_or(Path::new("."));
         let _ = sync_dir(if parent.as_os_str().is_empty() {
@@ -668,6 +762,7 @@ impl Locker {
         });
         let evidence_bytes: u64 = evidence.iter().map(|e| e.size).sum();
         let recorded = self.write(|w| {
+            pending.complete(w)?;
             let id = insert_disclosure(w, &case, &checked)?;
             w.audit(
                 "bundle.export",
@@ -691,6 +786,7 @@ impl Locker {
             Ok(id) => id,
             Err(e) => {
                 remove_any(&final_path);
+                self.abandon_export(pending, &e);
                 return Err(e);
             }
         };

@@ -47,14 +47,88 @@ fn refused(msg: impl std::fmt::Display) -> Error {
     ))
 }
 
+/// How an import treats the bundle's signing key.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportOptions {
+    /// Refuse the bundle unless its key has this fingerprint (hex, spaces ignored): what
+    /// the sender read out to the officer.
+    pub expect_fingerprint: Option<String>,
+    /// Accept a key that differs from the one earlier bundles of the same source locker
+    /// were signed with (the officer has confirmed it with the sender).
+    pub accept_changed_key: bool,
+}
+
+/// What the locker knows of a bundle's signing key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KeyStatus {
+    /// No bundle of this source locker was imported before.
+    New,
+    /// Earlier bundles of this source locker had the same key.
+    Known {
+        /// Imports from this source locker so far.
+        imports: i64,
+    },
+    /// Earlier bundles of this source locker were signed with another key.
+    Changed {
+        /// The fingerprint of the earlier bundles' key.
+        known: String,
+    },
+}
+
+fn normalise_fingerprint(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != ':')
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
 impl Locker {
+    /// What the locker knows of `fingerprint` as the key of `source_locker_id`: shown to
+    /// the officer before an import, and checked by it.
+    pub fn key_status(&self, source_locker_id: &str, fingerprint: &str) -> Result<KeyStatus> {
+        let rows: Vec<(String, i64)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT signing_key_fingerprint, count(*) FROM bundle_imports
+                 WHERE source_locker_id = ?1 GROUP BY signing_key_fingerprint ORDER BY min(id)",
+            )?;
+            stmt.query_map([source_locker_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        if rows.is_empty() {
+            return Ok(KeyStatus::New);
+        }
+        let fp = normalise_fingerprint(fingerprint);
+        match rows.iter().find(|(k, _)| normalise_fingerprint(k) == fp) {
+            Some((_, n)) => Ok(KeyStatus::Known { imports: *n }),
+            None => Ok(KeyStatus::Changed {
+                known: rows[0].0.clone(),
+            }),
+        }
+    }
+
     /// Import a bundle (an employee's self-log, or another locker's export) into a case.
     /// Refused, with every problem named and nothing written, unless it verifies
-    /// completely (see [`verify_bundle`](super::verify_bundle)).
+    /// completely (see [`verify_bundle`](super::verify_bundle)). A key other than the one
+    /// earlier bundles of the same source locker had is refused: see
+    /// [`import_bundle_with`](Self::import_bundle_with).
     pub fn import_bundle(
         &mut self,
         path: &Path,
         case_ref: &str,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Imported> {
+        self.import_bundle_with(path, case_ref, &ImportOptions::default(), progress)
+    }
+
+    /// [`import_bundle`](Self::import_bundle), with the key checks of `opts`.
+    pub fn import_bundle_with(
+        &mut self,
+        path: &Path,
+        case_ref: &str,
+        opts: &ImportOptions,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Imported> {
         let case = self.case(case_ref)?;
@@ -77,6 +151,24 @@ impl Locker {
         let fingerprint = report.signing_key_fingerprint.clone().unwrap_or_default();
         if manifest.locker.id == self.locker_id() {
             return Err(refused("it was exported from this locker"));
+        }
+        crate::fields::manifest(&manifest).map_err(refused)?;
+        if let Some(expected) = &opts.expect_fingerprint
+            && normalise_fingerprint(expected) != normalise_fingerprint(&fingerprint)
+        {
+            return Err(Error::UnexpectedSigningKey {
+                expected: expected.clone(),
+                found: fingerprint,
+            });
+        }
+        if let KeyStatus::Changed { known } = self.key_status(&manifest.locker.id, &fingerprint)?
+            && !opts.accept_changed_key
+        {
+            return Err(Error::SigningKeyChanged {
+                source_locker: manifest.locker.id.clone(),
+                known,
+                found: fingerprint,
+            });
         }
         let already: Option<String> = self
             .conn

@@ -23,14 +23,16 @@
 mod export;
 mod import;
 pub mod manifest;
+mod pending;
 mod source;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod text;
 mod verify;
+mod zipcheck;
 
 pub use export::{ExportOptions, Exported};
-pub use import::Imported;
+pub use import::{ImportOptions, Imported, KeyStatus};
 pub use manifest::{MANIFEST_FORMAT_VERSION, Manifest};
 pub use verify::{BundleReport, verify_bundle};
 

@@ -1,18 +1,23 @@
 //! Reading a bundle that may be hostile: a zip file or a folder, listed and checked
-//! before a byte of content is read.
+//! before a byte of content is read. A zip's raw structure is checked first
+//! ([`zipcheck`](super::zipcheck)): local headers against the central directory, entries
+//! contiguous and non-overlapping, nothing before, between or after them, and the total
+//! size capped relative to the file's size; only then does the `zip` crate read it.
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use super::unsafe_path;
+use super::{unsafe_path, zipcheck};
 
 /// At most this many entries in a bundle.
 pub(crate) const MAX_ENTRIES: usize = 200_000;
 /// At most this many bytes in all, expanded (64 GiB).
 pub(crate) const MAX_TOTAL: u64 = 64 << 30;
-/// A deflated entry may expand at most this many times.
+/// A deflated entry may expand at most this many times, and all of a zip's entries together
+/// at most this many times the size of the zip file (so that entries sharing one deflate
+/// stream cannot make a small file expand to gigabytes).
 pub(crate) const MAX_RATIO: u64 = 1000;
 
 /// One file in a bundle.
@@ -64,7 +69,11 @@ impl Source {
                 path.display()
             )]);
         }
-        let f = File::open(path).map_err(|e| vec![format!("{}: {e}", path.display())])?;
+        let mut f = File::open(path).map_err(|e| vec![format!("{}: {e}", path.display())])?;
+        // The structure first, on the same open file that is read afterwards.
+        zipcheck::check(&mut f)?;
+        f.seek(SeekFrom::Start(0))
+            .map_err(|e| vec![format!("{}: {e}", path.display())])?;
         let mut zip = zip::ZipArchive::new(BufReader::new(f)).map_err(|e| {
             let msg = e.to_string();
             if msg.to_lowercase().contains("duplicate") {

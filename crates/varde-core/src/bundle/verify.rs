@@ -34,6 +34,9 @@ pub struct BundleReport {
     pub format_version: Option<u32>,
     /// The case reference, from the manifest.
     pub case_reference: Option<String>,
+    /// The id of the locker that made the bundle, from the manifest (to look up whether
+    /// its key is the one earlier bundles from it had: `Locker::key_status`).
+    pub source_locker_id: Option<String>,
     /// The fingerprint of the bundled signing key.
     pub signing_key_fingerprint: Option<String>,
     /// The signature over `SHA256SUMS` checks out with the bundled key.
@@ -270,6 +273,7 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
     }
     if let Some(m) = &manifest {
         report.case_reference = Some(m.case.reference.clone());
+        report.source_locker_id = Some(m.locker.id.clone());
         report.evidence = m.evidence.len();
         if let Some(fp) = &report.signing_key_fingerprint
             && (fp != &m.locker.signing_key_fingerprint
@@ -279,9 +283,34 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
             report.problem(MANIFEST, "names another signing key than signing-key.pem");
         }
         let mut listed = std::collections::HashSet::new();
+        let mut ids = std::collections::HashSet::new();
+        let mut originals = std::collections::HashSet::new();
+        let mut incident_ids = std::collections::HashSet::new();
+        for i in &m.incidents {
+            if !incident_ids.insert(i.id) {
+                report.problem(
+                    format!("incident {}", i.id),
+                    "is listed twice in the manifest",
+                );
+            }
+        }
         for ev in &m.evidence {
-            listed.insert(ev.path.as_str());
             let item = format!("evidence {} ({})", ev.id, ev.path);
+            if !listed.insert(ev.path.as_str()) {
+                report.problem(item.clone(), "its path is listed twice in the manifest");
+            }
+            if !ids.insert(ev.id) {
+                report.problem(item.clone(), "its id is listed twice in the manifest");
+            }
+            if !originals.insert((ev.incident, ev.sha256.as_str())) {
+                report.problem(
+                    item.clone(),
+                    format!(
+                        "lists the same original as another item of incident {} (the same SHA-256 twice)",
+                        ev.incident
+                    ),
+                );
+            }
             match (sums.get(&ev.path), by_name.get(ev.path.as_str())) {
                 (None, _) => report.problem(item, "is in the manifest but not in SHA256SUMS"),
                 (Some(h), _) if h != &ev.sha256 => {

@@ -72,7 +72,7 @@ pub(crate) mod testing {
         let dir = tempfile::tempdir().unwrap();
         let l = Locker::init(
             &dir.path().join("locker"),
-            "passphrase-long",
+            "long passphrase blue kettle",
             InitOptions {
                 mode: Mode::Officer,
                 owner: "Test".into(),

@@ -20,7 +20,7 @@ use varde_core::{
     NewPerson, ReportRenderer, verify_bundle,
 };
 
-const PASS: &str = "test passphrase";
+const PASS: &str = "test passphrase blue kettle";
 
 /// A one-page PDF with the case reference on it: enough for a bundle in tests.
 pub struct TestRenderer;
@@ -409,7 +409,10 @@ fn the_export_is_a_disclosure_with_an_audit_event_naming_the_bundle() {
     let m: Manifest =
         serde_json::from_slice(&std::fs::read(unpacked.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m.format_version, 1);
-    assert_eq!(m.export.custody_head_seq, last.seq - 2);
+    // Before the export: bundle.export_started (noted before the first byte is written),
+    // disclosure.add and bundle.export follow the manifest's custody head.
+    assert_eq!(log[log.len() - 3].action, "bundle.export_started");
+    assert_eq!(m.export.custody_head_seq, last.seq - 3);
     let kari = m
         .persons
         .iter()
@@ -1271,4 +1274,274 @@ fn bench_export() {
         done.evidence, done.evidence_bytes
     );
     println!("export seconds: {secs:.3}");
+}
+
+// ---------------------------------------------------------------- zip structure
+
+/// A zip (no ZIP64 records, no comment) taken apart for byte surgery: everything before
+/// the central directory, and the central directory's records. `bytes` puts it together
+/// again with a fresh end record, so offsets and counts in the end record are always right.
+struct RawZip {
+    body: Vec<u8>,
+    cd: Vec<Vec<u8>>,
+}
+
+fn le16(b: &[u8], at: usize) -> usize {
+    u16::from_le_bytes([b[at], b[at + 1]]) as usize
+}
+
+fn le32(b: &[u8], at: usize) -> usize {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize
+}
+
+impl RawZip {
+    fn read(path: &Path) -> RawZip {
+        RawZip::read_bytes(std::fs::read(path).unwrap())
+    }
+
+    fn read_bytes(b: Vec<u8>) -> RawZip {
+        let e = b.len() - 22;
+        assert_eq!(le32(&b, e), 0x0605_4b50, "no comment, no ZIP64");
+        let (n, cd) = (le16(&b, e + 10), le32(&b, e + 16));
+        let mut at = cd;
+        let mut records = Vec::new();
+        for _ in 0..n {
+            let len = 46 + le16(&b, at + 28) + le16(&b, at + 30) + le16(&b, at + 32);
+            records.push(b[at..at + len].to_vec());
+            at += len;
+        }
+        assert_eq!(at, e);
+        RawZip {
+            body: b[..cd].to_vec(),
+            cd: records,
+        }
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        let mut out = self.body.clone();
+        let cd: Vec<u8> = self.cd.concat();
+        out.extend_from_slice(&cd);
+        out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+        out.extend_from_slice(&[0; 4]);
+        let n = (self.cd.len() as u16).to_le_bytes();
+        out.extend_from_slice(&n);
+        out.extend_from_slice(&n);
+        out.extend_from_slice(&(cd.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(self.body.len() as u32).to_le_bytes());
+        out.extend_from_slice(&[0; 2]);
+        out
+    }
+
+    fn write(&self, path: &Path) {
+        std::fs::write(path, self.bytes()).unwrap();
+    }
+
+    fn index(&self, name: &str) -> usize {
+        self.cd
+            .iter()
+            .position(|r| &r[46..46 + le16(r, 28)] == name.as_bytes())
+            .unwrap()
+    }
+
+    /// Where the local header of central record `i` is.
+    fn offset(&self, i: usize) -> usize {
+        le32(&self.cd[i], 42)
+    }
+
+    /// Insert bytes before the body's byte `at`, moving every entry from there on.
+    fn insert(&mut self, at: usize, bytes: &[u8]) {
+        self.body.splice(at..at, bytes.iter().copied());
+        for r in &mut self.cd {
+            let off = le32(r, 42);
+            if off >= at {
+                r[42..46].copy_from_slice(&((off + bytes.len()) as u32).to_le_bytes());
+            }
+        }
+    }
+}
+
+/// A central record like `r` under another name.
+fn renamed(r: &[u8], name: &str) -> Vec<u8> {
+    let mut out = r[..46].to_vec();
+    out[28..30].copy_from_slice(&(name.len() as u16).to_le_bytes());
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(&r[46 + le16(r, 28)..]);
+    out
+}
+
+impl Crafted {
+    /// The entries as a zip that verifies, taken apart.
+    fn raw(&self, name: &str) -> RawZip {
+        let p = self.write(name, |_| {});
+        let r = verify_bundle(&p).unwrap();
+        assert!(r.ok(), "the zip before surgery verifies: {:?}", r.problems);
+        RawZip::read(&p)
+    }
+}
+
+#[test]
+fn zip_local_header_names_another_file() {
+    let mut c = crafted();
+    let ev = c.first_evidence();
+    let mut z = c.raw("base.zip");
+    let at = z.offset(z.index(&ev)) + 30 + ev.len() - ".png".len() - 1;
+    // evidence/1/01-…_Messenger.png → …_MessengeX.png, in the local header only.
+    assert_ne!(z.body[at], b'X');
+    z.body[at] = b'X';
+    let p = c.work.join("local-name.zip");
+    z.write(&p);
+    c.refused(&p, "has another name in its local header");
+}
+
+#[test]
+fn zip_smuggled_local_header_between_entries() {
+    let mut c = crafted();
+    let ev = c.first_evidence();
+    let mut z = c.raw("base.zip");
+    // A whole local header with its data, from another zip, not in the central directory.
+    let mut planted = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    planted
+        .start_file(
+            "evidence/1/99-planted.txt",
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored),
+        )
+        .unwrap();
+    planted.write_all(b"planted evidence").unwrap();
+    let planted = RawZip::read_bytes(planted.finish().unwrap().into_inner());
+    let next = z.index(&ev) + 1;
+    let at = z.offset(next);
+    z.insert(at, &planted.body);
+    let p = c.work.join("smuggled.zip");
+    z.write(&p);
+    c.refused(&p, "are not in the central directory");
+}
+
+#[test]
+fn zip_two_central_entries_share_their_bytes() {
+    let mut c = crafted();
+    // SHA256SUMS lists a copy of LES-MEG.txt, which the zip then gives no bytes of its own.
+    c.set("LES-MEG.bak", c.get("LES-MEG.txt"));
+    c.reseal();
+    c.entries.retain(|e| e.0 != "LES-MEG.bak");
+    let mut z = RawZip::read(&c.write("base.zip", |_| {}));
+    let i = z.index("LES-MEG.txt");
+    let copy = renamed(&z.cd[i], "LES-MEG.bak");
+    z.cd.push(copy);
+    let p = c.work.join("overlap.zip");
+    z.write(&p);
+    // Info-ZIP refuses it too.
+    let (ok, out) = run_in(&c.work, "unzip", &["-t", "overlap.zip"]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("overlapped components"), "{out}");
+    c.refused(&p, "overlapping entries");
+}
+
+#[test]
+fn zip_bytes_before_the_first_entry() {
+    let mut c = crafted();
+    let mut z = c.raw("base.zip");
+    // Like a self-extracting stub, with the offsets moved so the zip is otherwise valid.
+    let mut stub =
+        b"#!/bin/sh\necho 'this is not the evidence you are looking for'\nexit 0\n".to_vec();
+    stub.resize(512, 0);
+    z.insert(0, &stub);
+    let p = c.work.join("prepended.zip");
+    z.write(&p);
+    c.refused(&p, "512 bytes come before the zip's first entry");
+}
+
+#[test]
+fn zip_bytes_after_the_end_record() {
+    let mut c = crafted();
+    let z = c.raw("base.zip");
+    let mut b = z.bytes();
+    b.extend_from_slice(b"appended after the end of the zip");
+    let p = c.work.join("appended.zip");
+    std::fs::write(&p, b).unwrap();
+    c.refused(&p, "33 bytes follow the end of the zip");
+}
+
+#[test]
+fn zip_local_header_compression_method_differs() {
+    let mut c = crafted();
+    let mut z = c.raw("base.zip");
+    let i = z.index("manifest.json");
+    assert_eq!(le16(&z.cd[i], 10), 8, "deflated");
+    let at = z.offset(i) + 8;
+    z.body[at] = 0;
+    let p = c.work.join("method.zip");
+    z.write(&p);
+    c.refused(&p, "compression method 0 in its local header but 8");
+}
+
+#[test]
+fn zip_many_entries_sharing_one_deflate_stream_are_not_hashed() {
+    // The red team's 4.2 MB file that made verification hash 16 GB, made small: one
+    // highly compressible file and many central entries pointing to its bytes, each listed
+    // in a resealed SHA256SUMS, so that without the checks every one would be inflated
+    // and hashed.
+    let mut c = crafted();
+    let text = "Du vet hvor jeg finner deg.\n".repeat(150_000).into_bytes();
+    let copies: Vec<String> = (0..250).map(|i| format!("nuller-{i:03}.txt")).collect();
+    c.set("nuller.txt", text.clone());
+    for n in &copies {
+        c.set(n, text.clone());
+    }
+    c.reseal();
+    c.entries.retain(|e| !e.0.starts_with("nuller-"));
+    let mut z = RawZip::read(&c.write("base.zip", |_| {}));
+    let i = z.index("nuller.txt");
+    for n in &copies {
+        let r = renamed(&z.cd[i], n);
+        z.cd.push(r);
+    }
+    let p = c.work.join("shared.zip");
+    z.write(&p);
+    let size = std::fs::metadata(&p).unwrap().len();
+    let declared = text.len() as u64 * (copies.len() as u64 + 1);
+    assert!(
+        declared > 10 * 1000 * size,
+        "{declared} bytes declared in {size}: well past the cap of 1000 × the file's size"
+    );
+    let r = verify_bundle(&p).unwrap();
+    assert_eq!(
+        (r.files_checked, r.bytes_checked),
+        (0, 0),
+        "nothing was hashed"
+    );
+    c.refused(&p, "times the zip's own size");
+}
+
+#[test]
+fn bundles_zipped_by_info_zip_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = new_locker(&dir.path().join("a"), Mode::Officer, "A");
+    let c = populated(&mut a);
+    let folder = dir.path().join("folder");
+    export(&mut a, &c.reference, &folder);
+    drop(a);
+    let mut b = new_locker(&dir.path().join("b"), Mode::Officer, "B");
+    let case = b.create_case("Mottatt", "").unwrap().reference;
+    for (name, args) in [
+        ("izip-x.zip", &["-q", "-r", "-X"][..]),
+        ("izip-0.zip", &["-q", "-r", "-0", "-X"][..]),
+        // With Info-ZIP's extra fields (UT, ux).
+        ("izip.zip", &["-q", "-r"][..]),
+    ] {
+        let out = dir.path().join(name);
+        let mut all = args.to_vec();
+        let target = out.to_str().unwrap();
+        all.extend([target, "."]);
+        let (ok, text) = run_in(&folder, "zip", &all);
+        assert!(ok, "{text}");
+        let r = verify_bundle(&out).unwrap();
+        assert!(r.ok(), "{name}: {:?}", r.problems);
+        assert!(r.signature_valid);
+        assert_eq!(r.evidence, 3);
+    }
+    let done = b
+        .import_bundle(&dir.path().join("izip-0.zip"), &case, &mut |_| {})
+        .unwrap();
+    assert_eq!(done.evidence.len(), 3);
 }

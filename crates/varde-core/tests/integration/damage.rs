@@ -255,3 +255,49 @@ fn locker_files_are_private() {
         assert_eq!(mode(&shard.path()), 0o700);
     }
 }
+
+#[test]
+fn an_export_killed_midway_leaves_nothing_behind_after_the_next_open() {
+    use varde_core::ExportOptions;
+    use varde_core::bundle::test_support::OnePageRenderer;
+    use varde_core::guidance::{EmployeeInformed, Lang, RecipientKind};
+    let dir = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (mut l, case, _) = populated(dir.path());
+    let opts = ExportOptions {
+        incidents: None,
+        recipient: "Oslo politidistrikt".into(),
+        recipient_kind: RecipientKind::Police,
+        legal_basis_key: Some("legitimate_interest_legal_claims".into()),
+        legal_basis_text: None,
+        employee_informed: EmployeeInformed::Yes,
+        include_private_contacts: false,
+        lang: Lang::Nb,
+        self_log: false,
+    };
+    // The process "dies" while the originals stream into the temp file: a panic out of
+    // the progress callback unwinds past every clean-up, as a kill would.
+    let target = out.path().join("b.zip");
+    let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = l.export_bundle(&case, &opts, &target, &OnePageRenderer, &mut |p| {
+            if p.done > 0 {
+                panic!("killed");
+            }
+        });
+    }));
+    assert!(died.is_err(), "the export was interrupted while streaming");
+    drop(l);
+    let left: Vec<_> = std::fs::read_dir(out.path()).unwrap().flatten().collect();
+    assert_eq!(left.len(), 1, "the killed export left its temp file");
+    use std::os::unix::fs::PermissionsExt as _;
+    assert_eq!(
+        left[0].metadata().unwrap().permissions().mode() & 0o777,
+        0o600,
+        "a temp file with originals in it is private"
+    );
+    let l = Locker::open(dir.path(), PASS, clock()).unwrap();
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    let log = l.audit_log(Some("locker")).unwrap();
+    assert!(log.iter().any(|e| e.action == "bundle.export_interrupted"));
+    assert!(problems(&l).is_empty(), "{:?}", problems(&l));
+}

@@ -14,7 +14,7 @@ use varde_core::guidance::{
 use varde_core::model::{Channel, Mode, Perception, PersonKind};
 use varde_core::{FixedClock, InitOptions, KdfParams, Locker, NewIncident, NewPerson};
 
-const PASS: &str = "passphrase-long";
+const PASS: &str = "long passphrase blue kettle";
 
 fn clock(t: &str) -> Box<FixedClock> {
     Box::new(FixedClock(DateTime::parse_from_rfc3339(t).unwrap()))

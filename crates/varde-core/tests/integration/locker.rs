@@ -7,7 +7,7 @@ use chrono::DateTime;
 use varde_core::model::{Channel, Mode, Perception};
 use varde_core::{AddOptions, Error, FixedClock, InitOptions, KdfParams, Locker, NewIncident};
 
-pub(crate) const PASS: &str = "test passphrase";
+pub(crate) const PASS: &str = "test passphrase blue kettle";
 
 pub(crate) fn clock() -> Box<FixedClock> {
     Box::new(FixedClock(
