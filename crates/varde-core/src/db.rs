@@ -25,6 +25,25 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// Open (or create) the SQLCipher database at `path` with a raw 256-bit key, set the
 /// pragmas, and bring the schema up to date.
 pub fn open(path: &Path, key: &Key, create: bool) -> Result<Connection> {
+    let opened = open_inner(path, key, create);
+    if opened.is_err() {
+        // A failed open (a full disk, a damaged file) can leave SQLite's side files behind:
+        // an empty -wal holds nothing, and the -shm index is rebuilt from the -wal, so both
+        // go when the -wal is empty. The caller holds the locker's lock: nobody else has it.
+        let side = |ext: &str| {
+            let mut p = path.as_os_str().to_owned();
+            p.push(ext);
+            std::path::PathBuf::from(p)
+        };
+        if std::fs::metadata(side("-wal")).is_ok_and(|m| m.len() == 0) {
+            let _ = std::fs::remove_file(side("-wal"));
+            let _ = std::fs::remove_file(side("-shm"));
+        }
+    }
+    opened
+}
+
+fn open_inner(path: &Path, key: &Key, create: bool) -> Result<Connection> {
     let locker_dir = path.parent().unwrap_or(path).to_path_buf();
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {

@@ -22,6 +22,11 @@ format_version: number | null,
  */
 case_reference: string | null, 
 /**
+ * The id of the locker that made the bundle, from the manifest (to look up whether
+ * its key is the one earlier bundles from it had: `Locker::key_status`).
+ */
+source_locker_id: string | null, 
+/**
  * The fingerprint of the bundled signing key.
  */
 signing_key_fingerprint: string | null, 

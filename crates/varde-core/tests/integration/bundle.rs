@@ -1545,3 +1545,137 @@ fn bundles_zipped_by_info_zip_pass() {
         .unwrap();
     assert_eq!(done.evidence.len(), 3);
 }
+
+// ---- Red-team pass: manifest duplicates, hostile text, a second signing key ----
+
+#[test]
+fn hostile_manifest_lists_one_original_twice() {
+    let mut c = crafted();
+    let mut m: serde_json::Value = serde_json::from_slice(&c.get("manifest.json")).unwrap();
+    let first = m["evidence"][0].clone();
+    let mut twin = first.clone();
+    twin["id"] = 9999.into();
+    m["evidence"].as_array_mut().unwrap().push(twin);
+    c.set("manifest.json", serde_json::to_vec_pretty(&m).unwrap());
+    c.reseal();
+    let p = c.write("twice.zip", |_| {});
+    c.refused(&p, "listed twice in the manifest");
+}
+
+/// Import must refuse, name the field and write nothing; the signature itself is fine.
+fn import_refuses_text(c: &mut Crafted, path: &Path, expected: &str) {
+    let events = c.officer.audit_log(None).unwrap().len();
+    let err = c
+        .officer
+        .import_bundle(path, &c.case, &mut |_| {})
+        .unwrap_err();
+    assert!(err.to_string().contains(expected), "{err}");
+    assert!(err.to_string().contains("nothing was imported"), "{err}");
+    assert_eq!(c.officer.audit_log(None).unwrap().len(), events);
+    assert!(c.officer.list_incidents(&c.case).unwrap().is_empty());
+}
+
+#[test]
+fn hostile_text_in_a_signed_bundle_is_refused_at_import() {
+    for (field, value, expected) in [
+        (
+            "wording",
+            "\u{1b}]0;owned\u{7}Jeg vet hvor du bor",
+            "control character",
+        ),
+        ("place", "a\u{1b}[2Kb", "control character"),
+        ("original_name", "../../../etc/passwd", "folder separator"),
+        ("original_name", "n".repeat(100_000).as_str(), "bytes long"),
+        (
+            "description",
+            "x".repeat(100_001).as_str(),
+            "characters long",
+        ),
+    ] {
+        let mut c = crafted();
+        let mut m: serde_json::Value = serde_json::from_slice(&c.get("manifest.json")).unwrap();
+        if field == "original_name" {
+            m["evidence"][0][field] = value.into();
+        } else {
+            m["incidents"][0][field] = value.into();
+        }
+        c.set("manifest.json", serde_json::to_vec_pretty(&m).unwrap());
+        c.reseal();
+        let p = c.write("text.zip", |_| {});
+        import_refuses_text(&mut c, &p, expected);
+    }
+}
+
+#[test]
+fn a_second_bundle_from_the_same_locker_with_another_key_is_refused() {
+    use ed25519_dalek::pkcs8::EncodePublicKey as _;
+    let mut c = crafted();
+    c.reseal();
+    let good = c.write("first.zip", |_| {});
+    let first = c
+        .officer
+        .import_bundle(&good, &c.case, &mut |_| {})
+        .unwrap();
+    let source = {
+        let m: Manifest = serde_json::from_slice(&c.get("manifest.json")).unwrap();
+        m.locker.id
+    };
+    assert_eq!(
+        c.officer
+            .key_status(&source, &first.signing_key_fingerprint)
+            .unwrap(),
+        varde_core::KeyStatus::Known { imports: 1 }
+    );
+
+    // Someone else re-signs a forged bundle "from" the same locker with their own key.
+    let forger = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+    let public = forger.verifying_key();
+    let fp = bundle::key_fingerprint(public.as_bytes());
+    let mut m: serde_json::Value = serde_json::from_slice(&c.get("manifest.json")).unwrap();
+    m["locker"]["signing_key_fingerprint"] = fp.clone().into();
+    m["locker"]["signing_public_key"] = hex::encode(public.as_bytes()).into();
+    m["incidents"][0]["wording"] = "Forfalsket ordlyd".into();
+    c.set("manifest.json", serde_json::to_vec_pretty(&m).unwrap());
+    c.set(
+        "signing-key.pem",
+        public
+            .to_public_key_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
+            .unwrap()
+            .into_bytes(),
+    );
+    c.key = forger;
+    c.reseal();
+    let forged = c.write("forged.zip", |_| {});
+    let report = verify_bundle(&forged).unwrap();
+    assert!(
+        report.ok(),
+        "the forgery is internally consistent: {:?}",
+        report.problems
+    );
+    assert!(matches!(
+        c.officer.key_status(&source, &fp).unwrap(),
+        varde_core::KeyStatus::Changed { .. }
+    ));
+    let events = c.officer.audit_log(None).unwrap().len();
+    let err = c
+        .officer
+        .import_bundle(&forged, &c.case, &mut |_| {})
+        .unwrap_err();
+    assert!(matches!(err, Error::SigningKeyChanged { .. }), "{err}");
+    assert_eq!(c.officer.audit_log(None).unwrap().len(), events);
+    // A script that names the key it expects is refused the same way.
+    let err = c
+        .officer
+        .import_bundle_with(
+            &forged,
+            &c.case,
+            &varde_core::ImportOptions {
+                expect_fingerprint: Some(first.signing_key_fingerprint.clone()),
+                accept_changed_key: true,
+            },
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::UnexpectedSigningKey { .. }), "{err}");
+    assert_eq!(c.officer.audit_log(None).unwrap().len(), events);
+}
