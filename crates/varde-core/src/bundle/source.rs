@@ -74,12 +74,16 @@ impl Source {
         zipcheck::check(&mut f)?;
         f.seek(SeekFrom::Start(0))
             .map_err(|e| vec![format!("{}: {e}", path.display())])?;
+        // The zip crate's own words («Zip32CDEBlock») mean nothing to a person: say what it
+        // means instead.
         let mut zip = zip::ZipArchive::new(BufReader::new(f)).map_err(|e| {
-            let msg = e.to_string();
-            if msg.to_lowercase().contains("duplicate") {
-                vec![format!("the zip has duplicate paths ({msg})")]
+            if e.to_string().to_lowercase().contains("duplicate") {
+                vec!["the zip holds the same path twice (duplicate paths)".to_string()]
             } else {
-                vec![format!("the zip is damaged or truncated ({msg})")]
+                vec![
+                    "the zip is damaged or truncated: its table of contents cannot be read"
+                        .to_string(),
+                ]
             }
         })?;
         let mut problems = Vec::new();
