@@ -223,7 +223,7 @@ fn populated(l: &mut Locker) -> Case {
     }
 }
 
-fn police() -> ExportOptions {
+pub(crate) fn police() -> ExportOptions {
     ExportOptions {
         incidents: None,
         recipient: "Oslo politidistrikt".into(),

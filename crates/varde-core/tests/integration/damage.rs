@@ -114,19 +114,25 @@ fn an_older_database_restored_from_a_backup_keeps_the_newer_originals() {
     );
 }
 
-#[test]
-fn a_flipped_byte_in_the_database_is_named_by_verify() {
-    let dir = tempfile::tempdir().unwrap();
-    let (l, _, _) = populated(dir.path());
+/// A populated locker, closed with everything in `locker.db`, with one byte of it flipped
+/// at `at(file length)`.
+fn flip_database_byte(dir: &Path, at: impl FnOnce(usize) -> usize) {
+    let (l, _, _) = populated(dir);
     l.raw_connection()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .unwrap();
     drop(l);
-    let path = dir.path().join("locker.db");
+    let path = dir.join("locker.db");
     let mut bytes = std::fs::read(&path).unwrap();
-    let at = bytes.len() - 100;
-    bytes[at] ^= 0x55;
+    let i = at(bytes.len());
+    bytes[i] ^= 0x55;
     std::fs::write(&path, &bytes).unwrap();
+}
+
+#[test]
+fn a_flipped_byte_in_the_database_is_named_by_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    flip_database_byte(dir.path(), |len| len - 100);
     match Locker::open(dir.path(), PASS, clock()) {
         Ok(l) => {
             let p = problems(&l);
@@ -143,15 +149,7 @@ fn a_flipped_byte_in_the_database_is_named_by_verify() {
 #[test]
 fn a_damaged_first_page_is_damage_not_a_stranger() {
     let dir = tempfile::tempdir().unwrap();
-    let (l, _, _) = populated(dir.path());
-    l.raw_connection()
-        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-        .unwrap();
-    drop(l);
-    let path = dir.path().join("locker.db");
-    let mut bytes = std::fs::read(&path).unwrap();
-    bytes[100] ^= 0x55;
-    std::fs::write(&path, &bytes).unwrap();
+    flip_database_byte(dir.path(), |_| 100);
     let err = Locker::open(dir.path(), PASS, clock()).unwrap_err();
     assert!(matches!(err, Error::Damaged(_)), "{err}");
     assert!(err.to_string().contains("damaged"), "{err}");
@@ -258,23 +256,11 @@ fn locker_files_are_private() {
 
 #[test]
 fn an_export_killed_midway_leaves_nothing_behind_after_the_next_open() {
-    use varde_core::ExportOptions;
     use varde_core::bundle::test_support::OnePageRenderer;
-    use varde_core::guidance::{EmployeeInformed, Lang, RecipientKind};
     let dir = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let (mut l, case, _) = populated(dir.path());
-    let opts = ExportOptions {
-        incidents: None,
-        recipient: "Oslo politidistrikt".into(),
-        recipient_kind: RecipientKind::Police,
-        legal_basis_key: Some("legitimate_interest_legal_claims".into()),
-        legal_basis_text: None,
-        employee_informed: EmployeeInformed::Yes,
-        include_private_contacts: false,
-        lang: Lang::Nb,
-        self_log: false,
-    };
+    let opts = super::bundle::police();
     // The process "dies" while the originals stream into the temp file: a panic out of
     // the progress callback unwinds past every clean-up, as a kill would.
     let target = out.path().join("b.zip");
