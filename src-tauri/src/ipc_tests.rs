@@ -77,6 +77,36 @@ fn a_locker_is_created_used_and_refuses_a_wrong_passphrase_through_ipc() {
     .unwrap();
     assert_eq!(inc["occurred_local"], "2026-03-09 21:14");
 
+    // A wrong date is refused with a typed reason at its field, not an English sentence.
+    let e = call(
+        &w,
+        "incident_add",
+        json!({"reference": reference, "incident": {
+            "at": "32.13.2026 21:14", "tz": null, "approximate": false, "place": "SMS",
+            "place_kind": null, "channel": "sms", "platform": null, "description": "x",
+            "wording": null, "perceived": [], "targets_individuals": false,
+            "ongoing_emergency": false, "actor_id": null, "witnesses": []}}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "invalid_input", "{e}");
+    assert_eq!(e["field"], "occurred_at", "{e}");
+    assert_eq!(e["invalid"]["kind"], "date_time", "{e}");
+    assert_eq!(e["invalid"]["value"], "32.13.2026 21:14", "{e}");
+
+    // A mistyped bundle path is "the file does not exist", not a failed check.
+    let missing = dir.path().join("finnes-ikke.zip");
+    for (cmd, args) in [
+        ("bundle_check", json!({"path": missing})),
+        (
+            "bundle_import",
+            json!({"path": missing, "reference": reference, "acceptNewKey": false}),
+        ),
+    ] {
+        let e = call(&w, cmd, args).unwrap_err();
+        assert_eq!(e["code"], "invalid_input", "{cmd}: {e}");
+        assert_eq!(e["invalid"]["kind"], "file_missing", "{cmd}: {e}");
+    }
+
     // A pasted screenshot: raw bytes, described in a header.
     let bytes = b"\x89PNG\r\n\x1a\n pretend screenshot".to_vec();
     let meta = json!({"incident": inc["id"], "name": "skjermbilde.png", "options": {

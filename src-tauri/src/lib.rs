@@ -8,6 +8,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod navigation;
 pub mod state;
 mod thumbs;
 
@@ -24,6 +25,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     use commands::{bundle, cases, evidence, guidance, session};
     builder
         .manage(state::AppState::default())
+        .plugin(navigation::guard())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .on_window_event(|window, event| {
@@ -40,6 +42,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             session::locker_open,
             session::locker_lock,
             session::profile_set,
+            session::passphrase_rule,
+            session::passphrase_measure,
             cases::cases_list,
             cases::case_create,
             cases::case_get,

@@ -64,7 +64,11 @@ impl AppState {
     /// Close the locker and remove every decrypted copy and cached thumbnail.
     pub fn lock_all(&self) -> IpcResult<()> {
         guard(&self.locker)?.take();
-        guard(&self.viewer_dir)?.take();
+        if let Some(dir) = guard(&self.viewer_dir)?.take() {
+            // The copies are read-only; make them removable, then remove them.
+            varde_core::evidence::release_viewer_copies(dir.path());
+            drop(dir);
+        }
         guard(&self.thumbs)?.clear();
         Ok(())
     }

@@ -112,10 +112,7 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> anyhow::Result<i32> {
         locker.self_log_case()?.reference
     } else {
         if locker.mode()? == Mode::SelfLog {
-            return Err(Error::invalid_input(
-                "this locker is a self-log: export it with --self-log",
-            )
-            .into());
+            return Err(Error::invalid(varde_core::Invalid::IsSelfLog).into());
         }
         a.case.clone().unwrap_or_default()
     };

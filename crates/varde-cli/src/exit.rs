@@ -55,7 +55,7 @@ pub fn code_for(e: &anyhow::Error) -> i32 {
     };
     match err {
         Error::WrongPassphrase | Error::PassphraseMissing => LOCKED,
-        Error::InvalidInput(_)
+        Error::Invalid(_)
         | Error::WeakPassphrase(_)
         | Error::NotFound { .. }
         | Error::AlreadyExists(_) => BAD_INPUT,
@@ -67,7 +67,7 @@ pub fn code_for(e: &anyhow::Error) -> i32 {
         Error::Integrity(_)
         | Error::SigningKeyChanged { .. }
         | Error::UnexpectedSigningKey { .. } => VERIFY_FAILED,
-        Error::Database(_) => INTERNAL,
+        Error::Database(_) | Error::Internal(_) => INTERNAL,
     }
 }
 

@@ -891,10 +891,11 @@ pub fn request(cli: &Cli, cmd: &RequestCmd) -> anyhow::Result<i32> {
             if let Some(path) = out
                 && path.exists()
             {
-                anyhow::bail!(varde_core::Error::invalid_input(format!(
-                    "{} already exists; choose a new file",
-                    path.display()
-                )));
+                anyhow::bail!(varde_core::Error::invalid(
+                    varde_core::Invalid::OutputExists {
+                        path: varde_core::error::shorten(path),
+                    }
+                ));
             }
             let mut locker = open(cli)?;
             let r = locker.new_info_request(

@@ -8,10 +8,12 @@ use varde_core::Error;
 use zeroize::Zeroizing;
 
 fn from_file(path: &Path) -> anyhow::Result<Zeroizing<String>> {
-    let text =
-        Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
-            Error::invalid_input(format!("passphrase file {}: {e}", path.display()))
-        })?);
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+        Error::invalid(varde_core::Invalid::PassphraseFile {
+            path: varde_core::error::shorten(path),
+            problem: e.to_string(),
+        })
+    })?);
     let line = text.lines().next().unwrap_or("");
     Ok(Zeroizing::new(line.trim_end_matches('\r').to_string()))
 }
@@ -45,16 +47,13 @@ pub fn new(file: Option<&Path>, env: &str) -> anyhow::Result<Zeroizing<String>> 
         return Ok(Zeroizing::new(p));
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Error::invalid_input(format!(
-            "no new passphrase given: use a file option or {env} when not at a terminal"
-        ))
-        .into());
+        return Err(Error::invalid(varde_core::Invalid::NewPassphraseMissing).into());
     }
     let first = prompt("New passphrase: ")?;
     varde_core::locker::check_new_passphrase(&first)?;
     let again = prompt("Repeat the new passphrase: ")?;
     if *first != *again {
-        return Err(Error::invalid_input("the two passphrases differ; nothing was changed").into());
+        return Err(Error::invalid(varde_core::Invalid::PassphrasesDiffer).into());
     }
     Ok(first)
 }

@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::audit::{self, AuditEvent};
 use crate::cases::CaseFilter;
 use crate::error::{Error, Result};
+use crate::invalid::{Field, Invalid};
 use crate::locker::Locker;
 use crate::model::{Case, Evidence, Incident};
 use crate::verify::hash_stream;
@@ -108,9 +109,9 @@ pub struct Profile {
 
 fn check_page(offset: i64, limit: i64) -> Result<()> {
     if offset < 0 || !(1..=MAX_PAGE).contains(&limit) {
-        return Err(Error::invalid(format!(
-            "a page starts at 0 or later and holds 1 to {MAX_PAGE} rows"
-        )));
+        return Err(Error::invalid(Invalid::PageRange {
+            max: MAX_PAGE as u64,
+        }));
     }
     Ok(())
 }
@@ -258,7 +259,9 @@ impl Locker {
         let owner = p.owner.trim().to_string();
         let org = p.org_name.trim().to_string();
         if owner.is_empty() {
-            return Err(Error::invalid("the owner's name cannot be empty"));
+            return Err(Error::invalid(Invalid::Required {
+                field: Field::Owner,
+            }));
         }
         let before = self.profile()?;
         if before.owner == owner && before.org_name == org {
@@ -293,7 +296,9 @@ impl Locker {
                 |r| r.get(0),
             )
             .optional()?;
-        self.case_by_id(id.ok_or_else(|| Error::not_found("incident", incident))?)
+        self.case_by_id(
+            id.ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Incident, incident))?,
+        )
     }
 }
 

@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde_json::json;
 
 use crate::error::{Error, Result};
+use crate::invalid::{Field, Invalid};
 use crate::locker::Locker;
 use crate::model::{Case, CaseStatus};
 
@@ -39,7 +40,9 @@ impl Locker {
     pub fn create_case(&mut self, title: &str, notes: &str) -> Result<Case> {
         let title = title.trim();
         if title.is_empty() {
-            return Err(Error::invalid("a case needs a title"));
+            return Err(Error::invalid(Invalid::Required {
+                field: Field::Title,
+            }));
         }
         let now = self.clock.now();
         let prefix = format!("V-{}-", now.year());
@@ -101,7 +104,7 @@ impl Locker {
                 row_to_case,
             )
             .optional()?
-            .ok_or_else(|| Error::not_found("case", reference))
+            .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Case, reference))
     }
 
     /// A case by its local id.
@@ -109,7 +112,7 @@ impl Locker {
         self.conn
             .query_row(&format!("{SELECT_CASE} WHERE id = ?1"), [id], row_to_case)
             .optional()?
-            .ok_or_else(|| Error::not_found("case", id))
+            .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Case, id))
     }
 
     /// Change a case's status; closing records the time, reopening clears it.
@@ -149,7 +152,9 @@ impl Locker {
         let case = self.case(reference)?;
         let new_title = title.map(str::trim).unwrap_or(&case.title).to_string();
         if new_title.is_empty() {
-            return Err(Error::invalid("a case needs a title"));
+            return Err(Error::invalid(Invalid::Required {
+                field: Field::Title,
+            }));
         }
         let new_notes = notes.unwrap_or(&case.notes).to_string();
         self.write(|w| {

@@ -311,6 +311,15 @@ impl<R: Read> Read for BlobReader<R> {
     }
 }
 
+/// The SHA-256 of a file as it lies on disk, in lower-case hex.
+pub fn sha256_file(path: &std::path::Path) -> io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut f = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    io::copy(&mut f, &mut hasher)?;
+    Ok(hex::encode(hasher.finalize()))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -407,3 +416,4 @@ mod tests {
         assert_ne!(a, b);
     }
 }
+

@@ -6,7 +6,11 @@
 use std::path::PathBuf;
 
 /// Everything that can go wrong in the core.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(name(ErrorKind), derive(strum::EnumIter))]
+#[strum_discriminants(
+    doc = "The kind of an [`Error`], without its details (see [`ErrorKind::code`])."
+)]
 pub enum Error {
     /// The passphrase does not open this locker.
     #[error("wrong passphrase: the locker was not opened and nothing was changed")]
@@ -49,17 +53,17 @@ pub enum Error {
     LockerInUse,
 
     /// A referenced case, incident, person or evidence item does not exist.
-    #[error("{kind} {id} not found")]
+    #[error("{} {id} not found", kind.english())]
     NotFound {
-        /// "case", "incident", ...
-        kind: &'static str,
+        /// What kind of record.
+        kind: crate::invalid::ItemKind,
         /// The reference as the user gave it.
         id: String,
     },
 
-    /// The user's input cannot be used; the message says why.
+    /// The user's input cannot be used: a typed reason, with the field it belongs to.
     #[error("{0}")]
-    InvalidInput(String),
+    Invalid(crate::invalid::Invalid),
 
     /// Reading or writing a file failed (disk full, permission denied, ...).
     #[error("{action} {}: {source}", shorten(path))]
@@ -104,8 +108,8 @@ pub enum Error {
     },
 
     /// A new passphrase does not meet the rule (`locker::PASSPHRASE_RULE`).
-    #[error("{0}")]
-    WeakPassphrase(String),
+    #[error("{}", weak_passphrase(.0))]
+    WeakPassphrase(crate::locker::PassphraseCheck),
 
     /// The disk is full: what was asked was not done, and the locker is as it was.
     #[error("the disk is full: {0}")]
@@ -121,6 +125,21 @@ pub enum Error {
     /// The metadata database reported an error.
     #[error("database error: {0}")]
     Database(rusqlite::Error),
+
+    /// Something that should not happen (a value that cannot be written as JSON).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn weak_passphrase(c: &crate::locker::PassphraseCheck) -> String {
+    use crate::locker::{PASSPHRASE_RULE, PassphraseProblem};
+    match c.problem {
+        Some(PassphraseProblem::TooShort) => format!(
+            "the passphrase must be at least {} characters long (it has {}); a few words in a row are easy to remember",
+            PASSPHRASE_RULE.min_chars, c.chars
+        ),
+        _ => "the passphrase is too easy to guess (common words, names, dates or patterns); add a few words that do not belong together".into(),
+    }
 }
 
 impl From<rusqlite::Error> for Error {
@@ -145,23 +164,33 @@ impl Error {
     /// A stable, machine-readable code for this error (used across IPC and in `--json`).
     pub fn code(&self) -> &'static str {
         match self {
-            Error::WrongPassphrase => "wrong_passphrase",
-            Error::PassphraseMissing => "locked",
-            Error::NotALocker { .. } => "not_a_locker",
-            Error::NewerLocker { .. } => "newer_locker",
-            Error::AlreadyExists(_) => "already_exists",
-            Error::LockerInUse => "locker_in_use",
-            Error::NotFound { .. } => "not_found",
-            Error::InvalidInput(_) => "invalid_input",
             Error::Io { source, .. } if is_disk_full(source) => "disk_full",
-            Error::Io { .. } => "io",
-            Error::Integrity(_) => "integrity",
-            Error::DiskFull(_) => "disk_full",
-            Error::WeakPassphrase(_) => "weak_passphrase",
-            Error::SigningKeyChanged { .. } => "signing_key_changed",
-            Error::UnexpectedSigningKey { .. } => "unexpected_signing_key",
-            Error::Damaged(_) => "locker_damaged",
-            Error::Database(_) => "database",
+            e => ErrorKind::from(e).code(),
+        }
+    }
+
+    /// Every code [`Error::code`] can return (for the check that the UI words each).
+    pub fn all_codes() -> Vec<&'static str> {
+        use strum::IntoEnumIterator;
+        let mut codes: Vec<&'static str> = ErrorKind::iter().map(ErrorKind::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+
+    /// The same error, with a refusal about a date or a required value moved to `field`.
+    pub(crate) fn for_field(self, field: crate::invalid::Field) -> Self {
+        match self {
+            Error::Invalid(i) => Error::Invalid(i.for_field(field)),
+            e => e,
+        }
+    }
+
+    /// The typed reason of an [`Error::Invalid`].
+    pub fn as_invalid(&self) -> Option<&crate::invalid::Invalid> {
+        match self {
+            Error::Invalid(i) => Some(i),
+            _ => None,
         }
     }
 
@@ -177,20 +206,60 @@ impl Error {
         }
     }
 
-    pub(crate) fn not_found(kind: &'static str, id: impl ToString) -> Self {
+    /// Reading or writing `path` failed (for the desktop shell's own files).
+    pub fn io_public(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        Error::io(action, path, source)
+    }
+
+    pub(crate) fn not_found(kind: crate::invalid::ItemKind, id: impl ToString) -> Self {
         Error::NotFound {
             kind,
             id: id.to_string(),
         }
     }
 
-    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
-        Error::InvalidInput(msg.into())
+    /// Refused input, with its typed reason.
+    pub fn invalid(i: crate::invalid::Invalid) -> Self {
+        Error::Invalid(i)
     }
 
-    /// Bad input, with a message for the user.
-    pub fn invalid_input(msg: impl Into<String>) -> Self {
-        Error::InvalidInput(msg.into())
+    pub(crate) fn internal(what: impl std::fmt::Display) -> Self {
+        Error::Internal(what.to_string())
+    }
+}
+
+impl From<crate::invalid::Invalid> for Error {
+    fn from(i: crate::invalid::Invalid) -> Self {
+        Error::Invalid(i)
+    }
+}
+
+impl ErrorKind {
+    /// The stable code of this kind of error.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::WrongPassphrase => "wrong_passphrase",
+            ErrorKind::PassphraseMissing => "locked",
+            ErrorKind::NotALocker => "not_a_locker",
+            ErrorKind::NewerLocker => "newer_locker",
+            ErrorKind::AlreadyExists => "already_exists",
+            ErrorKind::LockerInUse => "locker_in_use",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Invalid => "invalid_input",
+            ErrorKind::Io => "io",
+            ErrorKind::Integrity => "integrity",
+            ErrorKind::DiskFull => "disk_full",
+            ErrorKind::WeakPassphrase => "weak_passphrase",
+            ErrorKind::SigningKeyChanged => "signing_key_changed",
+            ErrorKind::UnexpectedSigningKey => "unexpected_signing_key",
+            ErrorKind::Damaged => "locker_damaged",
+            ErrorKind::Database => "database",
+            ErrorKind::Internal => "internal",
+        }
     }
 }
 

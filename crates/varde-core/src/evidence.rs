@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::crypto::{BlobReader, BlobWriter, Keys};
 use crate::error::{Error, Result};
+use crate::invalid::{Field, Invalid, Item, ItemKind};
 use crate::locker::{BLOBS, Locker, TMP};
 use crate::model::{Case, Evidence, EvidenceSource};
 
@@ -109,43 +110,46 @@ struct Candidate {
 }
 
 fn check_file(path: &Path, allow_empty: bool) -> Result<Candidate> {
-    let shown = path.display();
+    let shown = crate::error::shorten(path);
     let meta = fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::invalid(format!("{shown}: no such file")),
-        std::io::ErrorKind::PermissionDenied => {
-            Error::invalid(format!("{shown}: permission denied"))
-        }
+        std::io::ErrorKind::NotFound => Error::invalid(Invalid::FileMissing {
+            path: shown.clone(),
+        }),
+        std::io::ErrorKind::PermissionDenied => Error::invalid(Invalid::FilePermission {
+            path: shown.clone(),
+        }),
         _ => Error::io("reading", path, e),
     })?;
     if meta.is_dir() {
-        return Err(Error::invalid(format!(
-            "{shown} is a directory; give the files in it"
-        )));
+        return Err(Error::invalid(Invalid::IsDirectory { path: shown }));
     }
     if !meta.is_file() {
-        return Err(Error::invalid(format!("{shown} is not a regular file")));
+        return Err(Error::invalid(Invalid::NotAFile { path: shown }));
     }
     let name = path
         .file_name()
-        .ok_or_else(|| Error::invalid(format!("{shown} has no file name")))?
+        .ok_or_else(|| {
+            Error::invalid(Invalid::NotAFile {
+                path: shown.clone(),
+            })
+        })?
         .to_str()
         .ok_or_else(|| {
-            Error::invalid(format!(
-                "{} has a file name that is not valid UTF-8; rename it and add it again",
-                path.to_string_lossy()
-            ))
+            Error::invalid(Invalid::FileName {
+                item: None,
+                value: path.to_string_lossy().into_owned(),
+                problem: crate::invalid::FileNameProblem::NotUtf8,
+            })
         })?
         .to_string();
-    crate::fields::file_name(&format!("the file name of {shown}"), &name)?;
+    crate::fields::file_name(None, &name)?;
     if meta.len() == 0 && !allow_empty {
-        return Err(Error::invalid(format!(
-            "{shown} is empty (0 bytes); an empty capture is usually a mistake — add it with --allow-empty if it is meant"
-        )));
+        return Err(Error::invalid(Invalid::EmptyFile { path: shown }));
     }
     File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::PermissionDenied => {
-            Error::invalid(format!("{shown}: permission denied"))
-        }
+        std::io::ErrorKind::PermissionDenied => Error::invalid(Invalid::FilePermission {
+            path: shown.clone(),
+        }),
         _ => Error::io("opening", path, e),
     })?;
     Ok(Candidate {
@@ -345,10 +349,9 @@ pub(crate) fn output_parent(out: &Path) -> Result<PathBuf> {
         _ => PathBuf::from("."),
     };
     if !parent.is_dir() {
-        return Err(Error::invalid(format!(
-            "{} is not a directory",
-            parent.display()
-        )));
+        return Err(Error::invalid(Invalid::NotADirectory {
+            path: crate::error::shorten(&parent),
+        }));
     }
     Ok(parent)
 }
@@ -384,7 +387,7 @@ impl Locker {
     ) -> Result<Vec<Added>> {
         self.incident(incident_id)?;
         if paths.is_empty() {
-            return Err(Error::invalid("no files given"));
+            return Err(Error::invalid(Invalid::NoFiles));
         }
         let candidates = paths
             .iter()
@@ -393,10 +396,9 @@ impl Locker {
         let mut seen = std::collections::HashSet::new();
         for c in &candidates {
             if !seen.insert(fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone())) {
-                return Err(Error::invalid(format!(
-                    "{} is given twice",
-                    c.path.display()
-                )));
+                return Err(Error::invalid(Invalid::GivenTwice {
+                    path: crate::error::shorten(&c.path),
+                }));
             }
         }
         let total = candidates.iter().map(|c| c.size).sum();
@@ -448,11 +450,13 @@ impl Locker {
     ) -> Result<Added> {
         self.incident(incident_id)?;
         if name.trim().is_empty() {
-            return Err(Error::invalid(format!(
-                "{name:?} is not a usable file name"
-            )));
+            return Err(Error::invalid(Invalid::FileName {
+                item: None,
+                value: name.escape_debug().to_string(),
+                problem: crate::invalid::FileNameProblem::NotAName,
+            }));
         }
-        crate::fields::file_name("the file name", name)?;
+        crate::fields::file_name(None, name)?;
         let s = stream_to_temp(&self.dir, &self.keys, name, src, None, &mut |_| {})?;
         let mut added = self.commit_streamed(incident_id, vec![s], opts)?;
         added
@@ -483,17 +487,16 @@ impl Locker {
         let incident = self.incident(incident_id)?;
         for s in items {
             crate::fields::evidence(
-                "the new original",
+                None,
                 &s.name,
                 &opts.note,
                 opts.thread_platform.as_deref(),
                 opts.thread_id.as_deref(),
             )?;
             if s.size == 0 && !opts.allow_empty {
-                return Err(Error::invalid(format!(
-                    "{} is empty (0 bytes); nothing was stored",
-                    s.name
-                )));
+                return Err(Error::invalid(Invalid::EmptyFile {
+                    path: s.name.clone(),
+                }));
             }
             File::open(&s.tmp)
                 .and_then(|f| f.sync_all())
@@ -653,7 +656,7 @@ impl Locker {
                 row_to_evidence,
             )
             .optional()?
-            .ok_or_else(|| Error::not_found("evidence", id))
+            .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Evidence, id))
     }
 
     /// Evidence of a case (or of one incident), in incident order then thread order.
@@ -668,10 +671,11 @@ impl Locker {
         if let Some(i) = incident
             && self.incident(i)?.case_id != case.id
         {
-            return Err(Error::invalid(format!(
-                "incident {i} is not in case {}",
-                case.reference
-            )));
+            return Err(Error::invalid(Invalid::NotInCase {
+                field: Field::Incidents,
+                item: Item::new(ItemKind::Incident, i),
+                case: case.reference.clone(),
+            }));
         }
         Ok(())
     }
@@ -717,10 +721,9 @@ impl Locker {
     pub fn extract_evidence(&mut self, id: i64, out: &Path) -> Result<Evidence> {
         let ev = self.evidence(id)?;
         if out.exists() {
-            return Err(Error::invalid(format!(
-                "{} already exists; choose another path",
-                out.display()
-            )));
+            return Err(Error::invalid(Invalid::OutputExists {
+                path: crate::error::shorten(out),
+            }));
         }
         let parent = output_parent(out)?;
         let tmp = parent.join(format!(".{}.varde-part", uuid::Uuid::new_v4()));
@@ -763,6 +766,63 @@ impl Locker {
             )
         })?;
         Ok(ev)
+    }
+}
+
+impl Locker {
+    /// Decrypt a copy of an original for a person to look at in another program: always a
+    /// fresh copy in a new folder under `dir` (never one a viewer may have changed), its
+    /// SHA-256 checked again as it lies on disk, the file and its folder made read-only so
+    /// a viewer cannot save over it. Recorded in the audit log like any extraction. Give
+    /// `dir` to [`release_viewer_copies`] before removing it.
+    pub fn extract_for_viewer(&mut self, id: i64, dir: &Path) -> Result<PathBuf> {
+        let ev = self.evidence(id)?;
+        let folder = dir.join(uuid::Uuid::new_v4().simple().to_string());
+        crate::locker::create_private_dir(&folder).map_err(|e| Error::io("writing", &folder, e))?;
+        let out = folder.join(&ev.original_name);
+        self.extract_evidence(id, &out)?;
+        let on_disk =
+            crate::crypto::sha256_file(&out).map_err(|e| Error::io("reading", &out, e))?;
+        if on_disk != ev.sha256 {
+            let _ = fs::remove_file(&out);
+            return Err(Error::Integrity(format!(
+                "evidence {id}: the copy written for viewing does not match its SHA-256"
+            )));
+        }
+        set_read_only(&out, true).map_err(|e| Error::io("writing", &out, e))?;
+        set_read_only(&folder, true).map_err(|e| Error::io("writing", &folder, e))?;
+        Ok(out)
+    }
+}
+
+/// Make the read-only copies of [`Locker::extract_for_viewer`] under `dir` removable again
+/// (their folders writable), so that the folder can be deleted when the locker closes.
+pub fn release_viewer_copies(dir: &Path) {
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            let _ = set_read_only(&path, false);
+        }
+    }
+}
+
+fn set_read_only(path: &Path, read_only: bool) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match (path.is_dir(), read_only) {
+            (true, true) => 0o500,
+            (true, false) => 0o700,
+            (false, true) => 0o400,
+            (false, false) => 0o600,
+        };
+        fs::set_permissions(path, fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let mut p = fs::metadata(path)?.permissions();
+        p.set_readonly(read_only);
+        fs::set_permissions(path, p)
     }
 }
 

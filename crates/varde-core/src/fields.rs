@@ -3,6 +3,7 @@
 //! of a folder, a 100,000-character file name that later breaks the report).
 
 use crate::error::{Error, Result};
+use crate::invalid::{Field, FileNameProblem, Invalid, Item, ItemKind};
 
 /// Names, places, platforms, handles: at most this many characters.
 pub const SHORT_MAX: usize = 500;
@@ -17,77 +18,82 @@ fn is_stray_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\n' | '\r' | '\t')
 }
 
-/// Check one text field; `what` names it for the message ("the wording of incident 3").
-pub fn text(what: &str, value: &str, max: usize) -> Result<()> {
+/// Check one text field; `item` names the record when it is not the one in the form
+/// (an imported incident).
+pub fn text(field: Field, item: Option<&Item>, value: &str, max: usize) -> Result<()> {
     if let Some(c) = value.chars().find(|&c| is_stray_control(c)) {
-        return Err(Error::invalid(format!(
-            "{what} contains a control character (U+{:04X}), which Varde does not store",
-            c as u32
-        )));
+        return Err(Error::invalid(Invalid::ControlCharacter {
+            field,
+            item: item.cloned(),
+            code_point: format!("U+{:04X}", c as u32),
+        }));
     }
     let n = value.chars().count();
     if n > max {
-        return Err(Error::invalid(format!(
-            "{what} is {n} characters long; at most {max} are kept"
-        )));
+        return Err(Error::invalid(Invalid::TooLong {
+            field,
+            item: item.cloned(),
+            length: n as u64,
+            max: max as u64,
+        }));
     }
     Ok(())
 }
 
 /// [`text`] for an optional field.
-pub fn opt_text(what: &str, value: Option<&str>, max: usize) -> Result<()> {
-    value.map_or(Ok(()), |v| text(what, v, max))
+pub fn opt_text(field: Field, item: Option<&Item>, value: Option<&str>, max: usize) -> Result<()> {
+    value.map_or(Ok(()), |v| text(field, item, v, max))
 }
 
 /// Check an original's file name: a single name, not a path.
-pub fn file_name(what: &str, value: &str) -> Result<()> {
-    if value.is_empty() || value == "." || value == ".." {
-        return Err(Error::invalid(format!("{what} is not a file name")));
+pub fn file_name(item: Option<&Item>, value: &str) -> Result<()> {
+    let problem = if value.is_empty() || value == "." || value == ".." {
+        Some(FileNameProblem::NotAName)
+    } else if value.contains(['/', '\\']) {
+        Some(FileNameProblem::Separator)
+    } else if value.chars().any(|c| c.is_control()) {
+        Some(FileNameProblem::Control)
+    } else if value.len() > FILE_NAME_MAX {
+        Some(FileNameProblem::TooLong)
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => {
+            let shown: String = value.chars().take(120).collect();
+            Err(Error::invalid(Invalid::FileName {
+                item: item.cloned(),
+                value: shown.escape_debug().to_string(),
+                problem,
+            }))
+        }
     }
-    if value.contains(['/', '\\']) {
-        return Err(Error::invalid(format!(
-            "{what} ({}) holds a folder separator; a file name may not",
-            value.escape_debug()
-        )));
-    }
-    if value.chars().any(|c| c.is_control()) {
-        return Err(Error::invalid(format!(
-            "{what} ({}) contains a control character",
-            value.escape_debug()
-        )));
-    }
-    if value.len() > FILE_NAME_MAX {
-        return Err(Error::invalid(format!(
-            "{what} is {} bytes long; at most {FILE_NAME_MAX} are allowed",
-            value.len()
-        )));
-    }
-    Ok(())
 }
 
-/// The text of an incident; `who` names it ("incident 3", "the new incident").
+/// The text of an incident; `item` names it when it is not the one in the form.
 pub(crate) fn incident<'a>(
-    who: &str,
+    item: Option<&Item>,
     place: &str,
     platform: Option<&str>,
     description: &str,
     wording: Option<&str>,
     witness_names: impl IntoIterator<Item = &'a str>,
 ) -> Result<()> {
-    text(&format!("the place of {who}"), place, SHORT_MAX)?;
-    opt_text(&format!("the platform of {who}"), platform, SHORT_MAX)?;
-    text(&format!("the description of {who}"), description, LONG_MAX)?;
-    opt_text(&format!("the wording of {who}"), wording, LONG_MAX)?;
+    text(Field::Place, item, place, SHORT_MAX)?;
+    opt_text(Field::Platform, item, platform, SHORT_MAX)?;
+    text(Field::Description, item, description, LONG_MAX)?;
+    opt_text(Field::Wording, item, wording, LONG_MAX)?;
     for n in witness_names {
-        text(&format!("a witness of {who}"), n, SHORT_MAX)?;
+        text(Field::Witness, item, n, SHORT_MAX)?;
     }
     Ok(())
 }
 
-/// The text of a person; `who` names them ("person 2", "the new person").
+/// The text of a person; `item` names them when they are not the one in the form.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn person<'a>(
-    who: &str,
+    item: Option<&Item>,
     name: Option<&str>,
     title: Option<&str>,
     department: Option<&str>,
@@ -96,54 +102,47 @@ pub(crate) fn person<'a>(
     aliases: impl IntoIterator<Item = &'a str>,
     contacts: impl IntoIterator<Item = &'a str>,
 ) -> Result<()> {
-    opt_text(&format!("the name of {who}"), name, SHORT_MAX)?;
-    opt_text(&format!("the title of {who}"), title, SHORT_MAX)?;
-    opt_text(&format!("the department of {who}"), department, SHORT_MAX)?;
-    opt_text(
-        &format!("the home municipality of {who}"),
-        home_municipality,
-        SHORT_MAX,
-    )?;
+    opt_text(Field::Name, item, name, SHORT_MAX)?;
+    opt_text(Field::JobTitle, item, title, SHORT_MAX)?;
+    opt_text(Field::Department, item, department, SHORT_MAX)?;
+    opt_text(Field::HomeMunicipality, item, home_municipality, SHORT_MAX)?;
     text(
-        &format!("the health observations of {who}"),
+        Field::HealthObservations,
+        item,
         health_observations,
         LONG_MAX,
     )?;
     for a in aliases {
-        text(&format!("an alias of {who}"), a, SHORT_MAX)?;
+        text(Field::Alias, item, a, SHORT_MAX)?;
     }
     for c in contacts {
-        text(&format!("a contact detail of {who}"), c, SHORT_MAX)?;
+        text(Field::Contact, item, c, SHORT_MAX)?;
     }
     Ok(())
 }
 
-/// The text of an evidence item; `what` names it ("evidence 4", "the new original").
+/// The text of an evidence item; `item` names it when it is not the one being added.
 pub(crate) fn evidence(
-    what: &str,
+    item: Option<&Item>,
     original_name: &str,
     note: &str,
     thread_platform: Option<&str>,
     thread_id: Option<&str>,
 ) -> Result<()> {
-    file_name(&format!("the file name of {what}"), original_name)?;
-    text(&format!("the note on {what}"), note, LONG_MAX)?;
-    opt_text(
-        &format!("the thread platform of {what}"),
-        thread_platform,
-        SHORT_MAX,
-    )?;
-    opt_text(&format!("the thread of {what}"), thread_id, SHORT_MAX)
+    file_name(item, original_name)?;
+    text(Field::Note, item, note, LONG_MAX)?;
+    opt_text(Field::ThreadPlatform, item, thread_platform, SHORT_MAX)?;
+    opt_text(Field::Thread, item, thread_id, SHORT_MAX)
 }
 
 /// Every text field of a bundle's manifest, before anything of it is imported.
 pub(crate) fn manifest(m: &crate::bundle::Manifest) -> Result<()> {
-    text("the case title", &m.case.title, SHORT_MAX)?;
-    text("the case reference", &m.case.reference, SHORT_MAX)?;
-    text("the exporting officer", &m.officer, SHORT_MAX)?;
+    text(Field::Title, None, &m.case.title, SHORT_MAX)?;
+    text(Field::Reference, None, &m.case.reference, SHORT_MAX)?;
+    text(Field::Officer, None, &m.officer, SHORT_MAX)?;
     for p in &m.persons {
         person(
-            &format!("person {}", p.id),
+            Some(&Item::new(ItemKind::BundlePerson, p.id)),
             p.name.as_deref(),
             p.title.as_deref(),
             p.department.as_deref(),
@@ -156,32 +155,28 @@ pub(crate) fn manifest(m: &crate::bundle::Manifest) -> Result<()> {
         )?;
     }
     for i in &m.incidents {
-        let who = format!("incident {}", i.id);
+        let item = Item::new(ItemKind::BundleIncident, i.id);
         incident(
-            &who,
+            Some(&item),
             &i.place,
             i.platform.as_deref(),
             &i.description,
             i.wording.as_deref(),
             i.witnesses.iter().filter_map(|w| w.name.as_deref()),
         )?;
-        text(&format!("the author of {who}"), &i.logged_by, SHORT_MAX)?;
+        text(Field::LoggedBy, Some(&item), &i.logged_by, SHORT_MAX)?;
     }
     for e in &m.evidence {
-        let what = format!("evidence {}", e.id);
+        let item = Item::new(ItemKind::BundleEvidence, e.id);
         evidence(
-            &what,
+            Some(&item),
             &e.original_name,
             &e.note,
             e.thread_platform.as_deref(),
             e.thread_id.as_deref(),
         )?;
-        text(&format!("who acquired {what}"), &e.acquired_by, SHORT_MAX)?;
-        text(
-            &format!("the media type of {what}"),
-            &e.media_type,
-            SHORT_MAX,
-        )?;
+        text(Field::AcquiredBy, Some(&item), &e.acquired_by, SHORT_MAX)?;
+        text(Field::MediaType, Some(&item), &e.media_type, SHORT_MAX)?;
     }
     Ok(())
 }
@@ -200,21 +195,22 @@ mod tests {
             "linje 1\nlinje 2\tfane",
             "",
         ] {
-            assert!(text("x", ok, SHORT_MAX).is_ok(), "{ok:?}");
+            assert!(text(Field::Wording, None, ok, SHORT_MAX).is_ok(), "{ok:?}");
         }
-        assert!(file_name("x", "skjermbilde 2026-11-21 kl. 21.14.png").is_ok());
+        assert!(file_name(None, "skjermbilde 2026-11-21 kl. 21.14.png").is_ok());
     }
 
     #[test]
     fn escapes_paths_and_lengths_are_refused() {
         for bad in ["\u{1b}]0;pwned\u{7}", "a\u{0}b", "\u{9b}31m", "\u{7f}"] {
-            let e = text("the wording of incident 3", bad, SHORT_MAX).unwrap_err();
+            let item = Item::new(ItemKind::Incident, 3);
+            let e = text(Field::Wording, Some(&item), bad, SHORT_MAX).unwrap_err();
             assert!(e.to_string().contains("control character"), "{e}");
         }
-        assert!(text("x", &"a".repeat(SHORT_MAX + 1), SHORT_MAX).is_err());
+        assert!(text(Field::Name, None, &"a".repeat(SHORT_MAX + 1), SHORT_MAX).is_err());
         for bad in ["../../etc/passwd", "a/b", "a\\b", "..", "", "a\u{1b}b"] {
-            assert!(file_name("x", bad).is_err(), "{bad:?}");
+            assert!(file_name(None, bad).is_err(), "{bad:?}");
         }
-        assert!(file_name("x", &"n".repeat(100_000)).is_err());
+        assert!(file_name(None, &"n".repeat(100_000)).is_err());
     }
 }

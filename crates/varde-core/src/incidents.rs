@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::error::{Error, Result};
+use crate::invalid::{Field, Invalid, Item, ItemKind};
 use crate::locker::Locker;
 use crate::model::{
     Channel, Incident, LoggedByRole, Mode, Perception, PersonKind, PlaceKind, Precision, Witness,
@@ -150,15 +151,16 @@ pub fn parse_occurred(at: &str, tz: Option<&str>, approximate: bool) -> Result<O
         .filter(|t| !t.is_empty())
         .unwrap_or(DEFAULT_TZ);
     let zone: Tz = tz_name.parse().map_err(|_| {
-        Error::invalid(format!(
-            "unknown time zone {tz_name:?} (use a name such as Europe/Oslo)"
-        ))
+        Error::invalid(Invalid::TimeZone {
+            value: tz_name.to_string(),
+        })
     })?;
     let text = at.trim().replace(" kl. ", " ").replace(" kl ", " ");
     let bad = || {
-        Error::invalid(format!(
-            "invalid date and time {at:?}: write YYYY-MM-DD HH:MM (or DD.MM.YYYY HH:MM), or a date alone"
-        ))
+        Error::invalid(Invalid::DateTime {
+            field: Field::OccurredAt,
+            value: at.to_string(),
+        })
     };
     let datetime = [
         "%Y-%m-%d %H:%M",
@@ -196,9 +198,10 @@ pub fn parse_occurred(at: &str, tz: Option<&str>, approximate: bool) -> Result<O
         // The hour that occurs twice when clocks go back: take the first.
         chrono::LocalResult::Ambiguous(first, _) => first,
         chrono::LocalResult::None => {
-            return Err(Error::invalid(format!(
-                "{at:?} does not exist in {tz_name} (the clocks skip that hour for summer time)"
-            )));
+            return Err(Error::invalid(Invalid::SkippedHour {
+                value: at.to_string(),
+                zone: tz_name.to_string(),
+            }));
         }
     };
     Ok(OccurredAt {
@@ -233,7 +236,7 @@ impl Locker {
     fn check_not_future(&self, occ: &OccurredAt) -> Result<()> {
         let now = self.clock.now().with_timezone(&chrono::Utc);
         let when = chrono::DateTime::parse_from_rfc3339(&occ.utc)
-            .map_err(|e| Error::invalid(e.to_string()))?
+            .map_err(Error::internal)?
             .with_timezone(&chrono::Utc);
         // A date alone is fine for today; a time may be a few minutes ahead of a slow clock.
         let slack = if occ.precision == Precision::DateOnly {
@@ -242,10 +245,10 @@ impl Locker {
             chrono::Duration::minutes(10)
         };
         if when > now + slack {
-            return Err(Error::invalid(format!(
-                "{} {} is in the future",
-                occ.local, occ.tz
-            )));
+            return Err(Error::invalid(Invalid::InFuture {
+                field: Field::OccurredAt,
+                value: occ.local.clone(),
+            }));
         }
         Ok(())
     }
@@ -254,18 +257,20 @@ impl Locker {
         if let Some(a) = actor {
             let p = self.person(a)?;
             if p.case_id != case_id || p.kind != PersonKind::ThreatActor {
-                return Err(Error::invalid(format!(
-                    "person {a} is not a threat actor in this case"
-                )));
+                return Err(Error::invalid(Invalid::NotAThreatActor { person: a }));
             }
         }
         for w in witnesses {
             if let Some(pid) = w.person {
                 if self.person(pid)?.case_id != case_id {
-                    return Err(Error::invalid(format!("person {pid} is not in this case")));
+                    return Err(Error::invalid(Invalid::NotInCase {
+                        field: Field::Witness,
+                        item: Item::new(ItemKind::Person, pid),
+                        case: String::new(),
+                    }));
                 }
             } else if w.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-                return Err(Error::invalid("a witness needs a name or a person"));
+                return Err(Error::invalid(Invalid::WitnessNeedsName));
             }
         }
         Ok(())
@@ -276,21 +281,23 @@ impl Locker {
         let case = self.case(case_ref)?;
         let occ = parse_occurred(&n.at, n.tz.as_deref(), n.approximate)?;
         self.check_not_future(&occ)?;
-        let channel = n
-            .channel
-            .ok_or_else(|| Error::invalid("say how it came (the channel)"))?;
+        let channel = n.channel.ok_or_else(|| {
+            Error::invalid(Invalid::Required {
+                field: Field::Channel,
+            })
+        })?;
         if n.description.trim().is_empty() {
-            return Err(Error::invalid(
-                "an incident needs a description of what happened",
-            ));
+            return Err(Error::invalid(Invalid::Required {
+                field: Field::Description,
+            }));
         }
         if n.place.trim().is_empty() {
-            return Err(Error::invalid(
-                "an incident needs a place (for example \"e-mail to work address\")",
-            ));
+            return Err(Error::invalid(Invalid::Required {
+                field: Field::Place,
+            }));
         }
         crate::fields::incident(
-            "the new incident",
+            None,
             &n.place,
             n.platform.as_deref(),
             &n.description,
@@ -356,7 +363,7 @@ impl Locker {
                 row_to_incident,
             )
             .optional()?
-            .ok_or_else(|| Error::not_found("incident", id))
+            .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Incident, id))
     }
 
     /// A case's incidents in the order they happened.
@@ -426,17 +433,20 @@ impl Locker {
             changed.push("witnesses");
         }
         crate::fields::incident(
-            &format!("incident {id}"),
+            None,
             &new.place,
             new.platform.as_deref(),
             &new.description,
             new.wording.as_deref(),
             new.witnesses.iter().filter_map(|w| w.name.as_deref()),
         )?;
-        if new.description.is_empty() || new.place.is_empty() {
-            return Err(Error::invalid(
-                "an incident needs a description and a place",
-            ));
+        for (field, value) in [
+            (Field::Description, &new.description),
+            (Field::Place, &new.place),
+        ] {
+            if value.trim().is_empty() {
+                return Err(Error::invalid(Invalid::Required { field }));
+            }
         }
         self.check_people(old.case_id, new.actor_id, &new.witnesses)?;
         if new == old {
@@ -531,10 +541,7 @@ mod tests {
             "",
         ] {
             assert!(
-                matches!(
-                    parse_occurred(bad, None, false),
-                    Err(Error::InvalidInput(_))
-                ),
+                matches!(parse_occurred(bad, None, false), Err(Error::Invalid(_))),
                 "{bad}"
             );
         }

@@ -20,6 +20,7 @@ pub mod evidence;
 pub mod fields;
 pub mod guidance;
 pub mod incidents;
+pub mod invalid;
 pub mod locker;
 pub mod model;
 pub mod persons;
@@ -38,13 +39,14 @@ pub use cases::CaseFilter;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use crypto::KdfParams;
 pub use db::SCHEMA_VERSION;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use evidence::{AddOptions, Added, Progress};
 pub use guidance::Guidance;
 pub use incidents::{IncidentPatch, NewIncident};
+pub use invalid::{Field, FileNameProblem, Invalid, Item, ItemKind};
 pub use locker::{
-    InitOptions, Locker, PASSPHRASE_RULE, PassphraseCheck, PassphraseRule, check_new_passphrase,
-    measure_passphrase,
+    InitOptions, Locker, PASSPHRASE_RULE, PassphraseCheck, PassphraseProblem, PassphraseRule,
+    check_new_passphrase, measure_passphrase,
 };
 pub use persons::NewPerson;
 pub use verify::{Problem, VerifyReport};

@@ -232,8 +232,19 @@ pub struct PassphraseCheck {
     pub score: u8,
     /// It meets the rule.
     pub ok: bool,
-    /// Why not, when it does not: `too_short` or `too_guessable`.
-    pub problem: Option<String>,
+    /// Why not, when it does not.
+    pub problem: Option<PassphraseProblem>,
+}
+
+/// Why a passphrase does not meet [`PASSPHRASE_RULE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum PassphraseProblem {
+    /// Fewer characters than the rule asks (or only spaces).
+    TooShort,
+    /// zxcvbn scores it below the rule.
+    TooGuessable,
 }
 
 /// Measure a candidate passphrase (for a strength meter as the user types).
@@ -245,9 +256,9 @@ pub fn measure_passphrase(p: &str) -> PassphraseCheck {
         zxcvbn::zxcvbn(&sample, &["varde", "passord", "passordfrase", "passphrase"]).score(),
     );
     let problem = if chars < PASSPHRASE_RULE.min_chars || p.trim().is_empty() {
-        Some("too_short")
+        Some(PassphraseProblem::TooShort)
     } else if score < PASSPHRASE_RULE.min_score {
-        Some("too_guessable")
+        Some(PassphraseProblem::TooGuessable)
     } else {
         None
     };
@@ -255,22 +266,17 @@ pub fn measure_passphrase(p: &str) -> PassphraseCheck {
         chars,
         score,
         ok: problem.is_none(),
-        problem: problem.map(str::to_string),
+        problem,
     }
 }
 
 /// Check a new passphrase against [`PASSPHRASE_RULE`].
 pub fn check_new_passphrase(p: &str) -> Result<()> {
     let m = measure_passphrase(p);
-    match m.problem.as_deref() {
-        None => Ok(()),
-        Some("too_short") => Err(Error::WeakPassphrase(format!(
-            "the passphrase must be at least {} characters long (it has {}); a few words in a row are easy to remember",
-            PASSPHRASE_RULE.min_chars, m.chars
-        ))),
-        Some(_) => Err(Error::WeakPassphrase(
-            "the passphrase is too easy to guess (common words, names, dates or patterns); add a few words that do not belong together".into(),
-        )),
+    if m.ok {
+        Ok(())
+    } else {
+        Err(Error::WeakPassphrase(m))
     }
 }
 
@@ -413,6 +419,11 @@ impl Locker {
         opts: InitOptions,
         clock: Box<dyn Clock>,
     ) -> Result<Locker> {
+        if opts.owner.trim().is_empty() {
+            return Err(Error::invalid(crate::invalid::Invalid::Required {
+                field: crate::invalid::Field::Owner,
+            }));
+        }
         check_new_passphrase(passphrase)?;
         if dir.exists() {
             let mut entries = fs::read_dir(dir).map_err(|e| Error::io("reading", dir, e))?;
@@ -498,8 +509,7 @@ impl Locker {
             Ok(())
         })?;
         // The header is written last: until it exists, the directory is not a locker.
-        let header_json =
-            serde_json::to_vec_pretty(&locker.header).map_err(|e| Error::invalid(e.to_string()))?;
+        let header_json = serde_json::to_vec_pretty(&locker.header).map_err(Error::internal)?;
         write_atomic(&dir.join(HEADER), &header_json)?;
         // A self-log has exactly one case, the employee's own: made now, so that it is
         // there to list and log into from the first moment.
@@ -565,7 +575,7 @@ impl Locker {
             // A header from before checksums: add one, so later damage is told apart.
             let mut h = locker.header.clone();
             h.checksum = Some(h.computed_checksum());
-            let json = serde_json::to_vec_pretty(&h).map_err(|e| Error::invalid(e.to_string()))?;
+            let json = serde_json::to_vec_pretty(&h).map_err(Error::internal)?;
             write_atomic(&dir.join(HEADER), &json)?;
             locker.header = h;
         }
@@ -789,7 +799,7 @@ impl Locker {
             self.header.kdf.params,
             &master,
         )?;
-        let json = serde_json::to_vec_pretty(&header).map_err(|e| Error::invalid(e.to_string()))?;
+        let json = serde_json::to_vec_pretty(&header).map_err(Error::internal)?;
         // The new header is written and fsynced beside the old one first, so that a full
         // disk fails before anything is recorded; then the change is audited; then the
         // rename (which needs no space) makes it take effect.

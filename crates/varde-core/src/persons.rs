@@ -4,6 +4,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde_json::json;
 
 use crate::error::{Error, Result};
+use crate::invalid::{Field, Invalid};
 use crate::locker::Locker;
 use crate::model::{ContactDetail, Person, PersonKind};
 
@@ -68,15 +69,15 @@ pub(crate) fn row_to_person(r: &Row<'_>) -> rusqlite::Result<Person> {
 /// Parse `kind:value` (e.g. `phone:+47 900 00 000`) into a contact detail.
 pub fn parse_contact(s: &str, private: bool) -> Result<ContactDetail> {
     let (kind, value) = s.split_once(':').ok_or_else(|| {
-        Error::invalid(format!(
-            "contact {s:?}: write it as kind:value, e.g. phone:+47 900 00 000"
-        ))
+        Error::invalid(Invalid::ContactFormat {
+            value: s.to_string(),
+        })
     })?;
     let (kind, value) = (kind.trim(), value.trim());
     if kind.is_empty() || value.is_empty() {
-        return Err(Error::invalid(format!(
-            "contact {s:?}: both kind and value are needed"
-        )));
+        return Err(Error::invalid(Invalid::ContactFormat {
+            value: s.to_string(),
+        }));
     }
     Ok(ContactDetail {
         kind: kind.to_lowercase(),
@@ -93,15 +94,15 @@ impl Locker {
     /// Add a person to a case.
     pub fn add_person(&mut self, case_ref: &str, p: NewPerson) -> Result<Person> {
         let case = self.case(case_ref)?;
-        let kind = p
-            .kind
-            .ok_or_else(|| Error::invalid("say what kind of person this is"))?;
+        let kind = p.kind.ok_or_else(|| {
+            Error::invalid(Invalid::Required {
+                field: Field::PersonKind,
+            })
+        })?;
         let name = non_empty(p.name);
         let known = name.is_some();
         if !known && kind != PersonKind::ThreatActor {
-            return Err(Error::invalid(
-                "only a threat actor can be added without a name",
-            ));
+            return Err(Error::invalid(Invalid::NameNeeded));
         }
         let aliases: Vec<String> = p
             .aliases
@@ -114,7 +115,7 @@ impl Locker {
             None => (false, String::new()),
         };
         crate::fields::person(
-            "the new person",
+            None,
             name.as_deref(),
             p.title.as_deref(),
             p.department.as_deref(),
@@ -125,11 +126,7 @@ impl Locker {
                 .iter()
                 .flat_map(|c| [c.kind.as_str(), c.value.as_str()]),
         )?;
-        crate::fields::text(
-            "the notes on the new person",
-            &p.notes,
-            crate::fields::LONG_MAX,
-        )?;
+        crate::fields::text(Field::Notes, None, &p.notes, crate::fields::LONG_MAX)?;
         let id = self.write(|w| {
             let uid = uuid::Uuid::new_v4().to_string();
             w.tx.execute(
@@ -173,7 +170,7 @@ impl Locker {
                 row_to_person,
             )
             .optional()?
-            .ok_or_else(|| Error::not_found("person", id))
+            .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Person, id))
     }
 
     /// The persons of a case, in the order they were added.

@@ -132,7 +132,7 @@ impl ReportRenderer for TypstRenderer {
     ) -> varde_core::Result<Vec<u8>> {
         let lang = lang.parse().unwrap_or_default();
         render(manifest, originals, lang)
-            .map_err(|e| varde_core::Error::invalid_input(e.to_string()))
+            .map_err(|e| varde_core::Error::Internal(format!("the report could not be made: {e}")))
     }
 }
 

@@ -547,7 +547,7 @@ fn an_empty_case_renders() {
     let pdf = varde_core::ReportRenderer::render(
         &varde_report::TypstRenderer,
         &s.input,
-        &mut |_: &str| Err(varde_core::Error::invalid_input("no originals here")),
+        &mut |_: &str| Err(varde_core::Error::Internal("no originals here".into())),
         "en",
     )
     .expect("render");

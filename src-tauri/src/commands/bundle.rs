@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use tauri::State;
-use varde_core::{BundleReport, ExportOptions, Exported, Imported, verify_bundle};
+use varde_core::{BundleReport, ExportOptions, Exported, ImportOptions, Imported, verify_bundle};
 
 use super::forward;
 use crate::error::{IpcError, IpcResult};
@@ -40,17 +40,24 @@ pub async fn bundle_check(path: String) -> IpcResult<BundleReport> {
         .map_err(IpcError::internal)?
 }
 
-/// Import a bundle into a case; refused, with nothing written, unless it verifies.
+/// Import a bundle into a case; refused, with nothing written, unless it verifies. A
+/// bundle from a known source signed with another key than before is refused unless the
+/// officer has confirmed the new key with the sender (`accept_new_key`).
 #[tauri::command]
 pub async fn bundle_import(
     state: State<'_, AppState>,
     path: String,
     reference: String,
+    accept_new_key: bool,
 ) -> IpcResult<Imported> {
     let mut progress = forward(state.progress.clone());
+    let opts = ImportOptions {
+        expect_fingerprint: None,
+        accept_changed_key: accept_new_key,
+    };
     state
         .with_locker(move |l| {
-            Ok(l.import_bundle(&PathBuf::from(path), &reference, &mut progress)?)
+            Ok(l.import_bundle_with(&PathBuf::from(path), &reference, &opts, &mut progress)?)
         })
         .await
 }

@@ -63,7 +63,7 @@ pub async fn evidence_add_bytes(
     request: Request<'_>,
 ) -> IpcResult<Added> {
     let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(IpcError::invalid("the file's bytes were not sent"));
+        return Err(IpcError::bad_request("the file's bytes were not sent"));
     };
     let meta = request
         .headers()
@@ -71,7 +71,7 @@ pub async fn evidence_add_bytes(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| base64::engine::general_purpose::STANDARD.decode(v).ok())
         .and_then(|j| serde_json::from_slice::<BytesMeta>(&j).ok())
-        .ok_or_else(|| IpcError::invalid("the file's description was not sent"))?;
+        .ok_or_else(|| IpcError::bad_request("the file's description was not sent"))?;
     let bytes = bytes.clone();
     state
         .with_locker(move |l| {
@@ -119,8 +119,9 @@ pub async fn evidence_thumbnail(state: State<'_, AppState>, id: i64) -> IpcResul
     }))
 }
 
-/// Open an original in the system's viewer: a copy is decrypted into a private temporary
-/// folder (removed when Varde locks or quits) and the extraction is recorded in the audit log.
+/// Open an original in the system's viewer: each time a fresh, read-only copy, checked
+/// against its SHA-256, in a private temporary folder (removed when Varde locks or quits);
+/// the extraction is recorded in the audit log.
 #[tauri::command]
 pub async fn evidence_open<R: Runtime>(
     app: AppHandle<R>,
@@ -130,7 +131,6 @@ pub async fn evidence_open<R: Runtime>(
     let viewer = state.viewer_dir.clone();
     let path = state
         .with_locker(move |l| {
-            let ev = l.evidence(id)?;
             let mut dir = guard(&viewer)?;
             if dir.is_none() {
                 *dir = Some(
@@ -138,7 +138,7 @@ pub async fn evidence_open<R: Runtime>(
                         .prefix("varde-view-")
                         .tempdir()
                         .map_err(|e| {
-                            IpcError::new("io", format!("Could not make a private folder: {e}"))
+                            varde_core::Error::io_public("writing", std::env::temp_dir(), e)
                         })?,
                 );
             }
@@ -146,16 +146,12 @@ pub async fn evidence_open<R: Runtime>(
                 .as_ref()
                 .map(|d| d.path().to_path_buf())
                 .ok_or_else(|| IpcError::internal("viewer folder"))?;
-            let out = base.join(format!("{id}-{}", ev.original_name));
-            if !out.exists() {
-                l.extract_evidence(id, &out)?;
-            }
-            Ok(out)
+            Ok(l.extract_for_viewer(id, &base)?)
         })
         .await?;
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
-        .map_err(|e| IpcError::new("io", format!("No program could open the file: {e}")))?;
+        .map_err(IpcError::no_viewer)?;
     Ok(path.display().to_string())
 }
 

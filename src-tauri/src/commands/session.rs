@@ -107,11 +107,6 @@ pub async fn locker_create(state: State<'_, AppState>, req: NewLocker) -> IpcRes
     let slot = state.locker.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let owner = req.owner.trim();
-        if owner.is_empty() {
-            return Err(IpcError::invalid(
-                "Write your name: it is recorded with every entry.",
-            ));
-        }
         let mut l = Locker::init(
             &PathBuf::from(&req.dir),
             &req.passphrase,
@@ -167,4 +162,18 @@ pub async fn profile_set(state: State<'_, AppState>, profile: Profile) -> IpcRes
     state
         .with_locker(move |l| Ok(l.set_profile(&profile)?))
         .await
+}
+
+/// The one passphrase rule of the core, for the UI to show before the user types.
+#[tauri::command]
+pub fn passphrase_rule() -> varde_core::PassphraseRule {
+    varde_core::PASSPHRASE_RULE
+}
+
+/// How a candidate passphrase measures against the rule (a strength meter as one types).
+#[tauri::command]
+pub async fn passphrase_measure(passphrase: String) -> IpcResult<varde_core::PassphraseCheck> {
+    tauri::async_runtime::spawn_blocking(move || varde_core::measure_passphrase(&passphrase))
+        .await
+        .map_err(IpcError::internal)
 }

@@ -38,6 +38,8 @@ import type { PromptAct } from "../bindings/PromptAct";
 import type { Session } from "../bindings/Session";
 import type { VerifyReport } from "../bindings/VerifyReport";
 import type { BytesMeta } from "../bindings/BytesMeta";
+import type { PassphraseCheck } from "../bindings/PassphraseCheck";
+import type { PassphraseRule } from "../bindings/PassphraseRule";
 
 export type { IpcError };
 
@@ -66,9 +68,16 @@ async function tauriTransport(): Promise<Transport> {
 /** Make any thrown value an `IpcError` with plain words. */
 export function asIpcError(e: unknown): IpcError {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
-    return { code: String((e as IpcError).code), message: String((e as IpcError).message) };
+    const x = e as Partial<IpcError>;
+    return {
+      code: String(x.code),
+      message: String(x.message),
+      invalid: x.invalid ?? null,
+      field: x.field ?? null,
+      params: x.params ?? {},
+    };
   }
-  return { code: "internal", message: e instanceof Error ? e.message : String(e) };
+  return { code: "internal", message: e instanceof Error ? e.message : String(e), invalid: null, field: null, params: {} };
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -122,6 +131,8 @@ export const api = {
   openLocker: (dir: string, passphrase: string) => call<Session>("locker_open", { dir, passphrase }),
   lock: () => call<null>("locker_lock"),
   setProfile: (profile: Profile) => call<Profile>("profile_set", { profile }),
+  passphraseRule: () => call<PassphraseRule>("passphrase_rule"),
+  measurePassphrase: (passphrase: string) => call<PassphraseCheck>("passphrase_measure", { passphrase }),
 
   // Cases, persons, incidents
   cases: (filter: CaseFilter) => call<CaseSummary[]>("cases_list", { filter }),
@@ -178,8 +189,8 @@ export const api = {
   exportBundle: (reference: string, out: string, options: ExportOptions, onProgress?: (p: ProgressEvent) => void) =>
     callWithProgress<Exported>("bundle_export", { reference, out, options }, onProgress),
   checkBundle: (path: string) => call<BundleReport>("bundle_check", { path }),
-  importBundle: (path: string, reference: string, onProgress?: (p: ProgressEvent) => void) =>
-    callWithProgress<Imported>("bundle_import", { path, reference }, onProgress),
+  importBundle: (path: string, reference: string, onProgress?: (p: ProgressEvent) => void, acceptNewKey = false) =>
+    callWithProgress<Imported>("bundle_import", { path, reference, acceptNewKey }, onProgress),
 };
 
 /** Native dialogs and dropped files (Tauri only). */

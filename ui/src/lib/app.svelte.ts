@@ -1,6 +1,7 @@
 // What the whole window shares: the open session, where the user is, open emergencies,
 // and the idle lock.
 import { api, asIpcError } from "../api";
+import type { IpcError } from "../api";
 import type { Emergency } from "../bindings/Emergency";
 import type { Session } from "../bindings/Session";
 
@@ -15,6 +16,8 @@ export const app = $state({
   session: null as Session | null,
   route: { name: "cases" } as Route,
   emergencies: [] as Emergency[],
+  /** Set when the emergency check itself failed: shown as prominently as an emergency. */
+  emergencyError: null as IpcError | null,
   /** Shown on the unlock screen after the app locked itself. */
   lockedNotice: "",
   /** Bumped after every write, so views reload what they show. */
@@ -40,8 +43,11 @@ export async function refreshEmergencies(): Promise<void> {
   if (!app.session) return;
   try {
     app.emergencies = await api.emergencies();
-  } catch {
-    app.emergencies = [];
+    app.emergencyError = null;
+  } catch (e) {
+    // Never behave as if there were no emergency: keep what was known and say the check
+    // failed (the banner shows it above everything).
+    app.emergencyError = asIpcError(e);
   }
 }
 
@@ -60,6 +66,7 @@ export async function lockNow(notice = ""): Promise<void> {
   }
   app.session = null;
   app.emergencies = [];
+  app.emergencyError = null;
   app.lockedNotice = notice;
 }
 

@@ -1,5 +1,5 @@
 // Dates and sizes as a Norwegian reader expects them: dd.mm.yyyy, 24-hour clock.
-import { i18n } from "../i18n/index.svelte";
+import { i18n, t } from "../i18n/index.svelte";
 
 /** Oslo's wall clock in Norwegian form: dd.mm.yyyy and 24-hour hh:mm. */
 const OSLO = new Intl.DateTimeFormat("nb-NO", {
@@ -38,6 +38,32 @@ export function bytes(n: number): string {
   }
   const num = u === 0 ? String(v) : v.toFixed(v < 10 ? 1 : 0);
   return `${i18n.lang === "nb" ? num.replace(".", ",") : num} ${units[u]}`;
+}
+
+/**
+ * A time zone as a person reads it: «norsk tid» for Europe/Oslo; any other zone by its name
+ * with its UTC offset at the instant `at` (RFC 3339), e.g. «Asia/Kolkata, UTC+5:30».
+ */
+export function zoneText(tz: string, at: string): string {
+  if (tz === "Europe/Oslo") return t("time.norway");
+  const offset = utcOffset(tz, at);
+  return offset && offset !== tz ? t("time.zone", { zone: tz, offset }) : tz;
+}
+
+function utcOffset(tz: string, at: string): string | null {
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return null;
+  try {
+    const name = new Intl.DateTimeFormat("en", { timeZone: tz, timeZoneName: "longOffset" })
+      .formatToParts(d)
+      .find((p) => p.type === "timeZoneName")?.value;
+    const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name ?? "");
+    if (!m) return null;
+    if (!m[1] || m[2] + m[3] === "0000") return "UTC";
+    return `UTC${m[1] === "-" ? "\u2212" : "+"}${Number(m[2])}${m[3] === "00" ? "" : `:${m[3]}`}`;
+  } catch {
+    return null; // not a zone this platform knows
+  }
 }
 
 /** Now in Oslo as the two fields of the incident form: `dd.mm.yyyy` and `HH:MM`. */

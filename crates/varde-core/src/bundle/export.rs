@@ -36,6 +36,7 @@ use crate::evidence::Progress;
 use crate::guidance::disclosure::insert_disclosure;
 use crate::guidance::escalation::HEALTH_CONCERN_REPORT;
 use crate::guidance::{ActionKind, EmployeeInformed, Lang, NewDisclosure, RecipientKind};
+use crate::invalid::{Field, Invalid, Item, ItemKind};
 use crate::locker::{Locker, sync_dir};
 use crate::model::{Case, Evidence, Incident, PersonKind};
 
@@ -416,10 +417,9 @@ fn target(out: &Path, stem: &str) -> Result<(PathBuf, bool)> {
         (out.to_path_buf(), false)
     };
     if path.exists() {
-        return Err(Error::invalid(format!(
-            "{} already exists; choose another name",
-            path.display()
-        )));
+        return Err(Error::invalid(Invalid::OutputExists {
+            path: crate::error::shorten(&path),
+        }));
     }
     crate::evidence::output_parent(&path)?;
     Ok((path, zip))
@@ -434,6 +434,24 @@ fn temp_beside(path: &Path) -> PathBuf {
 }
 
 /// The evidence entry's bundle path: `evidence/<incident>/<nn>-<name>`.
+/// What the disclosure ledger says an export shared, in one language (the report's):
+/// «Bevispakke b.zip: 1 hendelse, 3 originaler».
+fn ledger_line(lang: Lang, bundle: &str, incidents: usize, originals: usize) -> String {
+    let n = super::text::counted;
+    match lang {
+        Lang::Nb => format!(
+            "Bevispakke {bundle}: {}, {}",
+            n(incidents, "hendelse", "hendelser"),
+            n(originals, "original", "originaler")
+        ),
+        Lang::En => format!(
+            "Evidence bundle {bundle}: {}, {}",
+            n(incidents, "incident", "incidents"),
+            n(originals, "original", "originals")
+        ),
+    }
+}
+
 fn evidence_paths(incidents: &[Incident], evidence: &[Evidence]) -> Vec<String> {
     let mut out = Vec::with_capacity(evidence.len());
     let mut used = HashSet::new();
@@ -463,9 +481,7 @@ impl Locker {
     /// The self-log's one case ("Meg"), created at first need. Only in a self-log locker.
     pub fn self_log_case(&mut self) -> Result<Case> {
         if self.mode()? != crate::model::Mode::SelfLog {
-            return Err(Error::invalid(
-                "this locker is not a self-log (made with `varde init --self-log`)",
-            ));
+            return Err(Error::invalid(Invalid::NotSelfLog));
         }
         let existing = self.list_cases(&crate::cases::CaseFilter::default())?;
         if let Some(c) = existing.into_iter().min_by_key(|c| c.id) {
@@ -527,14 +543,15 @@ impl Locker {
             None => all.clone(),
             Some(ids) => {
                 if ids.is_empty() {
-                    return Err(Error::invalid("no incidents given to export"));
+                    return Err(Error::invalid(Invalid::NoIncidents));
                 }
                 for id in ids {
                     if !all.iter().any(|i| i.id == *id) {
-                        return Err(Error::invalid(format!(
-                            "incident {id} is not in {}",
-                            case.reference
-                        )));
+                        return Err(Error::invalid(Invalid::NotInCase {
+                            field: Field::Incidents,
+                            item: Item::new(ItemKind::Incident, id),
+                            case: case.reference.clone(),
+                        }));
                     }
                 }
                 all.iter()
@@ -553,11 +570,7 @@ impl Locker {
 
         let incident_ids: Vec<i64> = incidents.iter().map(|i| i.id).collect();
         let evidence_ids: Vec<i64> = evidence.iter().map(|e| e.id).collect();
-        let shared = format!(
-            "Bevispakke / evidence bundle {bundle_name}: {} hendelser / incidents, {} bevis / originals",
-            incidents.len(),
-            evidence.len()
-        );
+        let shared = ledger_line(opts.lang, &bundle_name, incidents.len(), evidence.len());
         let checked = self.check_disclosure(
             &guidance,
             &case,
@@ -606,7 +619,7 @@ impl Locker {
                 let e = evidence
                     .iter()
                     .find(|e| e.sha256 == sha)
-                    .ok_or_else(|| Error::not_found("original", sha))?;
+                    .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Original, sha))?;
                 let mut bytes = Vec::with_capacity(e.size as usize);
                 self.open_original(e.id)?
                     .read_to_end(&mut bytes)
@@ -1090,4 +1103,29 @@ struct ManifestBits<'g> {
     all_incidents: bool,
     shared: String,
     guidance: &'g crate::guidance::Guidance,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ledger_line_is_in_one_language_with_plurals_by_rule() {
+        assert_eq!(
+            ledger_line(Lang::Nb, "b.zip", 1, 1),
+            "Bevispakke b.zip: 1 hendelse, 1 original"
+        );
+        assert_eq!(
+            ledger_line(Lang::Nb, "b.zip", 3, 7),
+            "Bevispakke b.zip: 3 hendelser, 7 originaler"
+        );
+        assert_eq!(
+            ledger_line(Lang::En, "b.zip", 1, 0),
+            "Evidence bundle b.zip: 1 incident, 0 originals"
+        );
+        assert_eq!(
+            ledger_line(Lang::En, "b.zip", 2, 1),
+            "Evidence bundle b.zip: 2 incidents, 1 original"
+        );
+    }
 }

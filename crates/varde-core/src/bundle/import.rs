@@ -132,6 +132,7 @@ impl Locker {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Imported> {
         let case = self.case(case_ref)?;
+        super::verify::readable(path)?;
         let (report, verified) = check(path);
         let Some(Verified {
             manifest,

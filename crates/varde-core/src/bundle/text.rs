@@ -31,8 +31,21 @@ fn fill(template: &str, m: &Manifest) -> String {
         )
         .replace("{{VERSION}}", &m.generator.version)
         .replace("{{FORMAT_VERSION}}", &MANIFEST_FORMAT_VERSION.to_string())
-        .replace("{{EVIDENCE_COUNT}}", &m.evidence.len().to_string())
+        .replace(
+            "{{EVIDENCE_FILES_NB}}",
+            &counted(m.evidence.len(), "fil", "filer"),
+        )
+        .replace(
+            "{{EVIDENCE_FILES_EN}}",
+            &counted(m.evidence.len(), "file", "files"),
+        )
         .replace("{{HEAD_SEQ}}", &m.export.custody_head_seq.to_string())
+}
+
+/// A count with its noun, by the plural rule of bokmål and English (CLDR: `one` is
+/// exactly 1): `counted(1, "fil", "filer")` is «1 fil», `counted(3, …)` «3 filer».
+pub(crate) fn counted(count: usize, one: &str, other: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { other })
 }
 
 /// `LES-MEG.txt`: Norwegian, then English.

@@ -77,8 +77,37 @@ pub(crate) struct Verified {
 /// of `SHA256SUMS`, the Ed25519 signature with the bundled key — and more: the manifest's
 /// format version, its evidence against the files, the custody chain's hashes. Needs no
 /// locker and no passphrase. Every problem is named; `Err` only when `path` is unreadable.
+///
+/// A path that does not exist or cannot be read is an error (`file_missing`,
+/// `file_permission`), not a report: "could not read the file" and "the bundle failed its
+/// checks" are different outcomes, and only the second says anything about the bundle.
 pub fn verify_bundle(path: &Path) -> Result<BundleReport> {
+    readable(path)?;
     Ok(check(path).0)
+}
+
+/// Refuse a path that cannot be read, with the reason, before it is checked as a bundle.
+pub(crate) fn readable(path: &Path) -> Result<()> {
+    use crate::invalid::Invalid;
+    let refused = |e: std::io::Error| {
+        let path_shown = crate::error::shorten(path);
+        match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                crate::Error::invalid(Invalid::FileMissing { path: path_shown })
+            }
+            std::io::ErrorKind::PermissionDenied => {
+                crate::Error::invalid(Invalid::FilePermission { path: path_shown })
+            }
+            _ => crate::Error::io("reading", path, e),
+        }
+    };
+    let meta = std::fs::metadata(path).map_err(refused)?;
+    if meta.is_file() {
+        std::fs::File::open(path).map_err(refused)?;
+    } else if meta.is_dir() {
+        std::fs::read_dir(path).map_err(refused)?;
+    }
+    Ok(())
 }
 
 /// Parse `SHA256SUMS`; problems go to the report.

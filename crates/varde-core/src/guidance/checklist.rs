@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::content::{Audience, ChecklistItem, Guidance};
 use crate::error::{Error, Result};
+use crate::invalid::Invalid;
 use crate::locker::Locker;
 use crate::model::{Case, Person, PersonKind, str_enum};
 
@@ -205,7 +206,7 @@ impl Locker {
         let guidance = self.guidance()?;
         let item = guidance
             .item(key.trim())
-            .ok_or_else(|| Error::not_found("checklist item", key))?
+            .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::ChecklistItem, key))?
             .clone();
         let persons = self.list_persons(case_ref)?;
         let employees: Vec<&Person> = persons
@@ -215,16 +216,16 @@ impl Locker {
         let person: Option<&Person> = match (item.audience, person_id) {
             (Audience::Employer, None) => None,
             (Audience::Employer, Some(_)) => {
-                return Err(Error::invalid(format!(
-                    "{key} is for the employer and is tracked once per case: leave out the person"
-                )));
+                return Err(Error::invalid(Invalid::EmployerItem {
+                    key: key.to_string(),
+                }));
             }
             (Audience::Employee, Some(id)) => {
                 Some(*employees.iter().find(|p| p.id == id).ok_or_else(|| {
-                    Error::invalid(format!(
-                        "person {id} is not a threatened employee (kind employee) in {}",
-                        case.reference
-                    ))
+                    Error::invalid(Invalid::NotAnEmployee {
+                        person: id,
+                        case: case.reference.clone(),
+                    })
                 })?)
             }
             (Audience::Employee, None) => match employees.as_slice() {
@@ -232,11 +233,10 @@ impl Locker {
                 [only] => Some(*only),
                 many => {
                     let ids: Vec<String> = many.iter().map(|p| p.id.to_string()).collect();
-                    return Err(Error::invalid(format!(
-                        "{} has several threatened employees: say which person (ids {})",
-                        case.reference,
-                        ids.join(", ")
-                    )));
+                    return Err(Error::invalid(Invalid::WhichEmployee {
+                        case: case.reference.clone(),
+                        ids: ids.join(", "),
+                    }));
                 }
             },
         };

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::content::{Contact, ContactKind, Guidance, Origin, Source, Text};
 use crate::error::{Error, Result};
+use crate::invalid::{Field, Invalid};
 use crate::locker::Locker;
 use crate::persons::json_col;
 
@@ -160,18 +161,15 @@ fn clean_municipalities(v: Vec<String>) -> Vec<String> {
 
 fn check(c: &NewContact) -> Result<()> {
     if c.name.trim().is_empty() {
-        return Err(Error::invalid("a contact needs a name"));
+        return Err(Error::invalid(Invalid::Required { field: Field::Name }));
     }
     if c.phone.trim().is_empty() && c.email.trim().is_empty() {
-        return Err(Error::invalid(
-            "a contact needs a phone number or an e-mail address",
-        ));
+        return Err(Error::invalid(Invalid::PhoneOrEmail));
     }
     if !c.email.trim().is_empty() && !c.email.contains('@') {
-        return Err(Error::invalid(format!(
-            "{:?} is not an e-mail address",
-            c.email.trim()
-        )));
+        return Err(Error::invalid(Invalid::NotAnEmail {
+            value: c.email.trim().to_string(),
+        }));
     }
     Ok(())
 }
@@ -204,7 +202,7 @@ impl Locker {
         self.conn
             .query_row(&format!("{SELECT_LOCAL} WHERE id = ?1"), [id], row_to_local)
             .optional()?
-            .ok_or_else(|| Error::not_found("contact", id))
+            .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Contact, id))
     }
 
     /// Add a local contact (e.g. the municipal doctor, the district's business contact,
@@ -398,7 +396,7 @@ mod tests {
                 ..doctor()
             },
         ] {
-            assert!(matches!(l.add_contact(bad), Err(Error::InvalidInput(_))));
+            assert!(matches!(l.add_contact(bad), Err(Error::Invalid(_))));
         }
     }
 

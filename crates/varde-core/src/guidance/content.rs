@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::invalid::Invalid;
 use crate::model::str_enum;
 
 /// The content format this build reads (`format_version` in every file).
@@ -377,13 +378,20 @@ pub struct Guidance {
 }
 
 fn parse(name: &str, text: &str) -> Result<GuidanceFile> {
-    let file: GuidanceFile = toml::from_str(text)
-        .map_err(|e| Error::invalid(format!("guidance file {name}: {}", e.message())))?;
+    let file: GuidanceFile = toml::from_str(text).map_err(|e| {
+        Error::invalid(Invalid::GuidanceFile {
+            name: name.to_string(),
+            problem: e.message().to_string(),
+        })
+    })?;
     if file.format_version != CONTENT_FORMAT {
-        return Err(Error::invalid(format!(
-            "guidance file {name}: format_version {} is not supported (this Varde reads {CONTENT_FORMAT})",
-            file.format_version
-        )));
+        return Err(Error::invalid(Invalid::GuidanceFile {
+            name: name.to_string(),
+            problem: format!(
+                "format_version {} is not supported (this Varde reads {CONTENT_FORMAT})",
+                file.format_version
+            ),
+        }));
     }
     Ok(file)
 }
@@ -477,10 +485,10 @@ impl Guidance {
         };
         let problems = g.problems();
         if !problems.is_empty() {
-            return Err(Error::invalid(format!(
-                "the guidance content has problems: {}",
-                problems.join("; ")
-            )));
+            return Err(Error::invalid(Invalid::GuidanceFile {
+                name: String::new(),
+                problem: problems.join("; "),
+            }));
         }
         Ok(g)
     }
@@ -671,14 +679,16 @@ impl Guidance {
 /// An organisation's file may add entries with `org.` keys, and no rules or template.
 fn check_org_file(name: &str, f: &GuidanceFile) -> Result<()> {
     if !f.rule.is_empty() {
-        return Err(Error::invalid(format!(
-            "guidance file {name}: escalation rules cannot be added from a file (a rule's condition is part of Varde); add checklist items, contacts, legal bases or sources instead"
-        )));
+        return Err(Error::invalid(Invalid::GuidanceFile {
+            name: name.to_string(),
+            problem: "escalation rules cannot be added from a file (a rule's condition is part of Varde); add checklist items, contacts, legal bases or sources instead".into(),
+        }));
     }
     if f.request.is_some() {
-        return Err(Error::invalid(format!(
-            "guidance file {name}: the police-request template cannot be replaced from a file"
-        )));
+        return Err(Error::invalid(Invalid::GuidanceFile {
+            name: name.to_string(),
+            problem: "the police-request template cannot be replaced from a file".into(),
+        }));
     }
     let keys = f
         .item
@@ -689,9 +699,12 @@ fn check_org_file(name: &str, f: &GuidanceFile) -> Result<()> {
         .chain(f.source.iter().map(|s| ("source", &s.key)));
     for (table, key) in keys {
         if !key.starts_with(ORG_PREFIX) || key.len() == ORG_PREFIX.len() {
-            return Err(Error::invalid(format!(
-                "guidance file {name}: {table} {key:?} must have a key starting with {ORG_PREFIX:?} (an organisation's entries cannot reuse or replace a shipped key)"
-            )));
+            return Err(Error::invalid(Invalid::GuidanceFile {
+                name: name.to_string(),
+                problem: format!(
+                    "{table} {key:?} must have a key starting with {ORG_PREFIX:?} (an organisation's entries cannot reuse or replace a shipped key)"
+                ),
+            }));
         }
     }
     Ok(())

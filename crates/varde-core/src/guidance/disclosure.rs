@@ -10,6 +10,7 @@ use serde_json::json;
 use super::content::{BasisUse, Guidance, Lang, Text};
 use crate::error::{Error, Result};
 use crate::incidents::parse_occurred;
+use crate::invalid::{Field, Invalid, Item, ItemKind};
 use crate::locker::{Locker, Write};
 use crate::model::{Case, str_enum};
 use crate::persons::json_col;
@@ -127,8 +128,8 @@ pub(crate) fn parse_when(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s.trim()) {
         return Ok(t);
     }
-    let occ = parse_occurred(s, None, false)?;
-    chrono::DateTime::parse_from_rfc3339(&occ.utc).map_err(|e| Error::invalid(e.to_string()))
+    let occ = parse_occurred(s, None, false).map_err(|e| e.for_field(Field::At))?;
+    chrono::DateTime::parse_from_rfc3339(&occ.utc).map_err(Error::internal)
 }
 
 impl Locker {
@@ -142,32 +143,32 @@ impl Locker {
         d.recipient = d.recipient.trim().to_string();
         d.shared = d.shared.trim().to_string();
         if d.recipient.is_empty() {
-            return Err(Error::invalid(
-                "say who received the information (the recipient)",
-            ));
+            return Err(Error::invalid(Invalid::Required {
+                field: Field::Recipient,
+            }));
         }
         d.incident_ids = clean_ids(&d.incident_ids);
         d.evidence_ids = clean_ids(&d.evidence_ids);
         if d.shared.is_empty() && d.incident_ids.is_empty() && d.evidence_ids.is_empty() {
-            return Err(Error::invalid(
-                "say what was shared: a description, incidents or evidence",
-            ));
+            return Err(Error::invalid(Invalid::NothingShared));
         }
         for id in &d.incident_ids {
             if self.incident(*id)?.case_id != case.id {
-                return Err(Error::invalid(format!(
-                    "incident {id} is not in {}",
-                    case.reference
-                )));
+                return Err(Error::invalid(Invalid::NotInCase {
+                    field: Field::Incidents,
+                    item: Item::new(ItemKind::Incident, id),
+                    case: case.reference.clone(),
+                }));
             }
         }
         for id in &d.evidence_ids {
             let e = self.evidence(*id)?;
             if self.incident(e.incident)?.case_id != case.id {
-                return Err(Error::invalid(format!(
-                    "evidence {id} is not in {}",
-                    case.reference
-                )));
+                return Err(Error::invalid(Invalid::NotInCase {
+                    field: Field::Shared,
+                    item: Item::new(ItemKind::Evidence, id),
+                    case: case.reference.clone(),
+                }));
             }
         }
         let text = d
@@ -184,9 +185,9 @@ impl Locker {
             .map(str::to_string);
         match d.legal_basis_key.as_deref() {
             None if text.is_empty() => {
-                return Err(Error::invalid(
-                    "give the legal basis: choose one from the list or describe it",
-                ));
+                return Err(Error::invalid(Invalid::Required {
+                    field: Field::LegalBasis,
+                }));
             }
             None => {}
             Some(k) => {
@@ -198,15 +199,13 @@ impl Locker {
                             .bases_for(BasisUse::Disclosure)
                             .map(|b| b.key.as_str())
                             .collect();
-                        Error::invalid(format!(
-                            "{k:?} is not a legal basis for a disclosure; choose one of {}",
-                            keys.join(", ")
-                        ))
+                        Error::invalid(Invalid::UnknownLegalBasis {
+                            value: k.to_string(),
+                            choices: keys.join(", "),
+                        })
                     })?;
                 if b.key == "other" && text.is_empty() {
-                    return Err(Error::invalid(
-                        "with the legal basis \"other\", describe the basis in words",
-                    ));
+                    return Err(Error::invalid(Invalid::DescribeLegalBasis));
                 }
             }
         }
@@ -215,7 +214,10 @@ impl Locker {
             Some(w) => {
                 let t = parse_when(w)?;
                 if t > self.clock.now() + chrono::Duration::minutes(10) {
-                    return Err(Error::invalid(format!("{w} is in the future")));
+                    return Err(Error::invalid(Invalid::InFuture {
+                        field: Field::At,
+                        value: w.to_string(),
+                    }));
                 }
                 Some(crate::clock::fmt_time(&t))
             }
@@ -249,7 +251,7 @@ impl Locker {
         let mut rows = stmt.query_map([id], |r| row_to_disclosure(r, &g))?;
         rows.next()
             .transpose()?
-            .ok_or_else(|| Error::not_found("disclosure", id))
+            .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Disclosure, id))
     }
 
     /// A case's ledger, in the order things were shared.
@@ -508,7 +510,7 @@ mod tests {
                     legal_basis_key: Some("politiregisterloven_31".into()),
                     ..new("P")
                 },
-                "not a legal basis for a disclosure",
+                "is not a legal basis here",
             ),
             (
                 NewDisclosure {

@@ -27,18 +27,20 @@ pub use request::{InfoRequest, NewInfoRequest, Urgency};
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
+use crate::invalid::{Field, Invalid};
 use crate::locker::Locker;
 
 /// Parse a day as `YYYY-MM-DD` or `DD.MM.YYYY`.
-pub(crate) fn parse_day(s: &str, what: &str) -> Result<NaiveDate> {
+pub(crate) fn parse_day(s: &str, field: Field) -> Result<NaiveDate> {
     let s = s.trim();
     ["%Y-%m-%d", "%d.%m.%Y"]
         .iter()
         .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
         .ok_or_else(|| {
-            Error::invalid(format!(
-                "{what} {s:?}: write a date as YYYY-MM-DD or DD.MM.YYYY"
-            ))
+            Error::invalid(Invalid::Date {
+                field,
+                value: s.to_string(),
+            })
         })
 }
 

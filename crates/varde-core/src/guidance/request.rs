@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use super::content::{BasisUse, Guidance, Lang, RequestTemplate};
 use super::parse_day;
 use crate::error::{Error, Result};
+use crate::invalid::{Field, Invalid, Item, ItemKind};
 use crate::locker::Locker;
 use crate::model::str_enum;
 
@@ -143,10 +144,10 @@ pub struct InfoRequest {
     pub created_by: String,
 }
 
-fn required(v: &str, what: &str) -> Result<String> {
+fn required(v: &str, field: Field) -> Result<String> {
     let v = v.trim();
     if v.is_empty() {
-        return Err(Error::invalid(format!("the request needs {what}")));
+        return Err(Error::invalid(Invalid::Required { field }));
     }
     Ok(v.to_string())
 }
@@ -155,13 +156,13 @@ fn check_id_number(s: &str) -> Result<()> {
     let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     if digits.chars().all(|c| c.is_ascii_digit()) {
         if digits.len() != 11 {
-            return Err(Error::invalid(format!(
-                "{s:?}: a national identity number has 11 digits"
-            )));
+            return Err(Error::invalid(Invalid::IdNumber {
+                value: s.to_string(),
+            }));
         }
         return Ok(());
     }
-    parse_day(s, "date of birth").map(|_| ())
+    parse_day(s, Field::IdNumber).map(|_| ())
 }
 
 /// Wrap `text` at `width` columns, each line prefixed with `indent`.
@@ -343,10 +344,11 @@ impl Locker {
             Some(id) => {
                 let p = self.person(id)?;
                 if p.case_id != case.id {
-                    return Err(Error::invalid(format!(
-                        "person {id} is not in {}",
-                        case.reference
-                    )));
+                    return Err(Error::invalid(Invalid::NotInCase {
+                        field: Field::Subject,
+                        item: Item::new(ItemKind::Person, id),
+                        case: case.reference.clone(),
+                    }));
                 }
                 Some(p)
             }
@@ -360,7 +362,9 @@ impl Locker {
             .map(str::to_string)
             .or_else(|| person.as_ref().and_then(|p| p.name.clone()))
             .ok_or_else(|| {
-                Error::invalid("say whom the request concerns: a name (or a person with a name)")
+                Error::invalid(Invalid::Required {
+                    field: Field::Subject,
+                })
             })?;
         let id_number = n
             .subject_id_number
@@ -375,11 +379,11 @@ impl Locker {
             Some(s) if !s.is_empty() => s.to_string(),
             _ => self.actor.clone(),
         };
-        let position = required(&n.requester_position, "the asker's position")?;
-        let department = required(&n.requester_department, "the asker's department")?;
-        let contact = required(&n.contact, "contact details (phone or e-mail)")?;
-        let purpose = required(&n.purpose, "a purpose")?;
-        let register = required(&n.register, "the register asked about")?;
+        let position = required(&n.requester_position, Field::Position)?;
+        let department = required(&n.requester_department, Field::Department)?;
+        let contact = required(&n.contact, Field::Contact)?;
+        let purpose = required(&n.purpose, Field::Purpose)?;
+        let register = required(&n.register, Field::Register)?;
         let basis = guidance
             .basis(n.legal_basis.trim())
             .filter(|b| b.applies_to.contains(&BasisUse::PoliceRequest))
@@ -388,36 +392,36 @@ impl Locker {
                     .bases_for(BasisUse::PoliceRequest)
                     .map(|b| b.key.as_str())
                     .collect();
-                Error::invalid(format!(
-                    "{:?} is not a legal basis for a police request; choose one of {}",
-                    n.legal_basis.trim(),
-                    keys.join(", ")
-                ))
+                Error::invalid(Invalid::UnknownLegalBasis {
+                    value: n.legal_basis.trim().to_string(),
+                    choices: keys.join(", "),
+                })
             })?
             .key
             .clone();
         let today = self.clock.now().date_naive();
-        let from = parse_day(&n.period_from, "period from")?;
+        let from = parse_day(&n.period_from, Field::Period)?;
         let to = match n
             .period_to
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            Some(s) => Some(parse_day(s, "period to")?),
+            Some(s) => Some(parse_day(s, Field::Period)?),
             None => None,
         };
         if from > today {
-            return Err(Error::invalid(format!(
-                "the period starts after today ({from})"
-            )));
+            return Err(Error::invalid(Invalid::PeriodInFuture {
+                value: from.to_string(),
+            }));
         }
         if let Some(t) = to
             && t < from
         {
-            return Err(Error::invalid(format!(
-                "the period ends ({t}) before it starts ({from})"
-            )));
+            return Err(Error::invalid(Invalid::PeriodOrder {
+                from: from.to_string(),
+                to: t.to_string(),
+            }));
         }
         let needed_by = match n
             .needed_by
@@ -426,11 +430,12 @@ impl Locker {
             .filter(|s| !s.is_empty())
         {
             Some(s) => {
-                let d = parse_day(s, "needed by")?;
+                let d = parse_day(s, Field::NeededBy)?;
                 if d < today {
-                    return Err(Error::invalid(format!(
-                        "needed by {d}: that day has passed"
-                    )));
+                    return Err(Error::invalid(Invalid::DayPassed {
+                        field: Field::NeededBy,
+                        value: d.to_string(),
+                    }));
                 }
                 Some(d)
             }
@@ -524,7 +529,7 @@ impl Locker {
         let mut rows = stmt.query_map([id], row_to_request)?;
         rows.next()
             .transpose()?
-            .ok_or_else(|| Error::not_found("request", id))
+            .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Request, id))
     }
 
     /// A case's requests, oldest first.
@@ -709,7 +714,7 @@ mod tests {
                     legal_basis: "consent".into(),
                     ..base()
                 },
-                "not a legal basis for a police request",
+                "is not a legal basis here",
             ),
             (
                 NewInfoRequest {

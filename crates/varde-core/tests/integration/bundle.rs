@@ -53,7 +53,7 @@ impl ReportRenderer for FailingRenderer {
         _: &mut dyn FnMut(&str) -> varde_core::Result<Vec<u8>>,
         _: &str,
     ) -> varde_core::Result<Vec<u8>> {
-        Err(Error::invalid_input("renderer failed on purpose"))
+        Err(Error::Internal("renderer failed on purpose".into()))
     }
 }
 
@@ -351,6 +351,8 @@ fn an_exported_bundle_passes_the_police_checks_and_fails_them_when_touched() {
     let readme = std::fs::read_to_string(unpacked.join("LES-MEG.txt")).unwrap();
     let fp_grouped = bundle::fingerprint_grouped(&done.signing_key_fingerprint);
     assert!(readme.contains(&fp_grouped));
+    assert!(readme.contains("originalene (3 filer)"), "{readme}");
+    assert!(readme.contains("the originals (3 files)"), "{readme}");
     assert!(readme.find("LES MEG").unwrap() < readme.find("READ ME").unwrap());
     assert!(readme.contains("openssl pkeyutl -verify -pubin -inkey signing-key.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig"));
     // The fingerprint printed is what openssl computes from the PEM.
@@ -398,6 +400,7 @@ fn the_export_is_a_disclosure_with_an_audit_event_naming_the_bundle() {
     assert_eq!(d.recipient, "Oslo politidistrikt");
     assert_eq!(d.incident_ids, c.incidents);
     assert_eq!(d.evidence_ids.len(), 3);
+    assert_eq!(d.shared, "Bevispakke b.zip: 2 hendelser, 3 originaler");
     let log = l.audit_log(None).unwrap();
     let last = log.last().unwrap();
     assert_eq!(last.action, "bundle.export");
@@ -1585,7 +1588,11 @@ fn hostile_text_in_a_signed_bundle_is_refused_at_import() {
         ),
         ("place", "a\u{1b}[2Kb", "control character"),
         ("original_name", "../../../etc/passwd", "folder separator"),
-        ("original_name", "n".repeat(100_000).as_str(), "bytes long"),
+        (
+            "original_name",
+            "n".repeat(100_000).as_str(),
+            "longer than 255 bytes",
+        ),
         (
             "description",
             "x".repeat(100_001).as_str(),

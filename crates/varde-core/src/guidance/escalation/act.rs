@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::guidance::contacts::directory;
 use crate::guidance::parse_day;
 use crate::incidents::parse_occurred;
+use crate::invalid::{Field, Invalid};
 use crate::locker::Locker;
 use crate::model::Case;
 
@@ -198,28 +199,27 @@ impl Locker {
         let case = self.case(case_ref)?;
         let key = key.trim();
         if self.guidance()?.rule(key).is_none() {
-            return Err(Error::not_found("escalation rule", key));
+            return Err(Error::not_found(crate::invalid::ItemKind::Rule, key));
         }
         let reason = non_empty(&act.reason);
         if act.action == ActionKind::Declined && reason.is_none() {
-            return Err(Error::invalid(
-                "say why the prompt is declined (a reason is required)",
-            ));
+            return Err(Error::invalid(Invalid::Required {
+                field: Field::Reason,
+            }));
         }
         let today = self.clock.now().date_naive();
         let until = match non_empty(&act.until) {
             None => None,
             Some(_) if act.action != ActionKind::Deferred => {
-                return Err(Error::invalid(
-                    "a date to wait until is only for a deferred prompt",
-                ));
+                return Err(Error::invalid(Invalid::UntilOnlyWhenDeferred));
             }
             Some(u) => {
-                let d = parse_day(&u, "deferred until")?;
+                let d = parse_day(&u, Field::Until)?;
                 if d <= today {
-                    return Err(Error::invalid(format!(
-                        "deferred until {d}: choose a day after today"
-                    )));
+                    return Err(Error::invalid(Invalid::NotAfterToday {
+                        field: Field::Until,
+                        value: d.to_string(),
+                    }));
                 }
                 Some(d.format("%Y-%m-%d").to_string())
             }
@@ -227,11 +227,14 @@ impl Locker {
         let acted_at = match non_empty(&act.at) {
             None => None,
             Some(at) => {
-                let occ = parse_occurred(&at, None, false)?;
-                let when = chrono::DateTime::parse_from_rfc3339(&occ.utc)
-                    .map_err(|e| Error::invalid(e.to_string()))?;
+                let occ = parse_occurred(&at, None, false).map_err(|e| e.for_field(Field::At))?;
+                let when =
+                    chrono::DateTime::parse_from_rfc3339(&occ.utc).map_err(Error::internal)?;
                 if when > self.clock.now() + chrono::Duration::minutes(10) {
-                    return Err(Error::invalid(format!("{at} is in the future")));
+                    return Err(Error::invalid(Invalid::InFuture {
+                        field: Field::At,
+                        value: at.to_string(),
+                    }));
                 }
                 Some(occ.utc)
             }

@@ -546,7 +546,7 @@ fn acting_checks_its_input() {
                 until: Some("2026-04-01".into()),
                 ..PromptAct::new(ActionKind::Done)
             },
-            "only for a deferred",
+            "only for a prompt put off",
         ),
         (
             POLICE_REPORT,

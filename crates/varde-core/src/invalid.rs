@@ -1,0 +1,774 @@
+//! Why an input was refused, as data: the field it belongs to and a typed reason with its
+//! parameters. The CLI prints the English [`Display`](std::fmt::Display); the desktop UI
+//! receives the value itself (`{kind, field, ...}`) and words it in Norwegian or English
+//! through its dictionaries, at the field it names. A test in the app walks every
+//! [`Invalid`] kind, [`Field`] and [`ItemKind`] and checks both dictionaries word them.
+
+use serde::Serialize;
+
+/// The input field a refusal belongs to (the UI shows the message at that field).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, strum::EnumIter, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Field {
+    /// A case's title.
+    #[default]
+    Title,
+    /// When it happened.
+    OccurredAt,
+    /// The time zone of a time.
+    TimeZone,
+    /// How it came (SMS, e-mail, ...).
+    Channel,
+    /// What happened.
+    Description,
+    /// Where it happened.
+    Place,
+    /// The platform or service (Messenger, ...).
+    Platform,
+    /// The exact wording of a threat.
+    Wording,
+    /// The threat actor of an incident.
+    Actor,
+    /// A witness.
+    Witness,
+    /// A person's name.
+    Name,
+    /// What kind of person.
+    PersonKind,
+    /// A person's job title.
+    JobTitle,
+    /// A person's department.
+    Department,
+    /// Where a person lives (bostedskommune).
+    HomeMunicipality,
+    /// What gives concern about a person's health.
+    HealthObservations,
+    /// Another name or handle of a person.
+    Alias,
+    /// A contact detail (kind:value).
+    Contact,
+    /// A phone number.
+    Phone,
+    /// An e-mail address.
+    Email,
+    /// Who received information.
+    Recipient,
+    /// What was shared.
+    Shared,
+    /// Incidents chosen.
+    Incidents,
+    /// The legal basis of a disclosure or a request.
+    LegalBasis,
+    /// A reason given in words.
+    Reason,
+    /// A date until which something is put off.
+    Until,
+    /// When something was done.
+    At,
+    /// An original's file name.
+    FileName,
+    /// A file or folder path.
+    Path,
+    /// A note.
+    Note,
+    /// The platform of a captured thread.
+    ThreadPlatform,
+    /// The thread a capture belongs to.
+    Thread,
+    /// The locker's owner.
+    Owner,
+    /// The period of a request.
+    Period,
+    /// Whom a request concerns.
+    Subject,
+    /// A national identity number.
+    IdNumber,
+    /// A person chosen from the case.
+    Person,
+    /// A new passphrase.
+    NewPassphrase,
+    /// A guidance file of the organisation.
+    GuidanceFile,
+    /// A page of a list.
+    Page,
+    /// A case's reference (V-2026-0001).
+    Reference,
+    /// The officer who exported a bundle.
+    Officer,
+    /// Who logged an incident.
+    LoggedBy,
+    /// An original's media type.
+    MediaType,
+    /// Who acquired an original.
+    AcquiredBy,
+    /// The case's notes, or a person's.
+    Notes,
+    /// The asker's position (in a police request).
+    Position,
+    /// What a request is for.
+    Purpose,
+    /// The register a request asks about.
+    Register,
+    /// The day an answer is needed by.
+    NeededBy,
+}
+
+impl Field {
+    /// The field in English words, for the CLI.
+    pub fn english(self) -> &'static str {
+        match self {
+            Field::Title => "the title",
+            Field::OccurredAt => "the date and time",
+            Field::TimeZone => "the time zone",
+            Field::Channel => "the channel",
+            Field::Description => "the description",
+            Field::Place => "the place",
+            Field::Platform => "the platform",
+            Field::Wording => "the exact wording",
+            Field::Actor => "the threat actor",
+            Field::Witness => "a witness",
+            Field::Name => "the name",
+            Field::PersonKind => "the kind of person",
+            Field::JobTitle => "the job title",
+            Field::Department => "the department",
+            Field::HomeMunicipality => "the home municipality",
+            Field::HealthObservations => "the health observations",
+            Field::Alias => "an alias",
+            Field::Contact => "a contact detail",
+            Field::Phone => "the phone number",
+            Field::Email => "the e-mail address",
+            Field::Recipient => "the recipient",
+            Field::Shared => "what was shared",
+            Field::Incidents => "the incidents",
+            Field::LegalBasis => "the legal basis",
+            Field::Reason => "the reason",
+            Field::Until => "the date",
+            Field::At => "the time",
+            Field::FileName => "the file name",
+            Field::Path => "the path",
+            Field::Note => "the note",
+            Field::ThreadPlatform => "the thread's platform",
+            Field::Thread => "the thread",
+            Field::Owner => "the owner's name",
+            Field::Period => "the period",
+            Field::Subject => "whom it concerns",
+            Field::IdNumber => "the national identity number",
+            Field::Person => "the person",
+            Field::NewPassphrase => "the new passphrase",
+            Field::GuidanceFile => "the guidance file",
+            Field::Page => "the page",
+            Field::Reference => "the case reference",
+            Field::Officer => "the exporting officer",
+            Field::LoggedBy => "who logged it",
+            Field::MediaType => "the media type",
+            Field::AcquiredBy => "who acquired it",
+            Field::Notes => "the notes",
+            Field::Position => "the asker's position",
+            Field::Purpose => "the purpose",
+            Field::Register => "the register asked about",
+            Field::NeededBy => "the day it is needed by",
+        }
+    }
+}
+
+/// What kind of record a refusal names.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, strum::EnumIter, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ItemKind {
+    /// A case.
+    #[default]
+    Case,
+    /// An incident.
+    Incident,
+    /// A person.
+    Person,
+    /// An evidence item.
+    Evidence,
+    /// An incident of a bundle being imported.
+    BundleIncident,
+    /// A person of a bundle being imported.
+    BundlePerson,
+    /// An evidence item of a bundle being imported.
+    BundleEvidence,
+    /// A checklist item.
+    ChecklistItem,
+    /// An escalation rule (a prompt).
+    Rule,
+    /// A contact of the directory.
+    Contact,
+    /// A disclosure of the ledger.
+    Disclosure,
+    /// A police request.
+    Request,
+    /// A stored original (by SHA-256).
+    Original,
+}
+
+impl ItemKind {
+    /// The kind in English words, for the CLI.
+    pub fn english(self) -> &'static str {
+        match self {
+            ItemKind::Case => "case",
+            ItemKind::Incident => "incident",
+            ItemKind::Person => "person",
+            ItemKind::Evidence => "evidence",
+            ItemKind::BundleIncident => "the bundle's incident",
+            ItemKind::BundlePerson => "the bundle's person",
+            ItemKind::BundleEvidence => "the bundle's evidence",
+            ItemKind::ChecklistItem => "checklist item",
+            ItemKind::Rule => "escalation rule",
+            ItemKind::Contact => "contact",
+            ItemKind::Disclosure => "disclosure",
+            ItemKind::Request => "request",
+            ItemKind::Original => "original",
+        }
+    }
+}
+
+/// A record a refusal names: its kind and its id or reference.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Item {
+    /// What kind of record.
+    pub kind: ItemKind,
+    /// Its id or reference as the user knows it.
+    pub id: String,
+}
+
+impl Item {
+    /// A record of this kind with this id.
+    pub fn new(kind: ItemKind, id: impl ToString) -> Self {
+        Item {
+            kind,
+            id: id.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Item {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = self.kind.english();
+        if self.id.is_empty() {
+            write!(f, "{kind}")
+        } else {
+            write!(f, "{kind} {}", self.id)
+        }
+    }
+}
+
+/// What is wrong with a file name.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, strum::EnumIter, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum FileNameProblem {
+    /// Empty, `.` or `..`.
+    #[default]
+    NotAName,
+    /// Holds `/` or `\`.
+    Separator,
+    /// Holds a control character.
+    Control,
+    /// Longer than common file systems allow.
+    TooLong,
+    /// Not valid UTF-8.
+    NotUtf8,
+}
+
+/// Why an input was refused. Each kind is worded by the UI (`invalid.<kind>` in both
+/// dictionaries) with these parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, strum::EnumIter, strum::IntoStaticStr)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Invalid {
+    /// A field that must be filled in is empty.
+    Required {
+        /// The field.
+        field: Field,
+    },
+    /// A text holds a control character a person does not type.
+    ControlCharacter {
+        /// The field.
+        field: Field,
+        /// The record, when not the one in the form.
+        item: Option<Item>,
+        /// The character, as `U+0007`.
+        code_point: String,
+    },
+    /// A text is longer than Varde keeps.
+    TooLong {
+        /// The field.
+        field: Field,
+        /// The record, when not the one in the form.
+        item: Option<Item>,
+        /// Its length in characters (bytes for a file name).
+        length: u64,
+        /// The most allowed.
+        max: u64,
+    },
+    /// A file name cannot be used.
+    FileName {
+        /// The record, when known.
+        item: Option<Item>,
+        /// The name as given (escaped).
+        value: String,
+        /// What is wrong with it.
+        problem: FileNameProblem,
+    },
+    /// A date and time Varde cannot read.
+    DateTime {
+        /// The field.
+        field: Field,
+        /// What was written.
+        value: String,
+    },
+    /// A date Varde cannot read.
+    Date {
+        /// The field.
+        field: Field,
+        /// What was written.
+        value: String,
+    },
+    /// An unknown time zone name.
+    TimeZone {
+        /// What was given.
+        value: String,
+    },
+    /// A local time that does not exist (the clocks skip that hour).
+    SkippedHour {
+        /// The time given.
+        value: String,
+        /// The time zone.
+        zone: String,
+    },
+    /// A time in the future.
+    InFuture {
+        /// The field.
+        field: Field,
+        /// The time given.
+        value: String,
+    },
+    /// A period that starts after today.
+    PeriodInFuture {
+        /// The start given.
+        value: String,
+    },
+    /// A period that ends before it starts.
+    PeriodOrder {
+        /// The first day.
+        from: String,
+        /// The last day.
+        to: String,
+    },
+    /// A day that has passed where a coming day is needed.
+    DayPassed {
+        /// The field.
+        field: Field,
+        /// The day given.
+        value: String,
+    },
+    /// A day that must be after today (a prompt put off until then).
+    NotAfterToday {
+        /// The field.
+        field: Field,
+        /// The day given.
+        value: String,
+    },
+    /// A date to wait until, given for an action that is not "put off".
+    UntilOnlyWhenDeferred,
+    /// A record named that is not in this case.
+    NotInCase {
+        /// The field it was given in.
+        field: Field,
+        /// The record.
+        item: Item,
+        /// The case's reference.
+        case: String,
+    },
+    /// The threat actor given is not a threat actor of the case.
+    NotAThreatActor {
+        /// The person's id.
+        person: i64,
+    },
+    /// The person given is not a threatened employee of the case.
+    NotAnEmployee {
+        /// The person's id.
+        person: i64,
+        /// The case's reference.
+        case: String,
+    },
+    /// The case has several threatened employees and none was chosen.
+    WhichEmployee {
+        /// The case's reference.
+        case: String,
+        /// Their ids.
+        ids: String,
+    },
+    /// A checklist item for the employer was given a person.
+    EmployerItem {
+        /// The item's key.
+        key: String,
+    },
+    /// A witness with neither a name nor a person.
+    WitnessNeedsName,
+    /// Only a threat actor may be added without a name.
+    NameNeeded,
+    /// A contact detail not written as kind:value.
+    ContactFormat {
+        /// What was written.
+        value: String,
+    },
+    /// An e-mail address without `@`.
+    NotAnEmail {
+        /// What was written.
+        value: String,
+    },
+    /// A contact with neither a phone number nor an e-mail address.
+    PhoneOrEmail,
+    /// A disclosure that names nothing shared.
+    NothingShared,
+    /// A legal basis that is not in the list.
+    UnknownLegalBasis {
+        /// What was given.
+        value: String,
+        /// The keys that can be used.
+        choices: String,
+    },
+    /// The legal basis "other" without words.
+    DescribeLegalBasis,
+    /// A national identity number that is not 11 digits.
+    IdNumber {
+        /// What was written.
+        value: String,
+    },
+    /// A file to add does not exist.
+    FileMissing {
+        /// The path.
+        path: String,
+    },
+    /// A file cannot be read: permission denied.
+    FilePermission {
+        /// The path.
+        path: String,
+    },
+    /// A folder was given where a file was meant.
+    IsDirectory {
+        /// The path.
+        path: String,
+    },
+    /// Not a regular file (a device, a socket, ...).
+    NotAFile {
+        /// The path.
+        path: String,
+    },
+    /// An empty (0-byte) file.
+    EmptyFile {
+        /// The path or name.
+        path: String,
+    },
+    /// The same file given twice.
+    GivenTwice {
+        /// The path.
+        path: String,
+    },
+    /// The file to write already exists.
+    OutputExists {
+        /// The path.
+        path: String,
+    },
+    /// The folder to write into is not a folder.
+    NotADirectory {
+        /// The path.
+        path: String,
+    },
+    /// No files were given.
+    NoFiles,
+    /// No incidents were given.
+    NoIncidents,
+    /// The command is for a self-log and this locker is not one.
+    NotSelfLog,
+    /// The command is for an officer's locker and this is a self-log.
+    IsSelfLog,
+    /// A page outside the allowed range.
+    PageRange {
+        /// The most rows a page holds.
+        max: u64,
+    },
+    /// An organisation's guidance file cannot be used.
+    GuidanceFile {
+        /// The file's name.
+        name: String,
+        /// What is wrong (from the parser; technical).
+        problem: String,
+    },
+    /// The two passphrases typed differ.
+    PassphrasesDiffer,
+    /// No new passphrase was given and there is no terminal to ask on.
+    NewPassphraseMissing,
+    /// A passphrase file could not be read.
+    PassphraseFile {
+        /// The path.
+        path: String,
+        /// The operating system's words.
+        problem: String,
+    },
+}
+
+impl Invalid {
+    /// The kind, as the UI's dictionaries key it (`invalid.<kind>`).
+    pub fn kind(&self) -> &'static str {
+        self.into()
+    }
+
+    /// The same refusal about another field (a date read by the incident parser for the
+    /// "when" of a disclosure).
+    pub(crate) fn for_field(self, to: Field) -> Self {
+        use Invalid::*;
+        match self {
+            DateTime { value, .. } => DateTime { field: to, value },
+            Date { value, .. } => Date { field: to, value },
+            InFuture { value, .. } => InFuture { field: to, value },
+            Required { .. } => Required { field: to },
+            other => other,
+        }
+    }
+
+    /// The field this refusal belongs to, when it belongs to one.
+    pub fn field(&self) -> Option<Field> {
+        use Invalid::*;
+        match self {
+            Required { field }
+            | ControlCharacter { field, .. }
+            | TooLong { field, .. }
+            | DateTime { field, .. }
+            | Date { field, .. }
+            | InFuture { field, .. }
+            | NotInCase { field, .. } => Some(*field),
+            FileName { .. } => Some(Field::FileName),
+            TimeZone { .. } | SkippedHour { .. } => Some(Field::OccurredAt),
+            PeriodInFuture { .. } | PeriodOrder { .. } => Some(Field::Period),
+            DayPassed { field, .. } | NotAfterToday { field, .. } => Some(*field),
+            UntilOnlyWhenDeferred => Some(Field::Until),
+            NotAThreatActor { .. } => Some(Field::Actor),
+            NotAnEmployee { .. } | WhichEmployee { .. } | EmployerItem { .. } => {
+                Some(Field::Person)
+            }
+            WitnessNeedsName => Some(Field::Witness),
+            NameNeeded => Some(Field::Name),
+            ContactFormat { .. } => Some(Field::Contact),
+            NotAnEmail { .. } => Some(Field::Email),
+            PhoneOrEmail => Some(Field::Phone),
+            NothingShared => Some(Field::Shared),
+            UnknownLegalBasis { .. } | DescribeLegalBasis => Some(Field::LegalBasis),
+            IdNumber { .. } => Some(Field::IdNumber),
+            FileMissing { .. }
+            | FilePermission { .. }
+            | IsDirectory { .. }
+            | NotAFile { .. }
+            | EmptyFile { .. }
+            | GivenTwice { .. }
+            | OutputExists { .. }
+            | NotADirectory { .. }
+            | NoFiles => Some(Field::Path),
+            NoIncidents => Some(Field::Incidents),
+            PageRange { .. } => Some(Field::Page),
+            GuidanceFile { .. } => Some(Field::GuidanceFile),
+            PassphrasesDiffer | NewPassphraseMissing | PassphraseFile { .. } => {
+                Some(Field::NewPassphrase)
+            }
+            NotSelfLog | IsSelfLog => None,
+        }
+    }
+}
+
+fn of(item: &Option<Item>) -> String {
+    item.as_ref()
+        .map(|i| format!(" of {i}"))
+        .unwrap_or_default()
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use Invalid::*;
+        match self {
+            Required { field } => write!(f, "{} is needed", field.english()),
+            ControlCharacter {
+                field,
+                item,
+                code_point,
+            } => write!(
+                f,
+                "{}{} contains a control character ({code_point}), which Varde does not store",
+                field.english(),
+                of(item)
+            ),
+            TooLong {
+                field,
+                item,
+                length,
+                max,
+            } => write!(
+                f,
+                "{}{} is {length} characters long; at most {max} are kept",
+                field.english(),
+                of(item)
+            ),
+            FileName {
+                item,
+                value,
+                problem,
+            } => {
+                let what = match problem {
+                    FileNameProblem::NotAName => "is not a file name",
+                    FileNameProblem::Separator => "holds a folder separator; a file name may not",
+                    FileNameProblem::Control => "contains a control character",
+                    FileNameProblem::TooLong => "is longer than 255 bytes",
+                    FileNameProblem::NotUtf8 => {
+                        "is not valid UTF-8; rename the file and add it again"
+                    }
+                };
+                write!(f, "the file name{} ({value}) {what}", of(item))
+            }
+            DateTime { value, .. } => write!(
+                f,
+                "invalid date and time {value:?}: write YYYY-MM-DD HH:MM (or DD.MM.YYYY HH:MM), or a date alone"
+            ),
+            Date { field, value } => write!(
+                f,
+                "{} {value:?}: write a date as YYYY-MM-DD or DD.MM.YYYY",
+                field.english()
+            ),
+            TimeZone { value } => write!(
+                f,
+                "unknown time zone {value:?} (use a name such as Europe/Oslo)"
+            ),
+            SkippedHour { value, zone } => write!(
+                f,
+                "{value:?} does not exist in {zone} (the clocks skip that hour for summer time)"
+            ),
+            InFuture { value, .. } => write!(f, "{value} is in the future"),
+            PeriodInFuture { value } => write!(f, "the period starts after today ({value})"),
+            PeriodOrder { from, to } => {
+                write!(f, "the period ends ({to}) before it starts ({from})")
+            }
+            DayPassed { field, value } => {
+                write!(f, "{} {value}: that day has passed", field.english())
+            }
+            NotAfterToday { field, value } => {
+                write!(f, "{} {value}: choose a day after today", field.english())
+            }
+            UntilOnlyWhenDeferred => write!(f, "a date to wait until is only for a prompt put off"),
+            NotInCase { item, case, .. } if case.is_empty() => {
+                write!(f, "{item} is not in this case")
+            }
+            NotInCase { item, case, .. } => write!(f, "{item} is not in {case}"),
+            NotAThreatActor { person } => {
+                write!(f, "person {person} is not a threat actor in this case")
+            }
+            NotAnEmployee { person, case } => write!(
+                f,
+                "person {person} is not a threatened employee (kind employee) in {case}"
+            ),
+            WhichEmployee { case, ids } => write!(
+                f,
+                "{case} has several threatened employees: say which person (ids {ids})"
+            ),
+            EmployerItem { key } => write!(
+                f,
+                "{key} is for the employer and is tracked once per case: leave out the person"
+            ),
+            WitnessNeedsName => write!(f, "a witness needs a name or a person"),
+            NameNeeded => write!(f, "only a threat actor can be added without a name"),
+            ContactFormat { value } => write!(
+                f,
+                "contact {value:?}: write it as kind:value, e.g. phone:+47 900 00 000"
+            ),
+            NotAnEmail { value } => write!(f, "{value:?} is not an e-mail address"),
+            PhoneOrEmail => write!(f, "a contact needs a phone number or an e-mail address"),
+            NothingShared => write!(
+                f,
+                "say what was shared: a description, incidents or evidence"
+            ),
+            UnknownLegalBasis { value, choices } => {
+                write!(
+                    f,
+                    "{value:?} is not a legal basis here; choose one of {choices}"
+                )
+            }
+            DescribeLegalBasis => write!(
+                f,
+                "give the legal basis: choose one from the list, or with \"other\" describe it in words"
+            ),
+            IdNumber { value } => write!(f, "{value:?}: a national identity number has 11 digits"),
+            FileMissing { path } => write!(f, "{path}: no such file"),
+            FilePermission { path } => write!(f, "{path}: permission denied"),
+            IsDirectory { path } => write!(f, "{path} is a directory; give the files in it"),
+            NotAFile { path } => write!(f, "{path} is not a regular file"),
+            EmptyFile { path } => write!(
+                f,
+                "{path} is empty (0 bytes); an empty capture is usually a mistake — add it with --allow-empty if it is meant"
+            ),
+            GivenTwice { path } => write!(f, "{path} is given twice"),
+            OutputExists { path } => write!(f, "{path} already exists; choose another name"),
+            NotADirectory { path } => write!(f, "{path} is not a directory"),
+            NoFiles => write!(f, "no files given"),
+            NoIncidents => write!(f, "no incidents given"),
+            NotSelfLog => write!(
+                f,
+                "this locker is not a self-log (made with `varde init --self-log`)"
+            ),
+            IsSelfLog => write!(f, "this locker is a self-log: export it with --self-log"),
+            PageRange { max } => write!(f, "a page starts at 0 or later and holds 1 to {max} rows"),
+            GuidanceFile { name, problem } => write!(f, "guidance file {name}: {problem}"),
+            PassphrasesDiffer => write!(f, "the two passphrases differ; nothing was changed"),
+            NewPassphraseMissing => write!(
+                f,
+                "no new passphrase given: use a file option or VARDE_NEW_PASSPHRASE when not at a terminal"
+            ),
+            PassphraseFile { path, problem } => write!(f, "passphrase file {path}: {problem}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn every_kind_has_english_words_and_a_stable_snake_case_key() {
+        for i in Invalid::iter() {
+            let k = i.kind();
+            assert!(k.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{k}");
+            assert!(!i.to_string().is_empty());
+            let json = serde_json::to_value(&i).expect("json");
+            assert_eq!(json["kind"], k);
+        }
+        for f in Field::iter() {
+            let name: &str = f.into();
+            assert_eq!(serde_json::to_value(f).expect("json"), name);
+            assert!(!f.english().is_empty());
+        }
+    }
+
+    #[test]
+    fn the_field_of_a_date_refusal_is_the_date_field() {
+        let i = Invalid::DateTime {
+            field: Field::OccurredAt,
+            value: "32.13.2026".into(),
+        };
+        assert_eq!(i.field(), Some(Field::OccurredAt));
+        assert!(i.to_string().contains("YYYY-MM-DD"));
+    }
+}
