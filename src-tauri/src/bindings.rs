@@ -52,6 +52,7 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     model::Incident::export_all(cfg)?;
     model::Evidence::export_all(cfg)?;
     PassphraseRule::export_all(cfg)?;
+    incidents::IncidentVersion::export_all(cfg)?;
     PassphraseCheck::export_all(cfg)?;
     Invalid::export_all(cfg)?;
     Ok(())

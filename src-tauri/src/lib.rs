@@ -55,6 +55,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             cases::incident_add,
             cases::incident_get,
             cases::incident_edit,
+            cases::incident_versions,
             cases::case_audit,
             evidence::evidence_rows,
             evidence::evidence_add_paths,

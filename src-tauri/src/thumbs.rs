@@ -22,6 +22,9 @@ pub fn can_thumbnail(media_type: &str, size: u64) -> bool {
 pub fn make(mut src: impl Read, size: u64) -> Option<String> {
     let mut bytes = Vec::with_capacity(usize::try_from(size).ok()?);
     src.read_to_end(&mut bytes).ok()?;
+    // A decompression bomb (a few bytes declaring gigapixels) is never decoded.
+    let (w, h) = varde_report::thumbs::declared_size(&bytes)?;
+    varde_report::thumbs::check_size(w, h, bytes.len() as u64).ok()?;
     let img = image::load_from_memory(&bytes).ok()?;
     drop(bytes);
     let small = img.thumbnail(SIDE, SIDE).into_rgb8();
@@ -56,5 +59,19 @@ mod tests {
         assert!(make(&b"not an image"[..], 12).is_none());
         assert!(!can_thumbnail("audio/mpeg", 10));
         assert!(!can_thumbnail("image/png", MAX_BYTES + 1));
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_not_decoded() {
+        // Found by the fuzzer: 53 bytes of lossless WebP declaring
+        // took seconds to decode (tens of megapixels). Refused from its header, before any decoding.
+        let bomb = base64::engine::general_purpose::STANDARD
+            .decode("UklGRlJJRgBXRUJQVlA4TL0AAAAvDzUDFM1VICICGRkZGRkZGRkZGRkZGRkZGRkZAACbBwA=")
+            .expect("base64");
+        let (w, h) = varde_report::thumbs::declared_size(&bomb).expect("a WebP header");
+        assert!(u64::from(w) * u64::from(h) > 20_000_000, "{w} × {h}");
+        let started = std::time::Instant::now();
+        assert!(make(bomb.as_slice(), bomb.len() as u64).is_none());
+        assert!(started.elapsed() < std::time::Duration::from_millis(200));
     }
 }

@@ -85,6 +85,32 @@ async function urgentJourney() {
     await ui.visible("emergency-banner");
     await ui.shot("23-still-on-the-app");
 
+    // A record that needs correcting: every field can be changed, with a reason, and the
+    // earlier version stays viewable.
+    await ui.click("incident-edit");
+    await ui.visible('incident-form');
+    const mode = await wd.executeScript("return document.querySelector('[data-testid=\"incident-form\"]').dataset.mode");
+    assert.equal(mode, "edit");
+    assert.equal(await (await ui.visible("inc-place")).getAttribute("value"), "Jobbtelefon", "the form starts from the record");
+    // WebDriver's typing drops characters outside the BMP (an emoji), so the threat is
+    // pasted into the field as a person would paste it from the phone.
+    await wd.executeScript(
+      "const f = arguments[0]; f.value = arguments[1]; f.dispatchEvent(new Event('input', {bubbles: true}));",
+      await ui.visible("inc-wording"),
+      "Jeg står utenfor nå 🔪",
+    );
+    await ui.select("inc-place-kind", "home");
+    await ui.type("inc-reason", "Ordlyden manglet");
+    await ui.shot("26-correcting-an-incident");
+    await ui.click("inc-save");
+    await ui.visible("incident-detail");
+    await ui.visible("incident-versions");
+    const detail = await wd.executeScript("return document.querySelector('[data-testid=\"incident-detail\"]').textContent");
+    assert.match(detail, /«Jeg står utenfor nå 🔪»/, detail);
+    assert.match(detail, /Hjemme/, detail);
+    await ui.click("incident-versions");
+    await ui.shot("27-corrected-with-earlier-version");
+
     // The officer confirms the call: recorded on the emergency prompt, the banner goes.
     await ui.click("emergency-called");
     await ui.waitFor(async () => (await wd.executeScript("return !document.querySelector('[data-testid=\"emergency-banner\"]')")), 15_000, "the banner to go");

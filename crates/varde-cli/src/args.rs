@@ -333,6 +333,9 @@ pub enum IncidentCmd {
         /// No longer an ongoing emergency
         #[arg(long, conflicts_with = "emergency")]
         no_emergency: bool,
+        /// Why the record is corrected (kept in the audit log)
+        #[arg(long)]
+        reason: Option<String>,
         #[command(flatten)]
         fields: IncidentFields,
     },

@@ -427,6 +427,7 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
             place,
             description,
             no_emergency,
+            reason,
             fields: f,
         } => {
             let ongoing = if f.emergency {
@@ -452,7 +453,10 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
                     targets_individuals: f.targets_individuals.then_some(true),
                     ongoing_emergency: ongoing,
                     actor_id: f.actor_person,
+                    clear_actor: false,
                     add_witnesses: witnesses(f),
+                    witnesses: None,
+                    reason: reason.clone(),
                 },
             )?;
             say!("incident {} is at version {}", i.id, i.version);

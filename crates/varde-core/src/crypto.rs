@@ -416,4 +416,3 @@ mod tests {
         assert_ne!(a, b);
     }
 }
-

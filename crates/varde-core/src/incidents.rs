@@ -81,8 +81,18 @@ pub struct IncidentPatch {
     pub ongoing_emergency: Option<bool>,
     /// New actor.
     pub actor_id: Option<i64>,
+    /// Take away the actor (the incident is no longer linked to a threat actor).
+    #[serde(default)]
+    pub clear_actor: bool,
     /// Witnesses to add.
     pub add_witnesses: Vec<Witness>,
+    /// The whole list of witnesses, replacing the one recorded (a correction); applied
+    /// before `add_witnesses`.
+    #[serde(default)]
+    pub witnesses: Option<Vec<Witness>>,
+    /// Why the record is corrected, kept in the audit log with the change.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// An earlier version of an edited incident.
@@ -428,6 +438,14 @@ impl Locker {
         set!(targets_individuals, p.targets_individuals);
         set!(ongoing_emergency, p.ongoing_emergency);
         set!(actor_id, p.actor_id.map(Some));
+        if p.clear_actor && p.actor_id.is_none() && old.actor_id.is_some() {
+            new.actor_id = None;
+            changed.push("actor_id");
+        }
+        if let Some(list) = p.witnesses {
+            new.witnesses = list;
+            changed.push("witnesses");
+        }
         if !p.add_witnesses.is_empty() {
             new.witnesses.extend(p.add_witnesses);
             changed.push("witnesses");
@@ -449,6 +467,19 @@ impl Locker {
             }
         }
         self.check_people(old.case_id, new.actor_id, &new.witnesses)?;
+        let reason = p
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
+        crate::fields::opt_text(
+            Field::Reason,
+            None,
+            reason.as_deref(),
+            crate::fields::SHORT_MAX,
+        )?;
+        changed.dedup();
         if new == old {
             return Ok(old);
         }
@@ -487,7 +518,7 @@ impl Locker {
             w.audit(
                 "incident.edit",
                 &format!("incident:{id}"),
-                json!({"from_version": old.version, "to_version": new.version, "changed": changed}),
+                json!({"from_version": old.version, "to_version": new.version, "changed": changed, "reason": reason}),
             )?;
             Ok(())
         })?;

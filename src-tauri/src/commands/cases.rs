@@ -127,6 +127,17 @@ pub async fn incident_edit(
         .await
 }
 
+/// The earlier versions of an edited incident, oldest first.
+#[tauri::command]
+pub async fn incident_versions(
+    state: State<'_, AppState>,
+    id: i64,
+) -> IpcResult<Vec<varde_core::incidents::IncidentVersion>> {
+    state
+        .with_locker(move |l| Ok(l.incident_versions(id)?))
+        .await
+}
+
 /// One page of a case's audit trail, newest first.
 #[tauri::command]
 pub async fn case_audit(

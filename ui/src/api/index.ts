@@ -23,6 +23,8 @@ import type { Exported } from "../bindings/Exported";
 import type { Imported } from "../bindings/Imported";
 import type { Incident } from "../bindings/Incident";
 import type { IncidentPage } from "../bindings/IncidentPage";
+import type { IncidentPatch } from "../bindings/IncidentPatch";
+import type { IncidentVersion } from "../bindings/IncidentVersion";
 import type { IpcError } from "../bindings/IpcError";
 import type { ItemCheck } from "../bindings/ItemCheck";
 import type { NewContact } from "../bindings/NewContact";
@@ -149,6 +151,8 @@ export const api = {
   addIncident: (reference: string, incident: NewIncident) =>
     call<Incident>("incident_add", { reference, incident }),
   incident: (id: number) => call<Incident>("incident_get", { id }),
+  editIncident: (id: number, patch: IncidentPatch) => call<Incident>("incident_edit", { id, patch }),
+  incidentVersions: (id: number) => call<IncidentVersion[]>("incident_versions", { id }),
   caseAudit: (reference: string, offset: number, limit: number) =>
     call<AuditPage>("case_audit", { reference, offset, limit }),
 

@@ -61,6 +61,19 @@ ongoing_emergency: boolean | null,
  */
 actor_id: number | null, 
 /**
+ * Take away the actor (the incident is no longer linked to a threat actor).
+ */
+clear_actor: boolean, 
+/**
  * Witnesses to add.
  */
-add_witnesses: Array<Witness>, };
+add_witnesses: Array<Witness>, 
+/**
+ * The whole list of witnesses, replacing the one recorded (a correction); applied
+ * before `add_witnesses`.
+ */
+witnesses: Array<Witness> | null, 
+/**
+ * Why the record is corrected, kept in the audit log with the change.
+ */
+reason: string | null, };

@@ -58,4 +58,9 @@ state: PromptState,
 /**
  * The latest action on it, if any.
  */
-last_action: EscalationAction | null, };
+last_action: EscalationAction | null, 
+/**
+ * Raised again after it was done with this reference number: its words then say to
+ * add to that case (the rule's `follow_up`), not to start a new one.
+ */
+follow_up_of: string | null, };

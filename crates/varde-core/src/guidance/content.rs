@@ -225,6 +225,21 @@ pub struct Rule {
     pub checklist: Option<String>,
     /// Where it comes from.
     pub source: Source,
+    /// What the prompt says instead when it fires again after it was done with a
+    /// reference number (a police case number): `{reference}` is filled in.
+    #[serde(default)]
+    pub follow_up: Option<FollowUp>,
+}
+
+/// The words of a prompt raised again after it was done with a reference number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    /// The headline, with `{reference}`.
+    pub title: Text,
+    /// The text, with `{reference}`.
+    pub body: Text,
 }
 
 /// A shipped or organisational entry of the contacts directory.

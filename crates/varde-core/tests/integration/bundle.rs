@@ -683,10 +683,16 @@ impl Crafted {
         );
         let events = self.officer.audit_log(None).unwrap().len();
         let blobs = count_files(&self.officer.dir().join("blobs"));
+        let before = locker_files(self.officer.dir());
         let err = self
             .officer
             .import_bundle(path, &self.case, &mut |_| {})
             .unwrap_err();
+        assert_eq!(
+            locker_files(self.officer.dir()),
+            before,
+            "a refused bundle leaves every file of the locker byte-identical"
+        );
         assert!(matches!(err, Error::Integrity(_)), "{err}");
         assert!(err.to_string().contains(expected), "{err}");
         assert!(err.to_string().contains("nothing was imported"));
@@ -695,6 +701,18 @@ impl Crafted {
         assert_eq!(count_files(&self.officer.dir().join("blobs")), blobs);
         assert_eq!(count_files(&self.officer.dir().join("tmp")), 0);
     }
+}
+
+/// Every file of a locker with its SHA-256 (the lock file aside: it is empty and held).
+fn locker_files(dir: &Path) -> BTreeMap<PathBuf, String> {
+    walk(dir)
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n != ".lock" && n != "lock"))
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap_or_default();
+            (p, hex::encode(Sha256::digest(bytes)))
+        })
+        .collect()
 }
 
 fn count_files(dir: &Path) -> usize {
@@ -1568,10 +1586,16 @@ fn hostile_manifest_lists_one_original_twice() {
 /// Import must refuse, name the field and write nothing; the signature itself is fine.
 fn import_refuses_text(c: &mut Crafted, path: &Path, expected: &str) {
     let events = c.officer.audit_log(None).unwrap().len();
+    let before = locker_files(c.officer.dir());
     let err = c
         .officer
         .import_bundle(path, &c.case, &mut |_| {})
         .unwrap_err();
+    assert_eq!(
+        locker_files(c.officer.dir()),
+        before,
+        "locker byte-identical"
+    );
     assert!(err.to_string().contains(expected), "{err}");
     assert!(err.to_string().contains("nothing was imported"), "{err}");
     assert_eq!(c.officer.audit_log(None).unwrap().len(), events);

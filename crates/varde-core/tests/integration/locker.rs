@@ -362,3 +362,69 @@ fn case_references_count_per_year_and_audit_records_the_clock() {
     assert_eq!(log[0].time, "2026-11-22T10:00:00+01:00");
     assert_eq!(log[0].actor, "Officer");
 }
+
+#[test]
+fn a_corrected_incident_keeps_its_earlier_version_and_the_reason_and_still_verifies() {
+    use varde_core::model::{PersonKind, Witness};
+    use varde_core::{IncidentPatch, NewPerson};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, case, id) = populated(&dir.path().join("l"));
+    let actor = l
+        .add_person(
+            &case,
+            NewPerson {
+                kind: Some(PersonKind::ThreatActor),
+                name: Some("Ukjent avsender".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let linked = l
+        .edit_incident(
+            id,
+            IncidentPatch {
+                actor_id: Some(actor.id),
+                witnesses: Some(vec![Witness {
+                    person: None,
+                    name: Some("Kari".into()),
+                }]),
+                wording: Some("Jeg vet hvor du bor 🔪".into()),
+                reason: Some("Ordlyden var skrevet av fra skjermbildet".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(linked.version, 2);
+    assert_eq!(linked.actor_id, Some(actor.id));
+    // Taking the actor and the witness away again is a correction too.
+    let cleared = l
+        .edit_incident(
+            id,
+            IncidentPatch {
+                clear_actor: true,
+                witnesses: Some(vec![]),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(cleared.version, 3);
+    assert_eq!(cleared.actor_id, None);
+    assert!(cleared.witnesses.is_empty());
+    assert_eq!(cleared.wording.as_deref(), Some("Jeg vet hvor du bor 🔪"));
+    let versions = l.incident_versions(id).unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0].incident.wording, None);
+    assert_eq!(versions[1].incident.actor_id, Some(actor.id));
+    let edits: Vec<_> = l
+        .audit_log(None)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "incident.edit")
+        .collect();
+    assert_eq!(edits.len(), 2);
+    assert_eq!(
+        edits[0].details["reason"],
+        "Ordlyden var skrevet av fra skjermbildet"
+    );
+    assert!(problems(&l).is_empty(), "{:?}", problems(&l));
+}

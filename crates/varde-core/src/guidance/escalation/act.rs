@@ -119,6 +119,22 @@ impl Locker {
         for p in &mut prompts {
             p.last_action = history.iter().rev().find(|a| a.rule_key == p.key).cloned();
             p.state = prompt_state(p, p.last_action.as_ref(), today);
+            // Done before with a reference (a police case number) and raised again by new
+            // incidents: they go to that case as further information, not a new report.
+            if p.state == PromptState::Open
+                && let Some(a) = &p.last_action
+                && a.action == ActionKind::Done
+                && let Some(reference) = a.reference.as_deref().filter(|r| !r.trim().is_empty())
+                && let Some(f) = guidance.rule(&p.key).and_then(|r| r.follow_up.as_ref())
+            {
+                let fill = |t: &crate::guidance::Text| crate::guidance::Text {
+                    nb: t.nb.replace("{reference}", reference),
+                    en: t.en.replace("{reference}", reference),
+                };
+                p.title = fill(&f.title);
+                p.body = fill(&f.body);
+                p.follow_up_of = Some(reference.to_string());
+            }
             if p.key == POLICE_REPORT_HEALTH {
                 p.details.health_services_notified = notices.clone();
             }

@@ -319,6 +319,9 @@ pub struct Prompt {
     pub state: PromptState,
     /// The latest action on it, if any.
     pub last_action: Option<EscalationAction>,
+    /// Raised again after it was done with this reference number: its words then say to
+    /// add to that case (the rule's `follow_up`), not to start a new one.
+    pub follow_up_of: Option<String>,
 }
 
 impl Prompt {
@@ -512,6 +515,7 @@ pub fn evaluate(guidance: &Guidance, facts: &CaseFacts<'_>) -> Vec<Prompt> {
                 details,
                 state: PromptState::Open,
                 last_action: None,
+                follow_up_of: None,
             })
         })
         .collect();

@@ -707,3 +707,53 @@ fn open_emergencies_lists_cases_with_an_ongoing_emergency_until_closed() {
         .unwrap();
     assert!(l.open_emergencies().unwrap().is_empty());
 }
+
+#[test]
+fn a_report_made_with_a_case_number_asks_for_further_information_not_a_new_report() {
+    let (_d, mut l) = crate::guidance::testing::locker();
+    let c = l.create_case("Sak", "").unwrap().reference;
+    let threat = |l: &mut crate::locker::Locker, at: &str| {
+        l.add_incident(
+            &c,
+            crate::incidents::NewIncident {
+                at: at.into(),
+                place: "SMS".into(),
+                channel: Some(crate::model::Channel::Sms),
+                description: "Trussel".into(),
+                perceived: vec![Perception::Threatening],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    threat(&mut l, "2026-03-01 10:00");
+    let report = |l: &crate::locker::Locker| {
+        l.prompts(&c)
+            .unwrap()
+            .into_iter()
+            .find(|p| p.key == POLICE_REPORT)
+            .unwrap()
+    };
+    assert_eq!(report(&l).title.nb, "Virksomheten bør anmelde forholdet");
+    l.act_on_prompt(
+        &c,
+        POLICE_REPORT,
+        PromptAct {
+            with_whom: Some("Oslo politidistrikt".into()),
+            reference: Some("24-123456".into()),
+            ..PromptAct::new(ActionKind::Done)
+        },
+    )
+    .unwrap();
+    assert_eq!(report(&l).state, PromptState::Done);
+    // A new threat after the report: open again, worded as further information.
+    threat(&mut l, "2026-03-05 18:30");
+    let again = report(&l);
+    assert_eq!(again.state, PromptState::Open);
+    assert_eq!(
+        again.title.nb,
+        "Gi politiet tilleggsopplysninger i sak 24-123456"
+    );
+    assert!(again.body.nb.contains("ikke som en ny anmeldelse"));
+    assert_eq!(again.follow_up_of.as_deref(), Some("24-123456"));
+}
