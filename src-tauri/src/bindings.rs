@@ -53,6 +53,7 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     model::Evidence::export_all(cfg)?;
     PassphraseRule::export_all(cfg)?;
     incidents::IncidentVersion::export_all(cfg)?;
+    SearchHit::export_all(cfg)?;
     PassphraseCheck::export_all(cfg)?;
     Invalid::export_all(cfg)?;
     Ok(())

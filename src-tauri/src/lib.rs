@@ -56,6 +56,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             cases::incident_get,
             cases::incident_edit,
             cases::incident_versions,
+            cases::search,
+            cases::actor_other_cases,
             cases::case_audit,
             evidence::evidence_rows,
             evidence::evidence_add_paths,

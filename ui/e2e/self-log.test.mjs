@@ -49,12 +49,26 @@ async function selfLogJourney() {
     await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="emergency-banner"]'))).length === 0, 15_000, "the banner to go");
 
     // "Send my log to the security officer".
+    // Plain words for the employee: who gets it, what goes with it, a consent they can
+    // read; no legal-basis list, no recipient kind, no question whether "the employee" was
+    // told. It ends with how to hand the file over.
     await ui.click("tab-export");
-    assert.equal(await wd.executeScript("return document.querySelector('[data-testid=export-kind]').value"), "employer");
+    const form = await ui.text("export-wizard");
+    for (const jargon of [/hjemmel/i, /Type mottaker/i, /personvernforordningen/i, /den ansatte/i, /sha256sum/i]) {
+      assert.doesNotMatch(form, jargon, `no ${jargon} in the employee's form`);
+    }
+    assert.equal(await wd.executeScript("return !!document.querySelector('[data-testid=export-kind]')"), false);
     await ui.type("export-path", bundle);
+    assert.equal(await (await ui.find("export-submit")).isEnabled(), false, "not without the employee's consent");
+    await ui.click("export-consent");
     await ui.shot("33-send-log");
     await ui.click("export-submit");
     await ui.outcome("export-result", "export-error", 120_000);
+    const after = await ui.text("export-result");
+    assert.match(after, /minnepenn/);
+    assert.match(after, /ikke kryptert/);
+    assert.doesNotMatch(after, /openssl|sha256sum/);
+    await ui.shot("33b-send-log-done");
   } finally {
     await app.quit();
   }

@@ -1,7 +1,8 @@
 // End-to-end: the moments a stressed officer meets. «Ring 112» must not take the window
-// away from the app; a mistyped date is answered in Norwegian at the date field; a
-// mistyped import path is "the file does not exist", not a tampered bundle; the call is
-// recorded when the officer confirms it.
+// away from the app; a mistyped date is answered in Norwegian at the date field; the call
+// is recorded when the officer confirms it; a record is corrected with its earlier version
+// kept; a mistyped import path is "the file does not exist", not a tampered bundle; a
+// phone number typed with spaces is found across cases.
 // Run by scripts/e2e (which builds the app, starts Xvfb and provides tauri-driver).
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -45,7 +46,7 @@ async function urgentJourney() {
     await ui.click("log-incident");
     await ui.visible("incident-form");
     await ui.type("inc-date", "32.13.2026");
-    await ui.type("inc-description", "Ringte og sa han står utenfor");
+    await ui.type("inc-description", "Ringte fra 934 12 877 og sa han står utenfor");
     await ui.type("inc-place", "Jobbtelefon");
     await ui.click("inc-emergency");
     await ui.click("inc-save");
@@ -129,6 +130,18 @@ async function urgentJourney() {
     const report = await wd.executeScript("return !!document.querySelector('[data-testid=\"import-report\"]')");
     assert.equal(report, false, "no check report for a file that could not be read");
     await ui.shot("25-import-missing-file");
+
+    // A cross-case search for the caller's number, typed another way than it was logged.
+    await ui.click("nav-cases");
+    await ui.type("case-search", "+47 93412877");
+    await ui.visible("search-hit", 10_000);
+    const hit = await wd.executeScript(
+      "const h = document.querySelector('[data-testid=\"search-hit\"]'); return [h.dataset.kind, h.dataset.case, h.textContent]",
+    );
+    assert.equal(hit[0], "incident", hit[2]);
+    assert.match(hit[1], /V-\d{4}-0001/);
+    assert.match(hit[2], /934 12 877/);
+    await ui.shot("28-search-across-cases");
   } finally {
     await app.quit();
   }

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_bundles.sql"),
     include_str!("../migrations/0004_employer_recipient.sql"),
     include_str!("../migrations/0005_seals.sql"),
+    include_str!("../migrations/0006_search.sql"),
 ];
 
 /// The first schema whose audit events seal the records they write (see `seal.rs`).

@@ -25,6 +25,7 @@ pub mod locker;
 pub mod model;
 pub mod persons;
 mod seal;
+pub mod search;
 pub mod verify;
 
 pub use audit::AuditEvent;
@@ -49,4 +50,5 @@ pub use locker::{
     check_new_passphrase, measure_passphrase,
 };
 pub use persons::NewPerson;
+pub use search::{HitKind, SearchHit};
 pub use verify::{Problem, VerifyReport};

@@ -570,6 +570,7 @@ impl Locker {
         };
         locker.clean_up()?;
         locker.seal_upgraded()?;
+        crate::search::build_if_missing(&mut locker.conn)?;
         locker.finish_interrupted_exports()?;
         if locker.header.checksum.is_none() {
             // A header from before checksums: add one, so later damage is told apart.
@@ -914,6 +915,14 @@ impl Write<'_> {
     /// Append an audit event in this write's transaction. Returns its sequence number.
     pub fn audit(&mut self, action: &str, subject: &str, mut details: Value) -> Result<i64> {
         let records = crate::seal::drain(&self.tx)?;
+        // The search index follows the records in the same transaction.
+        for key in records.keys() {
+            if let Some((table, rid)) = key.split_once(':')
+                && let Ok(rid) = rid.parse::<i64>()
+            {
+                crate::search::reindex(&self.tx, table, rid)?;
+            }
+        }
         if !records.is_empty() {
             let Value::Object(map) = &mut details else {
                 return Err(Error::Integrity(

@@ -127,6 +127,24 @@ pub async fn incident_edit(
         .await
 }
 
+/// Search every case of the locker (names, aliases, phone numbers in any spacing, wording,
+/// descriptions, places).
+#[tauri::command]
+pub async fn search(
+    state: State<'_, AppState>,
+    query: String,
+) -> IpcResult<Vec<varde_core::SearchHit>> {
+    state.with_locker(move |l| Ok(l.search(&query)?)).await
+}
+
+/// The other cases a threat actor appears in (same name, alias or phone number).
+#[tauri::command]
+pub async fn actor_other_cases(state: State<'_, AppState>, person: i64) -> IpcResult<Vec<String>> {
+    state
+        .with_locker(move |l| Ok(l.actor_in_other_cases(person)?))
+        .await
+}
+
 /// The earlier versions of an edited incident, oldest first.
 #[tauri::command]
 pub async fn incident_versions(

@@ -25,6 +25,7 @@ import type { Incident } from "../bindings/Incident";
 import type { IncidentPage } from "../bindings/IncidentPage";
 import type { IncidentPatch } from "../bindings/IncidentPatch";
 import type { IncidentVersion } from "../bindings/IncidentVersion";
+import type { SearchHit } from "../bindings/SearchHit";
 import type { IpcError } from "../bindings/IpcError";
 import type { ItemCheck } from "../bindings/ItemCheck";
 import type { NewContact } from "../bindings/NewContact";
@@ -153,6 +154,8 @@ export const api = {
   incident: (id: number) => call<Incident>("incident_get", { id }),
   editIncident: (id: number, patch: IncidentPatch) => call<Incident>("incident_edit", { id, patch }),
   incidentVersions: (id: number) => call<IncidentVersion[]>("incident_versions", { id }),
+  search: (query: string) => call<SearchHit[]>("search", { query }),
+  actorOtherCases: (person: number) => call<string[]>("actor_other_cases", { person }),
   caseAudit: (reference: string, offset: number, limit: number) =>
     call<AuditPage>("case_audit", { reference, offset, limit }),
 

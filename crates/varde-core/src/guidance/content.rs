@@ -287,6 +287,10 @@ pub struct LegalBasis {
     pub note: Option<Text>,
     /// Where it comes from.
     pub source: Source,
+    /// The kinds of recipient it fits, for a disclosure; empty: any. The app warns and
+    /// asks for a confirmation when the recipient is of another kind.
+    #[serde(default)]
+    pub recipients: Vec<crate::guidance::disclosure::RecipientKind>,
     /// Shipped or the organisation's own.
     #[serde(default, skip_deserializing)]
     pub origin: Origin,

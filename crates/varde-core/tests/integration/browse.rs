@@ -180,3 +180,111 @@ fn browse_benchmark() {
         ms(bj) / ms(sj)
     );
 }
+
+#[test]
+fn a_phone_number_typed_with_spaces_finds_the_actor_and_the_threats_in_every_case() {
+    use varde_core::model::{ContactDetail, PersonKind};
+    use varde_core::{HitKind, NewPerson};
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = super::locker::new_locker(&dir.path().join("l"));
+    let first = l
+        .create_case("Trusler mot resepsjonen", "")
+        .unwrap()
+        .reference;
+    let second = l
+        .create_case("Trusler mot kundesenteret", "")
+        .unwrap()
+        .reference;
+    let actor = l
+        .add_person(
+            &first,
+            NewPerson {
+                kind: Some(PersonKind::ThreatActor),
+                name: Some("Ola Nordmann".into()),
+                contacts: vec![ContactDetail {
+                    kind: "phone".into(),
+                    value: "+47 934 12 877".into(),
+                    private: false,
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let again = l
+        .add_person(
+            &second,
+            NewPerson {
+                kind: Some(PersonKind::ThreatActor),
+                name: None,
+                aliases: vec!["93412877".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    l.add_incident(
+        &second,
+        NewIncident {
+            at: "2026-11-20 21:14".into(),
+            place: "SMS".into(),
+            channel: Some(varde_core::model::Channel::Sms),
+            description: "SMS fra 934 12 877".into(),
+            wording: Some("Jeg vet hvor du bor 🔪".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for typed in ["93412877", "934 12 877", "+47 934 12 877", "934"] {
+        let hits = l.search(typed).unwrap();
+        let refs: Vec<&str> = hits.iter().map(|h| h.case_reference.as_str()).collect();
+        assert!(
+            refs.contains(&first.as_str()) && refs.contains(&second.as_str()),
+            "{typed}: {hits:?}"
+        );
+        assert!(
+            hits.iter().any(|h| h.kind == HitKind::Incident),
+            "{typed}: {hits:?}"
+        );
+    }
+    // Words, with Norwegian letters and the prefix of a word.
+    let hits = l.search("vet hvor").unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(hits[0].snippet.contains("hvor du bor"), "{hits:?}");
+    assert_eq!(l.search("kundesent").unwrap()[0].kind, HitKind::Case);
+    assert!(
+        l.search("\"NEAR(").unwrap().is_empty(),
+        "FTS syntax is not interpreted"
+    );
+    // A repeat actor is pointed out on the person.
+    assert_eq!(
+        l.actor_in_other_cases(actor.id).unwrap(),
+        vec![second.clone()]
+    );
+    assert_eq!(
+        l.actor_in_other_cases(again.id).unwrap(),
+        vec![first.clone()]
+    );
+    // Corrections follow: the old wording is no longer found.
+    let inc = l.list_incidents(&second).unwrap()[0].id;
+    l.edit_incident(
+        inc,
+        varde_core::IncidentPatch {
+            wording: Some("Du skal angre".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(l.search("hvor du bor").unwrap().is_empty());
+    assert_eq!(l.search("angre").unwrap().len(), 1);
+    // The index is rebuilt from the records if it is missing (an upgraded locker).
+    let path = l.dir().to_path_buf();
+    drop(l);
+    {
+        let l = Locker::open(&path, super::locker::PASS, super::locker::clock()).unwrap();
+        l.raw_connection()
+            .execute("DELETE FROM search", [])
+            .unwrap();
+    }
+    let l = Locker::open(&path, super::locker::PASS, super::locker::clock()).unwrap();
+    assert_eq!(l.search("934 12 877").unwrap().len(), 3);
+    assert!(l.verify(&mut |_| {}).unwrap().problems.is_empty());
+}
