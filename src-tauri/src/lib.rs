@@ -64,6 +64,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             evidence::evidence_add_bytes,
             evidence::evidence_thumbnail,
             evidence::evidence_open,
+            evidence::evidence_view,
             evidence::evidence_check,
             evidence::locker_verify,
             guidance::checklist,

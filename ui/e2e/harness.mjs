@@ -2,7 +2,8 @@
 // WebKitWebDriver, under the X server that scripts/e2e starts. Each session gets its own
 // HOME, so lockers, exports and settings never touch the user's.
 import { spawn, execFileSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -31,12 +32,22 @@ const STALL_MS = Number(process.env.VARDE_E2E_STALL_MS ?? 75_000);
 let lastSign = Date.now();
 const touch = () => (lastSign = Date.now());
 
+// Accessibility: axe-core runs on every screen a journey takes a screenshot of; the
+// journey fails at its end when any screen had a violation (all of them are listed).
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const axeViolations = [];
+
 /** Run a journey; if the driver stalled, run it once more in a fresh app. */
 export async function journey(name, body) {
   for (let attempt = 1; ; attempt++) {
     const stalls = stallCount;
     try {
-      return await body();
+      axeViolations.length = 0;
+      const out = await body();
+      if (axeViolations.length) {
+        throw new Error(`axe-core found accessibility violations:\n${axeViolations.join("\n")}`);
+      }
+      return out;
     } catch (e) {
       if (stallCount === stalls || attempt >= 2) throw e;
       note(`${name}: the driver stalled (${e}); running the journey again`);
@@ -263,11 +274,27 @@ function helpers(wd) {
         files,
       );
     },
-    /** A screenshot of the window, kept for people to look at. */
+    /** A screenshot of the window, kept for people to look at; axe-core checks the screen. */
     async shot(name) {
       const png = await wd.takeScreenshot();
       writeFileSync(join(SHOTS, `${name}.png`), Buffer.from(png, "base64"));
+      if (!name.startsWith("failed-")) await h.axe(name);
       return Buffer.from(png, "base64");
+    },
+    /** Run axe-core on the page as it is; violations are kept for the journey's end. */
+    async axe(screen) {
+      note(`axe ${screen}`);
+      const has = await wd.executeScript("return typeof window.axe !== 'undefined'");
+      if (!has) await wd.executeScript(AXE);
+      const result = await wd.executeAsyncScript(
+        `const done = arguments[arguments.length - 1];
+         axe.run(document, { resultTypes: ["violations"] })
+           .then((r) => done(r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }))))
+           .catch((e) => done([{ id: "axe-error", help: String(e), nodes: [] }]));`,
+      );
+      touch();
+      for (const v of result) axeViolations.push(`  ${screen}: ${v.id} – ${v.help} (${v.nodes.join("; ")})`);
+      return result;
     },
   };
   return h;

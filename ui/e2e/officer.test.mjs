@@ -56,6 +56,14 @@ async function officerJourney() {
     assert.deepEqual(shown.sort(), [...expected].sort(), "the hashes shown are those sha256sum computes");
     await sleep(1500); // thumbnails arrive in the background
     await ui.shot("03-incident-with-evidence");
+
+    // The whole screenshot inside Varde, decrypted in memory, no other program needed.
+    await ui.click("evidence-view");
+    const img = await ui.visible("viewer-image", 15_000);
+    await ui.waitFor(() => wd.executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", img), 10_000, "the image to load");
+    await ui.shot("03b-viewer");
+    await ui.click("viewer-close");
+    await ui.waitFor(async () => !(await wd.executeScript("return !!document.querySelector('[data-testid=\"viewer\"]')")), 10_000, "the viewer to close");
     const prompts1 = await wd.findElements(By.css('[data-testid="prompt"][data-key="police_report"]'));
     assert.equal(prompts1.length, 0, "no police-report prompt after one mild incident");
 

@@ -698,6 +698,29 @@ impl Locker {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// An original's bytes, decrypted in memory only and checked against its SHA-256, to be
+    /// shown inside the app (an image, a text, an e-mail). Refused above `max` bytes.
+    pub fn read_original(&self, id: i64, max: u64) -> Result<Vec<u8>> {
+        let ev = self.evidence(id)?;
+        if ev.size > max {
+            return Err(Error::invalid(Invalid::TooLargeToShow {
+                size: ev.size,
+                max,
+            }));
+        }
+        let mut reader = self.open_original(id)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(ev.size).unwrap_or(0));
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::Integrity(format!("evidence {id}: {e}")))?;
+        if hex::encode(Sha256::digest(&bytes)) != ev.sha256 {
+            return Err(Error::Integrity(format!(
+                "evidence {id}: the stored original does not match its SHA-256"
+            )));
+        }
+        Ok(bytes)
+    }
+
     /// A reader over an original's bytes (decrypted as read; any damage is an error).
     pub fn open_original(&self, id: i64) -> Result<BlobReader<std::io::BufReader<File>>> {
         let ev = self.evidence(id)?;

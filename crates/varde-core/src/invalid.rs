@@ -452,6 +452,13 @@ pub enum Invalid {
         /// What was written.
         value: String,
     },
+    /// An original too large to show inside Varde (open it in another program instead).
+    TooLargeToShow {
+        /// Its size in bytes.
+        size: u64,
+        /// The most shown inside Varde.
+        max: u64,
+    },
     /// A file to add does not exist.
     FileMissing {
         /// The path.
@@ -582,6 +589,7 @@ impl Invalid {
             | NotADirectory { .. }
             | NoFiles => Some(Field::Path),
             NoIncidents => Some(Field::Incidents),
+            TooLargeToShow { .. } => None,
             PageRange { .. } => Some(Field::Page),
             GuidanceFile { .. } => Some(Field::GuidanceFile),
             PassphrasesDiffer | NewPassphraseMissing | PassphraseFile { .. } => {
@@ -711,6 +719,10 @@ impl std::fmt::Display for Invalid {
                 "give the legal basis: choose one from the list, or with \"other\" describe it in words"
             ),
             IdNumber { value } => write!(f, "{value:?}: a national identity number has 11 digits"),
+            TooLargeToShow { size, max } => write!(
+                f,
+                "the original is {size} bytes, more than the {max} shown inside Varde; open it in another program"
+            ),
             FileMissing { path } => write!(f, "{path}: no such file"),
             FilePermission { path } => write!(f, "{path}: permission denied"),
             IsDirectory { path } => write!(f, "{path} is a directory; give the files in it"),

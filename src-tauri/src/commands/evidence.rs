@@ -155,6 +155,19 @@ pub async fn evidence_open<R: Runtime>(
     Ok(path.display().to_string())
 }
 
+/// The most an original may have to be shown inside the app.
+const VIEW_MAX: u64 = 64 << 20;
+
+/// An original's bytes for the in-app viewer: decrypted in memory only, checked against its
+/// SHA-256, sent as raw bytes (never written to disk, no audit entry: nothing leaves Varde).
+#[tauri::command]
+pub async fn evidence_view(state: State<'_, AppState>, id: i64) -> IpcResult<tauri::ipc::Response> {
+    let bytes = state
+        .with_locker(move |l| Ok(l.read_original(id, VIEW_MAX)?))
+        .await?;
+    Ok(tauri::ipc::Response::new(bytes))
+}
+
 /// Re-hash one original and compare it with its record.
 #[tauri::command]
 pub async fn evidence_check(state: State<'_, AppState>, id: i64) -> IpcResult<ItemCheck> {

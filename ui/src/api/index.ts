@@ -152,6 +152,7 @@ export const api = {
   addIncident: (reference: string, incident: NewIncident) =>
     call<Incident>("incident_add", { reference, incident }),
   incident: (id: number) => call<Incident>("incident_get", { id }),
+  viewEvidence: (id: number) => call<ArrayBuffer>("evidence_view", { id }),
   editIncident: (id: number, patch: IncidentPatch) => call<Incident>("incident_edit", { id, patch }),
   incidentVersions: (id: number) => call<IncidentVersion[]>("incident_versions", { id }),
   search: (query: string) => call<SearchHit[]>("search", { query }),

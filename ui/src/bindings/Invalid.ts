@@ -171,7 +171,15 @@ choices: string, } | { "kind": "describe_legal_basis" } | { "kind": "id_number",
 /**
  * What was written.
  */
-value: string, } | { "kind": "file_missing", 
+value: string, } | { "kind": "too_large_to_show", 
+/**
+ * Its size in bytes.
+ */
+size: number, 
+/**
+ * The most shown inside Varde.
+ */
+max: number, } | { "kind": "file_missing", 
 /**
  * The path.
  */
