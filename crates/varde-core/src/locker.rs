@@ -568,6 +568,7 @@ impl Locker {
             header,
             _lock: lock,
         };
+        locker.finish_passphrase_change()?;
         locker.clean_up()?;
         locker.seal_upgraded()?;
         crate::search::build_if_missing(&mut locker.conn)?;
@@ -789,6 +790,44 @@ impl Locker {
             .optional()?)
     }
 
+    /// A passphrase change a crash interrupted after its audit event was committed but
+    /// before the new header took its place: the event names the staged header, so the
+    /// change is completed now (the locker then opens with the new passphrase, as the audit
+    /// log says). A staged header with no such event was never recorded, and is removed.
+    fn finish_passphrase_change(&mut self) -> Result<()> {
+        let staged_path = self.dir.join(format!(".{HEADER}.new"));
+        let Ok(bytes) = fs::read(&staged_path) else {
+            return Ok(());
+        };
+        let staged: Option<Header> = serde_json::from_slice(&bytes).ok();
+        let recorded: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT json_extract(details, '$.header_checksum') FROM audit_events
+                 WHERE action = 'locker.passphrase_change' ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        match (staged, recorded) {
+            (Some(h), Some(sum))
+                if h.computed_checksum() == sum
+                    && h.locker_id == self.header.locker_id
+                    && self.header.computed_checksum() != sum =>
+            {
+                fs::rename(&staged_path, self.dir.join(HEADER))
+                    .and_then(|_| sync_dir(&self.dir))
+                    .map_err(|e| Error::io("writing", self.dir.join(HEADER), e))?;
+                self.header = h;
+            }
+            _ => {
+                let _ = fs::remove_file(&staged_path);
+            }
+        }
+        Ok(())
+    }
+
     /// Change the passphrase: the master key is re-wrapped under a key derived from the
     /// new passphrase and the header replaced atomically. Data is not re-encrypted.
     pub fn change_passphrase(&mut self, old: &str, new: &str) -> Result<()> {
@@ -821,9 +860,16 @@ impl Locker {
                 Error::io("writing", &tmp, e)
             });
         }
-        if let Err(e) =
-            self.write(|w| w.audit("locker.passphrase_change", "locker", serde_json::json!({})))
-        {
+        // The event names the new header, so that a crash between this commit and the
+        // rename is finished at the next open (finish_passphrase_change): all or nothing.
+        let new_checksum = header.computed_checksum();
+        if let Err(e) = self.write(|w| {
+            w.audit(
+                "locker.passphrase_change",
+                "locker",
+                serde_json::json!({ "header_checksum": new_checksum }),
+            )
+        }) {
             let _ = fs::remove_file(&tmp);
             return Err(e);
         }

@@ -428,3 +428,36 @@ fn a_corrected_incident_keeps_its_earlier_version_and_the_reason_and_still_verif
     );
     assert!(problems(&l).is_empty(), "{:?}", problems(&l));
 }
+
+#[test]
+fn a_passphrase_change_killed_after_its_audit_event_is_finished_at_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l");
+    let (mut l, _, _) = populated(&path);
+    let old_header = std::fs::read(path.join("locker.json")).unwrap();
+    const NEW: &str = "a new passphrase blue kettle";
+    l.change_passphrase(PASS, NEW).unwrap();
+    drop(l);
+    // As if killed between the commit of locker.passphrase_change and the rename: the new
+    // header is still staged beside the old one.
+    std::fs::rename(path.join("locker.json"), path.join(".locker.json.new")).unwrap();
+    std::fs::write(path.join("locker.json"), &old_header).unwrap();
+    // The old passphrase still opens it once; the recorded change is then completed.
+    let l = Locker::open(&path, PASS, clock()).unwrap();
+    assert!(problems(&l).is_empty(), "{:?}", problems(&l));
+    drop(l);
+    assert!(!path.join(".locker.json.new").exists());
+    assert!(matches!(
+        Locker::open(&path, PASS, clock()),
+        Err(Error::WrongPassphrase)
+    ));
+    let l = Locker::open(&path, NEW, clock()).unwrap();
+    drop(l);
+    // A staged header without its audit event was never recorded: it is removed and the
+    // passphrase in force stays.
+    std::fs::write(path.join(".locker.json.new"), &old_header).unwrap();
+    let l = Locker::open(&path, NEW, clock()).unwrap();
+    drop(l);
+    assert!(!path.join(".locker.json.new").exists());
+    assert!(Locker::open(&path, NEW, clock()).is_ok());
+}
