@@ -95,6 +95,8 @@ async function selfLogJourney() {
     await ui.shot("34-import-checked");
     // Nothing is written before the officer says so.
     assert.equal((await wd.executeScript("return document.body.innerText")).includes("Nå skal du få se"), false);
+    assert.equal(await (await ui.find("import-submit")).isEnabled(), false, "not before the fingerprint is confirmed");
+    await ui.click("import-fingerprint-checked");
     await ui.click("import-submit");
     await ui.outcome("import-result", "import-error");
     const counts = await ui.text("import-result-counts");
