@@ -142,6 +142,16 @@ async function urgentJourney() {
     assert.match(hit[1], /V-\d{4}-0001/);
     assert.match(hit[2], /934 12 877/);
     await ui.shot("28-search-across-cases");
+
+    // The case list: sortable by its columns, the threatened employee shown.
+    await (await ui.visible("case-search")).clear();
+    await wd.executeScript("const f = document.querySelector('[data-testid=\"case-search\"]'); f.value = ''; f.dispatchEvent(new Event('input', {bubbles: true}));");
+    await ui.visible("case-row");
+    await ui.click("sort-last");
+    const sort = await wd.executeScript("return document.querySelector('[data-testid=\"sort-last\"]').closest('th').getAttribute('aria-sort')");
+    assert.equal(sort, "descending", "the latest incident first");
+    assert.equal(await ui.text("case-employee"), "–");
+    await ui.shot("29-case-list-sorted");
   } finally {
     await app.quit();
   }

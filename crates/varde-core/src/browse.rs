@@ -31,6 +31,9 @@ pub struct CaseSummary {
     pub evidence: i64,
     /// When the latest incident happened (UTC, RFC 3339).
     pub last_incident_utc: Option<String>,
+    /// The threatened employees of the case, by name.
+    #[serde(default)]
+    pub employees: Vec<String>,
 }
 
 /// An incident as a timeline shows it.
@@ -126,16 +129,23 @@ impl Locker {
                         (SELECT id FROM incidents WHERE case_id = ?1))
              FROM incidents WHERE case_id = ?1",
         )?;
+        let mut employees = self.conn.prepare_cached(
+            "SELECT name FROM persons WHERE case_id = ?1 AND kind = 'employee' AND name IS NOT NULL ORDER BY id",
+        )?;
         cases
             .into_iter()
             .map(|case| {
                 let (incidents, last, evidence) =
                     stmt.query_row([case.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                let employees = employees
+                    .query_map([case.id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()?;
                 Ok(CaseSummary {
                     case,
                     incidents,
                     evidence,
                     last_incident_utc: last,
+                    employees,
                 })
             })
             .collect()

@@ -20,4 +20,8 @@ evidence: number,
 /**
  * When the latest incident happened (UTC, RFC 3339).
  */
-last_incident_utc: string | null, };
+last_incident_utc: string | null, 
+/**
+ * The threatened employees of the case, by name.
+ */
+employees: Array<string>, };

@@ -288,3 +288,28 @@ fn a_phone_number_typed_with_spaces_finds_the_actor_and_the_threats_in_every_cas
     assert_eq!(l.search("934 12 877").unwrap().len(), 3);
     assert!(l.verify(&mut |_| {}).unwrap().problems.is_empty());
 }
+
+#[test]
+fn the_case_list_names_the_threatened_employee() {
+    use varde_core::NewPerson;
+    use varde_core::model::PersonKind;
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = super::locker::new_locker(&dir.path().join("l"));
+    let c = l.create_case("Trusler", "").unwrap().reference;
+    for (kind, name) in [
+        (PersonKind::ThreatActor, "Ukjent"),
+        (PersonKind::Employee, "Kari Nordmann"),
+    ] {
+        l.add_person(
+            &c,
+            NewPerson {
+                kind: Some(kind),
+                name: Some(name.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    let list = l.case_summaries(&CaseFilter::default()).unwrap();
+    assert_eq!(list[0].employees, vec!["Kari Nordmann".to_string()]);
+}
