@@ -88,7 +88,7 @@ fn examples() -> Vec<crate::error::IpcError> {
                     id: "V".into(),
                 },
                 ErrorKind::Invalid => Error::Invalid(varde_core::Invalid::NoFiles),
-                ErrorKind::Io => Error::io_public("reading", p(), io()),
+                ErrorKind::Io => Error::io("reading", p(), io()),
                 ErrorKind::Integrity => Error::Integrity(String::new()),
                 ErrorKind::SigningKeyChanged => Error::SigningKeyChanged {
                     source_locker: String::new(),

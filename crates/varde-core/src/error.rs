@@ -194,25 +194,13 @@ impl Error {
         }
     }
 
-    pub(crate) fn io(
-        action: &'static str,
-        path: impl Into<PathBuf>,
-        source: std::io::Error,
-    ) -> Self {
+    /// Reading or writing `path` failed.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             action,
             path: path.into(),
             source,
         }
-    }
-
-    /// Reading or writing `path` failed (for the desktop shell's own files).
-    pub fn io_public(
-        action: &'static str,
-        path: impl Into<PathBuf>,
-        source: std::io::Error,
-    ) -> Self {
-        Error::io(action, path, source)
     }
 
     pub(crate) fn not_found(kind: crate::invalid::ItemKind, id: impl ToString) -> Self {

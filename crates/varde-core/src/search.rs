@@ -242,8 +242,14 @@ pub(crate) fn reindex(tx: &Connection, table: &str, rid: i64) -> Result<()> {
 /// Index every case, person and incident when the index is empty but records exist (a
 /// locker upgraded to schema 6). One transaction; derived data, so no audit event.
 pub(crate) fn build_if_missing(conn: &mut Connection) -> Result<()> {
-    let indexed: i64 = conn.query_row("SELECT count(*) FROM search", [], |r| r.get(0))?;
-    if indexed > 0 {
+    // EXISTS stops at the first row: a count of the index would read all of it at every open.
+    let needed: bool = conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM search)
+            AND (EXISTS (SELECT 1 FROM cases) OR EXISTS (SELECT 1 FROM persons) OR EXISTS (SELECT 1 FROM incidents))",
+        [],
+        |r| r.get(0),
+    )?;
+    if !needed {
         return Ok(());
     }
     let tx = conn.transaction()?;

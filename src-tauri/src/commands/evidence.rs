@@ -137,9 +137,7 @@ pub async fn evidence_open<R: Runtime>(
                     tempfile::Builder::new()
                         .prefix("varde-view-")
                         .tempdir()
-                        .map_err(|e| {
-                            varde_core::Error::io_public("writing", std::env::temp_dir(), e)
-                        })?,
+                        .map_err(|e| varde_core::Error::io("writing", std::env::temp_dir(), e))?,
                 );
             }
             let base = dir
