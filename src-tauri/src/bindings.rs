@@ -8,7 +8,12 @@ use std::path::{Path, PathBuf};
 use ts_rs::{Config, TS};
 
 fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
-    use crate::commands::{ProgressEvent, evidence::BytesMeta, guidance::*, session::*};
+    use crate::commands::{
+        ProgressEvent,
+        evidence::{BytesMeta, LogMeta, PastedMeta},
+        guidance::*,
+        session::*,
+    };
     use varde_core::guidance::{
         ChecklistState, ContactPatch, DirectoryEntry, Disclosure, NewContact, NewDisclosure,
     };
@@ -16,6 +21,9 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     crate::error::IpcError::export_all(cfg)?;
     ProgressEvent::export_all(cfg)?;
     BytesMeta::export_all(cfg)?;
+    LogMeta::export_all(cfg)?;
+    PastedMeta::export_all(cfg)?;
+    Logged::export_all(cfg)?;
     Session::export_all(cfg)?;
     NewLocker::export_all(cfg)?;
     DefaultLocker::export_all(cfg)?;

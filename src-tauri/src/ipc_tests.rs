@@ -137,13 +137,67 @@ fn a_locker_is_created_used_and_refuses_a_wrong_passphrase_through_ipc() {
     );
     assert_eq!(added["evidence"]["source"], "clipboard");
 
+    // A new incident logged with a picked file and two pasted ones, in one call.
+    let picked = dir.path().join("skjerm-1.png");
+    std::fs::write(&picked, b"\x89PNG\r\n\x1a\n first").unwrap();
+    let meta = json!({"reference": reference, "incident": {
+        "at": "10.03.2026 08:02", "tz": null, "approximate": false, "place": "Hjemme",
+        "place_kind": "home", "channel": "sms", "platform": null, "description": "Ny SMS",
+        "wording": "Du skal få svi 😡", "perceived": [], "targets_individuals": false,
+        "ongoing_emergency": false, "actor_id": null, "witnesses": []},
+        "paths": [picked], "pasted": [{"name": "a.png", "size": 3}, {"name": "b.png", "size": 4}],
+        "options": {"source": null, "thread_platform": "SMS", "thread_id": "Ukjent nummer",
+        "first_seq": null, "whole_thread": true, "note": "", "allow_empty": false}});
+    let mut headers = tauri::http::HeaderMap::new();
+    headers.insert(
+        "varde-meta",
+        base64::engine::general_purpose::STANDARD
+            .encode(meta.to_string())
+            .parse()
+            .unwrap(),
+    );
+    let logged = get_ipc_response(
+        &w,
+        request(
+            "incident_log",
+            InvokeBody::Raw(b"abcdefg".to_vec()),
+            headers,
+        ),
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+    .unwrap();
+    assert_eq!(logged["incident"]["place_kind"], "home");
+    let seqs: Vec<_> = logged["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["evidence"]["original_name"].clone(),
+                a["evidence"]["thread_seq"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seqs,
+        [
+            (json!("skjerm-1.png"), json!(1)),
+            (json!("a.png"), json!(2)),
+            (json!("b.png"), json!(3))
+        ]
+    );
+    assert_eq!(
+        logged["added"][2]["evidence"]["sha256"],
+        hex::encode(Sha256::digest(b"defg"))
+    );
+
     let page = call(
         &w,
         "evidence_rows",
         json!({"reference": reference, "incident": null, "offset": 0, "limit": 50}),
     )
     .unwrap();
-    assert_eq!(page["total"], 1);
+    assert_eq!(page["total"], 4);
     let check = call(&w, "evidence_check", json!({"id": added["evidence"]["id"]})).unwrap();
     assert_eq!(check["ok"], true);
     let prompts = call(&w, "prompts", json!({"reference": reference})).unwrap();

@@ -62,6 +62,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             evidence::evidence_rows,
             evidence::evidence_add_paths,
             evidence::evidence_add_bytes,
+            evidence::incident_log,
             evidence::evidence_thumbnail,
             evidence::evidence_open,
             evidence::evidence_view,

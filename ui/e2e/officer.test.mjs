@@ -29,17 +29,20 @@ async function officerJourney() {
     const reference = /V-\d{4}-\d{4}/.exec(heading)?.[0];
     assert.ok(reference, `case reference in "${heading}"`);
 
-    // First incident: logged, not (yet) marked as threatening. No report prompt.
-    await logIncident(ui, { description: "SMS fra ukjent nummer etter møtet", wording: "Du skal angre på dette" });
-
-    // Two screenshots of the thread, pasted in order.
-    await ui.click("evidence-as-thread");
-    await ui.type("evidence-thread-id", "SMS +47 400 00 000");
+    // First incident: not (yet) marked as threatening, so no report prompt; logged in one
+    // form with two screenshots of the thread, pasted before the first save.
+    await ui.click("log-incident");
+    await ui.visible("incident-form");
+    const missing = await ui.text("inc-missing");
+    assert.match(missing, /Fyll inn stedet og hva som skjedde for å lagre/, "a disabled Save says what is missing");
+    assert.equal(await (await ui.visible("inc-save")).isEnabled(), false);
+    await ui.type("inc-description", "SMS fra ukjent nummer etter møtet");
+    await ui.type("inc-wording", "Du skal angre på dette");
     const work = mkdtempSync(join(tmpdir(), "varde-e2e-files-"));
     const shots = [];
     for (const n of [1, 2]) {
-      // Two different screenshots: the second shows the whole-thread box ticked.
-      if (n === 2) await ui.click("evidence-whole-thread");
+      // Two different screenshots: the second is taken after the place is typed.
+      if (n === 2) await ui.type("inc-place", "Jobbtelefon");
       const png = await ui.shot(`02-before-paste-${n}`);
       const file = join(work, `skjermbilde-${n}.png`);
       writeFileSync(file, png);
@@ -47,7 +50,15 @@ async function officerJourney() {
     }
     assert.notEqual(sha256sum(shots)[0], sha256sum(shots)[1], "two different screenshots");
     await ui.paste(shots.map((f, i) => [`skjermbilde-${i + 1}.png`, "image/png", readFileSync(f).toString("base64")]));
-    await ui.visible("evidence-added", 30_000);
+    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="pending-file"]'))).length === 2, 10_000, "two files waiting");
+    assert.equal(await (await ui.visible("pending-as-thread")).isSelected(), true, "two screenshots of an SMS are offered as a thread");
+    await ui.type("pending-thread-id", "SMS +47 400 00 000");
+    await ui.click("pending-whole-thread");
+    assert.equal(await ui.text("inc-save"), "Lagre hendelsen og 2 filer");
+    assert.equal((await wd.findElements(By.css('[data-testid="inc-missing"]'))).length, 0, "nothing missing");
+    await ui.shot("02c-incident-form-with-files");
+    await ui.click("inc-save");
+    await ui.visible("incident-detail");
     const expected = sha256sum(shots);
     await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="incident-detail"] [data-testid="evidence-item"]'))).length === 2, 20_000, "two evidence items");
     const shown = await Promise.all(

@@ -53,6 +53,52 @@ pub struct AddOptions {
     pub allow_empty: bool,
 }
 
+/// An original to store: a file by its path, or bytes sent from the window (a pasted
+/// screenshot), never written to disk unencrypted.
+#[derive(Debug, Clone)]
+pub enum NewOriginal {
+    /// A file on disk.
+    Path(PathBuf),
+    /// Pasted bytes with the name they are given.
+    Pasted {
+        /// The file name.
+        name: String,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+}
+
+/// An incident logged with its files.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Logged {
+    /// The new incident.
+    pub incident: crate::model::Incident,
+    /// Its evidence, in the order given.
+    pub added: Vec<Added>,
+}
+
+/// Where the files of one write go.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    /// An incident already logged.
+    Incident(i64),
+    /// An incident written in the same transaction as its files.
+    New(&'a crate::incidents::CheckedIncident),
+}
+
+fn check_pasted_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(Error::invalid(Invalid::FileName {
+            item: None,
+            value: name.escape_debug().to_string(),
+            problem: crate::invalid::FileNameProblem::NotAName,
+        }));
+    }
+    crate::fields::file_name(None, name)?;
+    Ok(())
+}
+
 /// The result for one file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -168,6 +214,8 @@ pub(crate) struct Streamed {
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub tmp: PathBuf,
+    /// How this one came in, when it differs from the call's [`AddOptions::source`].
+    pub source: Option<EvidenceSource>,
 }
 
 /// Stream `src` into an encrypted temp blob in `tmp/`, hashing as it goes.
@@ -249,6 +297,7 @@ pub(crate) fn stream_to_temp(
             width,
             height,
             tmp: tmp.clone(),
+            source: None,
         })
     });
     result.map_err(|e| {
@@ -389,38 +438,112 @@ impl Locker {
         if paths.is_empty() {
             return Err(Error::invalid(Invalid::NoFiles));
         }
-        let candidates = paths
-            .iter()
-            .map(|p| check_file(p, opts.allow_empty))
-            .collect::<Result<Vec<_>>>()?;
+        let originals: Vec<NewOriginal> = paths.iter().cloned().map(NewOriginal::Path).collect();
+        let streamed = self.stream_originals(&originals, opts, progress)?;
+        self.commit_streamed(Target::Incident(incident_id), streamed, opts)
+            .map(|(_, added)| added)
+    }
+
+    /// Log an incident together with its files (picked, dropped or pasted before the first
+    /// save), in one transaction: the incident and all its evidence are stored, or nothing
+    /// is. The incident is checked before a file is read, and every path before any is.
+    pub fn log_incident(
+        &mut self,
+        case_ref: &str,
+        incident: crate::incidents::NewIncident,
+        files: &[NewOriginal],
+        opts: &AddOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Logged> {
+        let checked = self.check_new_incident(case_ref, incident)?;
+        if files.is_empty() {
+            let id = self.write(|w| crate::incidents::insert_incident(w, &checked))?;
+            return Ok(Logged {
+                incident: self.incident(id)?,
+                added: Vec::new(),
+            });
+        }
+        let streamed = self.stream_originals(files, opts, progress)?;
+        let (id, added) = self.commit_streamed(Target::New(&checked), streamed, opts)?;
+        Ok(Logged {
+            incident: self.incident(id)?,
+            added,
+        })
+    }
+
+    /// Check every original (paths exist and are files, names are names, nothing given
+    /// twice), then stream them all into temp blobs. On a failure nothing is left behind.
+    fn stream_originals(
+        &self,
+        originals: &[NewOriginal],
+        opts: &AddOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Vec<Streamed>> {
+        let mut candidates = Vec::with_capacity(originals.len());
         let mut seen = std::collections::HashSet::new();
-        for c in &candidates {
-            if !seen.insert(fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone())) {
-                return Err(Error::invalid(Invalid::GivenTwice {
-                    path: crate::error::shorten(&c.path),
-                }));
+        for o in originals {
+            match o {
+                NewOriginal::Path(p) => {
+                    let c = check_file(p, opts.allow_empty)?;
+                    if !seen.insert(fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone())) {
+                        return Err(Error::invalid(Invalid::GivenTwice {
+                            path: crate::error::shorten(&c.path),
+                        }));
+                    }
+                    candidates.push(Some(c));
+                }
+                NewOriginal::Pasted { name, .. } => {
+                    check_pasted_name(name)?;
+                    candidates.push(None);
+                }
             }
         }
-        let total = candidates.iter().map(|c| c.size).sum();
+        let total = candidates
+            .iter()
+            .zip(originals)
+            .map(|(c, o)| match (c, o) {
+                (Some(c), _) => c.size,
+                (None, NewOriginal::Pasted { bytes, .. }) => bytes.len() as u64,
+                (None, NewOriginal::Path(_)) => 0,
+            })
+            .sum();
         let mut done = 0u64;
         let mut streamed = Vec::with_capacity(candidates.len());
         let syncer = Syncer::start();
-        for c in &candidates {
-            let one = File::open(&c.path)
-                .map_err(|e| Error::io("opening", &c.path, e))
-                .and_then(|mut f| {
-                    stream_to_temp(
-                        &self.dir,
-                        &self.keys,
-                        &c.name,
-                        &mut f,
-                        Some(&syncer),
-                        &mut |n| {
-                            done += n;
-                            progress(Progress { done, total });
-                        },
-                    )
-                });
+        for (c, o) in candidates.iter().zip(originals) {
+            let mut count = |n| {
+                done += n;
+                progress(Progress { done, total });
+            };
+            let one = match (c, o) {
+                (Some(c), _) => File::open(&c.path)
+                    .map_err(|e| Error::io("opening", &c.path, e))
+                    .and_then(|mut f| {
+                        stream_to_temp(
+                            &self.dir,
+                            &self.keys,
+                            &c.name,
+                            &mut f,
+                            Some(&syncer),
+                            &mut count,
+                        )
+                    }),
+                (None, NewOriginal::Pasted { name, bytes }) => stream_to_temp(
+                    &self.dir,
+                    &self.keys,
+                    name,
+                    &mut bytes.as_slice(),
+                    Some(&syncer),
+                    &mut count,
+                )
+                .map(|s| Streamed {
+                    source: Some(EvidenceSource::Clipboard),
+                    ..s
+                }),
+                (None, NewOriginal::Path(_)) => {
+                    Err(Error::Internal("a path was not checked".into()))
+                }
+            };
             match one {
                 Ok(s) => {
                     syncer.push(&s.tmp);
@@ -437,7 +560,7 @@ impl Locker {
             remove_temps(&streamed);
             return Err(e);
         }
-        self.commit_streamed(incident_id, streamed, opts)
+        Ok(streamed)
     }
 
     /// Add one original from a reader (a file, a pasted image, an imported bundle member).
@@ -449,30 +572,24 @@ impl Locker {
         opts: &AddOptions,
     ) -> Result<Added> {
         self.incident(incident_id)?;
-        if name.trim().is_empty() {
-            return Err(Error::invalid(Invalid::FileName {
-                item: None,
-                value: name.escape_debug().to_string(),
-                problem: crate::invalid::FileNameProblem::NotAName,
-            }));
-        }
-        crate::fields::file_name(None, name)?;
+        check_pasted_name(name)?;
         let s = stream_to_temp(&self.dir, &self.keys, name, src, None, &mut |_| {})?;
-        let mut added = self.commit_streamed(incident_id, vec![s], opts)?;
+        let (_, mut added) = self.commit_streamed(Target::Incident(incident_id), vec![s], opts)?;
         added
             .pop()
             .ok_or_else(|| Error::Integrity("internal: nothing was added".into()))
     }
 
     /// Make streamed temp blobs durable and commit their records and audit events in one
-    /// transaction. On any failure every file of this call is removed again.
+    /// transaction (with the new incident they belong to, when there is one). On any
+    /// failure every file of this call is removed again.
     fn commit_streamed(
         &mut self,
-        incident_id: i64,
+        target: Target<'_>,
         items: Vec<Streamed>,
         opts: &AddOptions,
-    ) -> Result<Vec<Added>> {
-        let result = self.commit_streamed_inner(incident_id, &items, opts);
+    ) -> Result<(i64, Vec<Added>)> {
+        let result = self.commit_streamed_inner(target, &items, opts);
         // Temp files were renamed away, are duplicates, or must go after a failure.
         remove_temps(&items);
         result
@@ -480,11 +597,14 @@ impl Locker {
 
     fn commit_streamed_inner(
         &mut self,
-        incident_id: i64,
+        target: Target<'_>,
         items: &[Streamed],
         opts: &AddOptions,
-    ) -> Result<Vec<Added>> {
-        let incident = self.incident(incident_id)?;
+    ) -> Result<(i64, Vec<Added>)> {
+        let (existing, case_id) = match target {
+            Target::Incident(id) => (Some(id), self.incident(id)?.case_id),
+            Target::New(c) => (None, c.case_id),
+        };
         for s in items {
             crate::fields::evidence(
                 None,
@@ -518,14 +638,17 @@ impl Locker {
         let mut to_place: Vec<(PathBuf, String)> = Vec::new();
         for (i, s) in items.iter().enumerate() {
             let sha = hex::encode(s.sha256);
-            let present: Option<i64> = self
-                .conn
-                .query_row(
-                    "SELECT id FROM evidence WHERE incident_id = ?1 AND sha256 = ?2",
-                    params![incident_id, sha],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let present: Option<i64> = match existing {
+                Some(incident_id) => self
+                    .conn
+                    .query_row(
+                        "SELECT id FROM evidence WHERE incident_id = ?1 AND sha256 = ?2",
+                        params![incident_id, sha],
+                        |r| r.get(0),
+                    )
+                    .optional()?,
+                None => None,
+            };
             if let Some(id) = present {
                 plans.push(Plan::Present(id));
                 continue;
@@ -548,9 +671,11 @@ impl Locker {
             });
         }
         let placed = self.place_blobs(&to_place)?;
-        if !plans.iter().any(|p| matches!(p, Plan::New { .. })) {
+        if let Some(incident_id) = existing
+            && !plans.iter().any(|p| matches!(p, Plan::New { .. }))
+        {
             // Every item is already evidence in this incident: nothing to write.
-            return plans
+            let added: Result<Vec<Added>> = plans
                 .iter()
                 .map(|p| match p {
                     Plan::Present(id) => Ok(Added {
@@ -562,6 +687,7 @@ impl Locker {
                     )),
                 })
                 .collect();
+            return Ok((incident_id, added?));
         }
         let source = opts.source.unwrap_or(EvidenceSource::File);
         let mut next_seq = match (&opts.thread_id, opts.first_seq) {
@@ -569,12 +695,16 @@ impl Locker {
             (Some(thread), None) => Some(self.conn.query_row(
                 "SELECT coalesce(max(e.thread_seq), 0) + 1 FROM evidence e JOIN incidents i ON i.id = e.incident_id
                  WHERE i.case_id = ?1 AND e.thread_id = ?2",
-                params![incident.case_id, thread],
+                params![case_id, thread],
                 |r| r.get::<_, i64>(0),
             )?),
             (None, _) => None,
         };
-        let ids = self.write(|w| {
+        let written = self.write(|w| {
+            let incident_id = match target {
+                Target::Incident(id) => id,
+                Target::New(c) => crate::incidents::insert_incident(w, c)?,
+            };
             let mut ids: Vec<i64> = Vec::with_capacity(items.len());
             for (s, plan) in items.iter().zip(&plans) {
                 let blob_file = match plan {
@@ -612,7 +742,7 @@ impl Locker {
                         s.name,
                         w.time,
                         w.actor,
-                        source,
+                        s.source.unwrap_or(source),
                         s.width,
                         s.height,
                         opts.thread_platform,
@@ -628,15 +758,16 @@ impl Locker {
                     "evidence.add",
                     &format!("evidence:{id}"),
                     json!({"incident": incident_id, "uid": uid, "sha256": sha, "size": s.size, "name": s.name,
-                           "media_type": s.media_type, "source": source.as_str(), "deduplicated": blob_file.is_none()}),
+                           "media_type": s.media_type, "source": s.source.unwrap_or(source).as_str(), "deduplicated": blob_file.is_none()}),
                 )?;
                 ids.push(id);
             }
-            Ok(ids)
+            Ok((incident_id, ids))
         });
-        let ids = ids.inspect_err(|_| placed.undo())?;
+        let (incident_id, ids) = written.inspect_err(|_| placed.undo())?;
         placed.finish();
-        ids.iter()
+        let added: Result<Vec<Added>> = ids
+            .iter()
             .zip(&plans)
             .map(|(id, plan)| {
                 Ok(Added {
@@ -644,7 +775,8 @@ impl Locker {
                     already_present: !matches!(plan, Plan::New { .. }),
                 })
             })
-            .collect()
+            .collect();
+        Ok((incident_id, added?))
     }
 
     /// An evidence item by id.

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::error::{Error, Result};
 use crate::invalid::{Field, Invalid, Item, ItemKind};
-use crate::locker::Locker;
+use crate::locker::{Locker, Write};
 use crate::model::{
     Channel, Incident, LoggedByRole, Mode, Perception, PersonKind, PlaceKind, Precision, Witness,
 };
@@ -242,6 +242,61 @@ fn dedup_perceived(mut v: Vec<Perception>) -> Vec<Perception> {
     v
 }
 
+/// A new incident that passed every check, ready to be written.
+pub(crate) struct CheckedIncident {
+    pub case_id: i64,
+    pub case_reference: String,
+    occ: OccurredAt,
+    channel: Channel,
+    role: LoggedByRole,
+    place_kind: PlaceKind,
+    perceived: Vec<Perception>,
+    wording: Option<String>,
+    n: NewIncident,
+}
+
+/// Write a checked incident and its audit event in the write `w`; its id.
+pub(crate) fn insert_incident(w: &mut Write<'_>, c: &CheckedIncident) -> Result<i64> {
+    let n = &c.n;
+    let uid = uuid::Uuid::new_v4().to_string();
+    w.tx.execute(
+        "INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision, logged_at,
+           logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
+           targets_individuals, ongoing_emergency, actor_id, witnesses)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+        params![
+            uid,
+            c.case_id,
+            c.occ.local,
+            c.occ.tz,
+            c.occ.utc,
+            c.occ.precision,
+            w.time,
+            w.actor,
+            c.role,
+            n.place.trim(),
+            c.place_kind,
+            c.channel,
+            n.platform.as_deref().filter(|p| !p.trim().is_empty()),
+            n.description.trim(),
+            c.wording,
+            serde_json::to_string(&c.perceived).unwrap_or_else(|_| "[]".into()),
+            n.targets_individuals,
+            n.ongoing_emergency,
+            n.actor_id,
+            serde_json::to_string(&n.witnesses).unwrap_or_else(|_| "[]".into()),
+        ],
+    )?;
+    let id = w.tx.last_insert_rowid();
+    w.audit(
+        "incident.add",
+        &format!("incident:{id}"),
+        json!({"case": c.case_reference, "uid": uid, "occurred": c.occ.local, "tz": c.occ.tz,
+               "channel": c.channel.as_str(), "ongoing_emergency": n.ongoing_emergency}),
+    )?;
+    Ok(id)
+}
+
 impl Locker {
     fn check_not_future(&self, occ: &OccurredAt) -> Result<()> {
         let now = self.clock.now().with_timezone(&chrono::Utc);
@@ -288,6 +343,18 @@ impl Locker {
 
     /// Log an incident in a case.
     pub fn add_incident(&mut self, case_ref: &str, n: NewIncident) -> Result<Incident> {
+        let checked = self.check_new_incident(case_ref, n)?;
+        let id = self.write(|w| insert_incident(w, &checked))?;
+        self.incident(id)
+    }
+
+    /// Check everything about a new incident before anything is written (so a write that
+    /// also stores its files can refuse it before streaming them).
+    pub(crate) fn check_new_incident(
+        &self,
+        case_ref: &str,
+        n: NewIncident,
+    ) -> Result<CheckedIncident> {
         let case = self.case(case_ref)?;
         let occ = parse_occurred(&n.at, n.tz.as_deref(), n.approximate)?;
         self.check_not_future(&occ)?;
@@ -319,49 +386,17 @@ impl Locker {
             Mode::Officer => LoggedByRole::Officer,
             Mode::SelfLog => LoggedByRole::Employee,
         };
-        let place_kind = n.place_kind.unwrap_or_else(|| default_place_kind(channel));
-        let perceived = dedup_perceived(n.perceived);
-        let wording = n.wording.filter(|w| !w.trim().is_empty());
-        let id = self.write(|w| {
-            let uid = uuid::Uuid::new_v4().to_string();
-            w.tx.execute(
-                "INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision, logged_at,
-                   logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
-                   targets_individuals, ongoing_emergency, actor_id, witnesses)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-                params![
-                    uid,
-                    case.id,
-                    occ.local,
-                    occ.tz,
-                    occ.utc,
-                    occ.precision,
-                    w.time,
-                    w.actor,
-                    role,
-                    n.place.trim(),
-                    place_kind,
-                    channel,
-                    n.platform.filter(|p| !p.trim().is_empty()),
-                    n.description.trim(),
-                    wording,
-                    serde_json::to_string(&perceived).unwrap_or_else(|_| "[]".into()),
-                    n.targets_individuals,
-                    n.ongoing_emergency,
-                    n.actor_id,
-                    serde_json::to_string(&n.witnesses).unwrap_or_else(|_| "[]".into()),
-                ],
-            )?;
-            let id = w.tx.last_insert_rowid();
-            w.audit(
-                "incident.add",
-                &format!("incident:{id}"),
-                json!({"case": case.reference, "uid": uid, "occurred": occ.local, "tz": occ.tz,
-                       "channel": channel.as_str(), "ongoing_emergency": n.ongoing_emergency}),
-            )?;
-            Ok(id)
-        })?;
-        self.incident(id)
+        Ok(CheckedIncident {
+            case_id: case.id,
+            case_reference: case.reference,
+            occ,
+            channel,
+            role,
+            place_kind: n.place_kind.unwrap_or_else(|| default_place_kind(channel)),
+            perceived: dedup_perceived(n.perceived.clone()),
+            wording: n.wording.clone().filter(|w| !w.trim().is_empty()),
+            n,
+        })
     }
 
     /// An incident by id.

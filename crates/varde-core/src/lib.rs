@@ -41,7 +41,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use crypto::KdfParams;
 pub use db::SCHEMA_VERSION;
 pub use error::{Error, ErrorKind, Result};
-pub use evidence::{AddOptions, Added, Progress};
+pub use evidence::{AddOptions, Added, Logged, NewOriginal, Progress};
 pub use guidance::Guidance;
 pub use incidents::{IncidentPatch, NewIncident};
 pub use invalid::{Field, FileNameProblem, Invalid, Item, ItemKind};

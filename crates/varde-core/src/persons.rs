@@ -90,43 +90,75 @@ fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// A person's record as it will be written, after every check.
+struct CheckedPerson {
+    kind: PersonKind,
+    name: Option<String>,
+    title: Option<String>,
+    department: Option<String>,
+    contacts: Vec<ContactDetail>,
+    notes: String,
+    known: bool,
+    aliases: Vec<String>,
+    home_municipality: Option<String>,
+    health_concern: bool,
+    health_observations: String,
+}
+
+fn check_person(p: NewPerson) -> Result<CheckedPerson> {
+    let kind = p.kind.ok_or_else(|| {
+        Error::invalid(Invalid::Required {
+            field: Field::PersonKind,
+        })
+    })?;
+    let name = non_empty(p.name);
+    let known = name.is_some();
+    if !known && kind != PersonKind::ThreatActor {
+        return Err(Error::invalid(Invalid::NameNeeded));
+    }
+    let aliases: Vec<String> = p
+        .aliases
+        .into_iter()
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .collect();
+    let (health_concern, health_observations) = match non_empty(p.health_concern) {
+        Some(obs) => (true, obs),
+        None => (false, String::new()),
+    };
+    crate::fields::person(
+        None,
+        name.as_deref(),
+        p.title.as_deref(),
+        p.department.as_deref(),
+        p.home_municipality.as_deref(),
+        &health_observations,
+        aliases.iter().map(String::as_str),
+        p.contacts
+            .iter()
+            .flat_map(|c| [c.kind.as_str(), c.value.as_str()]),
+    )?;
+    crate::fields::text(Field::Notes, None, &p.notes, crate::fields::LONG_MAX)?;
+    Ok(CheckedPerson {
+        kind,
+        name,
+        title: non_empty(p.title),
+        department: non_empty(p.department),
+        contacts: p.contacts,
+        notes: p.notes,
+        known,
+        aliases,
+        home_municipality: non_empty(p.home_municipality),
+        health_concern,
+        health_observations,
+    })
+}
+
 impl Locker {
     /// Add a person to a case.
     pub fn add_person(&mut self, case_ref: &str, p: NewPerson) -> Result<Person> {
         let case = self.case(case_ref)?;
-        let kind = p.kind.ok_or_else(|| {
-            Error::invalid(Invalid::Required {
-                field: Field::PersonKind,
-            })
-        })?;
-        let name = non_empty(p.name);
-        let known = name.is_some();
-        if !known && kind != PersonKind::ThreatActor {
-            return Err(Error::invalid(Invalid::NameNeeded));
-        }
-        let aliases: Vec<String> = p
-            .aliases
-            .into_iter()
-            .map(|a| a.trim().to_string())
-            .filter(|a| !a.is_empty())
-            .collect();
-        let (health_concern, observations) = match non_empty(p.health_concern) {
-            Some(obs) => (true, obs),
-            None => (false, String::new()),
-        };
-        crate::fields::person(
-            None,
-            name.as_deref(),
-            p.title.as_deref(),
-            p.department.as_deref(),
-            p.home_municipality.as_deref(),
-            &observations,
-            aliases.iter().map(String::as_str),
-            p.contacts
-                .iter()
-                .flat_map(|c| [c.kind.as_str(), c.value.as_str()]),
-        )?;
-        crate::fields::text(Field::Notes, None, &p.notes, crate::fields::LONG_MAX)?;
+        let c = check_person(p)?;
         let id = self.write(|w| {
             let uid = uuid::Uuid::new_v4().to_string();
             w.tx.execute(
@@ -136,17 +168,17 @@ impl Locker {
                 params![
                     uid,
                     case.id,
-                    kind,
-                    name,
-                    non_empty(p.title),
-                    non_empty(p.department),
-                    serde_json::to_string(&p.contacts).unwrap_or_else(|_| "[]".into()),
-                    p.notes,
-                    known,
-                    serde_json::to_string(&aliases).unwrap_or_else(|_| "[]".into()),
-                    non_empty(p.home_municipality),
-                    health_concern,
-                    observations,
+                    c.kind,
+                    c.name,
+                    c.title,
+                    c.department,
+                    serde_json::to_string(&c.contacts).unwrap_or_else(|_| "[]".into()),
+                    c.notes,
+                    c.known,
+                    serde_json::to_string(&c.aliases).unwrap_or_else(|_| "[]".into()),
+                    c.home_municipality,
+                    c.health_concern,
+                    c.health_observations,
                     w.time,
                 ],
             )?;
@@ -154,9 +186,63 @@ impl Locker {
             w.audit(
                 "person.add",
                 &format!("case:{}", case.reference),
-                json!({"person_id": id, "uid": uid, "kind": kind.as_str(), "known": known}),
+                json!({"person_id": id, "uid": uid, "kind": c.kind.as_str(), "known": c.known}),
             )?;
             Ok(id)
+        })?;
+        self.person(id)
+    }
+
+    /// Correct a person: `p` is the whole record as it should be now. The audit event
+    /// names the fields that changed and the reason (not their values, so the log holds no
+    /// more personal data than the record).
+    pub fn edit_person(&mut self, id: i64, p: NewPerson, reason: Option<&str>) -> Result<Person> {
+        let old = self.person(id)?;
+        let c = check_person(p)?;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        crate::fields::opt_text(Field::Reason, None, reason, crate::fields::SHORT_MAX)?;
+        let mut changed: Vec<&str> = Vec::new();
+        macro_rules! diff {
+            ($($field:ident),*) => {
+                $(if old.$field != c.$field { changed.push(stringify!($field)); })*
+            };
+        }
+        diff!(kind, name, title, department, contacts, notes, known, aliases, home_municipality,
+              health_concern, health_observations);
+        if changed.is_empty() {
+            return Ok(old);
+        }
+        let case: String = self.conn.query_row(
+            "SELECT reference FROM cases WHERE id = ?1",
+            [old.case_id],
+            |r| r.get(0),
+        )?;
+        self.write(|w| {
+            w.tx.execute(
+                "UPDATE persons SET kind = ?2, name = ?3, title = ?4, department = ?5, contacts = ?6, notes = ?7,
+                   known = ?8, aliases = ?9, home_municipality = ?10, health_concern = ?11,
+                   health_observations = ?12 WHERE id = ?1",
+                params![
+                    id,
+                    c.kind,
+                    c.name,
+                    c.title,
+                    c.department,
+                    serde_json::to_string(&c.contacts).unwrap_or_else(|_| "[]".into()),
+                    c.notes,
+                    c.known,
+                    serde_json::to_string(&c.aliases).unwrap_or_else(|_| "[]".into()),
+                    c.home_municipality,
+                    c.health_concern,
+                    c.health_observations,
+                ],
+            )?;
+            w.audit(
+                "person.edit",
+                &format!("case:{case}"),
+                json!({"person_id": id, "uid": old.uid, "changed": changed, "reason": reason}),
+            )?;
+            Ok(())
         })?;
         self.person(id)
     }

@@ -8,7 +8,9 @@ use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
-use varde_core::{AddOptions, Added, EvidencePage, ItemCheck, VerifyReport};
+use varde_core::{
+    AddOptions, Added, EvidencePage, ItemCheck, Logged, NewIncident, NewOriginal, VerifyReport,
+};
 
 use super::forward;
 use crate::error::{IpcError, IpcResult};
@@ -81,6 +83,75 @@ pub async fn evidence_add_bytes(
                 &mut bytes.as_slice(),
                 &meta.options,
             )?)
+        })
+        .await
+}
+
+/// A pasted file among the ones logged with a new incident: its name and how many bytes
+/// of the request body are its.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct PastedMeta {
+    /// The file name.
+    pub name: String,
+    /// Its length in the body.
+    pub size: u32,
+}
+
+/// What comes with a new incident logged together with its files.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LogMeta {
+    /// The case.
+    pub reference: String,
+    /// The incident.
+    pub incident: NewIncident,
+    /// Files by path (picked or dropped), stored first, in this order.
+    pub paths: Vec<String>,
+    /// Pasted files, stored after the paths, whose bytes are the request body one after
+    /// another.
+    pub pasted: Vec<PastedMeta>,
+    /// How the files are added (a thread, its platform and name).
+    pub options: AddOptions,
+}
+
+/// Log a new incident with the files chosen in its form, in one transaction. The JSON of
+/// [`LogMeta`] comes base64-encoded in the `varde-meta` header; the pasted files' bytes are
+/// the raw body.
+#[tauri::command]
+pub async fn incident_log(state: State<'_, AppState>, request: Request<'_>) -> IpcResult<Logged> {
+    let meta = request
+        .headers()
+        .get("varde-meta")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| base64::engine::general_purpose::STANDARD.decode(v).ok())
+        .and_then(|j| serde_json::from_slice::<LogMeta>(&j).ok())
+        .ok_or_else(|| IpcError::bad_request("the incident's description was not sent"))?;
+    let body: &[u8] = match request.body() {
+        InvokeBody::Raw(bytes) => bytes,
+        InvokeBody::Json(_) => &[],
+    };
+    let wanted: usize = meta.pasted.iter().map(|p| p.size as usize).sum();
+    if wanted != body.len() {
+        return Err(IpcError::bad_request("the pasted files were not all sent"));
+    }
+    let mut files: Vec<NewOriginal> = meta
+        .paths
+        .into_iter()
+        .map(|p| NewOriginal::Path(PathBuf::from(p)))
+        .collect();
+    let mut rest = body;
+    for p in meta.pasted {
+        let (bytes, tail) = rest.split_at(p.size as usize);
+        files.push(NewOriginal::Pasted {
+            name: p.name,
+            bytes: bytes.to_vec(),
+        });
+        rest = tail;
+    }
+    let mut progress = forward(state.progress.clone());
+    let (reference, incident, options) = (meta.reference, meta.incident, meta.options);
+    state
+        .with_locker(move |l| {
+            Ok(l.log_incident(&reference, incident, &files, &options, &mut progress)?)
         })
         .await
 }

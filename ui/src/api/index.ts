@@ -41,6 +41,8 @@ import type { PromptAct } from "../bindings/PromptAct";
 import type { Session } from "../bindings/Session";
 import type { VerifyReport } from "../bindings/VerifyReport";
 import type { BytesMeta } from "../bindings/BytesMeta";
+import type { LogMeta } from "../bindings/LogMeta";
+import type { Logged } from "../bindings/Logged";
 import type { PassphraseCheck } from "../bindings/PassphraseCheck";
 import type { PassphraseRule } from "../bindings/PassphraseRule";
 
@@ -98,6 +100,11 @@ async function callWithProgress<T>(
   args: Record<string, unknown>,
   onProgress?: (p: ProgressEvent) => void,
 ): Promise<T> {
+  return withProgress(() => call<T>(cmd, args), onProgress);
+}
+
+/** Run a long command while polling its progress for the display. */
+async function withProgress<T>(run: () => Promise<T>, onProgress?: (p: ProgressEvent) => void): Promise<T> {
   let running = true;
   const poll = async () => {
     while (running) {
@@ -113,7 +120,7 @@ async function callWithProgress<T>(
   };
   if (onProgress) void poll();
   try {
-    return await call<T>(cmd, args);
+    return await run();
   } finally {
     running = false;
   }
@@ -172,6 +179,24 @@ export const api = {
     } catch (e) {
       throw asIpcError(e);
     }
+  },
+  /** A new incident with the files chosen in its form, in one transaction. The pasted
+   *  files' bytes go as the raw body, one after another, in the order of `meta.pasted`. */
+  logIncident(meta: LogMeta, pasted: Uint8Array[], onProgress?: (p: ProgressEvent) => void): Promise<Logged> {
+    const body = new Uint8Array(pasted.reduce((n, b) => n + b.length, 0));
+    let at = 0;
+    for (const b of pasted) {
+      body.set(b, at);
+      at += b.length;
+    }
+    return withProgress(async () => {
+      transport ??= await tauriTransport();
+      try {
+        return await transport.invoke<Logged>("incident_log", undefined, { "varde-meta": toBase64(JSON.stringify(meta)) }, body);
+      } catch (e) {
+        throw asIpcError(e);
+      }
+    }, onProgress);
   },
   thumbnail: (id: number) => call<string | null>("evidence_thumbnail", { id }),
   openEvidence: (id: number) => call<string>("evidence_open", { id }),

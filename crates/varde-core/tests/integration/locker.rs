@@ -461,3 +461,137 @@ fn a_passphrase_change_killed_after_its_audit_event_is_finished_at_the_next_open
     assert!(!path.join(".locker.json.new").exists());
     assert!(Locker::open(&path, NEW, clock()).is_ok());
 }
+
+fn sms_incident() -> NewIncident {
+    NewIncident {
+        at: "2026-11-21 21:14".into(),
+        place: "Hjemme".into(),
+        channel: Some(Channel::Sms),
+        description: "Fem skjermbilder av en SMS-tråd".into(),
+        wording: Some("Du skal få svi 😡".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn an_incident_logged_with_its_thread_is_one_write_in_order() {
+    use varde_core::NewOriginal;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, case, _) = populated(dir.path());
+    let files = tempfile::tempdir().unwrap();
+    let mut originals = Vec::new();
+    for i in 1..=3 {
+        let p = files.path().join(format!("skjerm-{i}.png"));
+        std::fs::write(&p, format!("screenshot {i}")).unwrap();
+        originals.push(NewOriginal::Path(p));
+    }
+    originals.push(NewOriginal::Pasted {
+        name: "limt-inn.png".into(),
+        bytes: b"pasted screenshot".to_vec(),
+    });
+    let opts = AddOptions {
+        thread_platform: Some("SMS".into()),
+        thread_id: Some("+47 934 12 877".into()),
+        whole_thread: true,
+        ..Default::default()
+    };
+    let events = l.audit_log(None).unwrap().len();
+    let logged = l
+        .log_incident(&case, sms_incident(), &originals, &opts, &mut |_| {})
+        .unwrap();
+    assert_eq!(
+        logged.incident.wording.as_deref(),
+        Some("Du skal få svi 😡")
+    );
+    let names: Vec<_> = logged
+        .added
+        .iter()
+        .map(|a| (a.evidence.original_name.as_str(), a.evidence.thread_seq))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("skjerm-1.png", Some(1)),
+            ("skjerm-2.png", Some(2)),
+            ("skjerm-3.png", Some(3)),
+            ("limt-inn.png", Some(4)),
+        ]
+    );
+    assert!(
+        logged
+            .added
+            .iter()
+            .all(|a| a.evidence.incident == logged.incident.id)
+    );
+    assert_eq!(
+        logged.added[3].evidence.source,
+        varde_core::model::EvidenceSource::Clipboard
+    );
+    // One transaction: the incident's event and the four evidence events, in that order.
+    let log = l.audit_log(None).unwrap();
+    let actions: Vec<_> = log[events..].iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "incident.add",
+            "evidence.add",
+            "evidence.add",
+            "evidence.add",
+            "evidence.add"
+        ]
+    );
+    assert!(problems(&l).is_empty());
+}
+
+#[test]
+fn a_missing_file_logs_neither_the_incident_nor_the_other_files() {
+    use varde_core::NewOriginal;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, case, _) = populated(dir.path());
+    let files = tempfile::tempdir().unwrap();
+    let here = files.path().join("skjerm-1.png");
+    std::fs::write(&here, "screenshot 1").unwrap();
+    let before = (
+        l.list_incidents(&case).unwrap().len(),
+        l.audit_log(None).unwrap().len(),
+    );
+    let err = l
+        .log_incident(
+            &case,
+            sms_incident(),
+            &[
+                NewOriginal::Path(here),
+                NewOriginal::Path(files.path().join("skjerm-2.png")),
+            ],
+            &AddOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_input", "{err}");
+    assert!(err.to_string().contains("skjerm-2.png"), "{err}");
+    // A wrong date is refused before any file is read.
+    let err = l
+        .log_incident(
+            &case,
+            NewIncident {
+                at: "31.02.2026 10:00".into(),
+                ..sms_incident()
+            },
+            &[NewOriginal::Path(files.path().join("nowhere.png"))],
+            &AddOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("31.02.2026"), "{err}");
+    assert_eq!(
+        (
+            l.list_incidents(&case).unwrap().len(),
+            l.audit_log(None).unwrap().len()
+        ),
+        before
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+        0
+    );
+}
