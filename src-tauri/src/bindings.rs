@@ -24,6 +24,8 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     LogMeta::export_all(cfg)?;
     PastedMeta::export_all(cfg)?;
     Logged::export_all(cfg)?;
+    ThreadPatch::export_all(cfg)?;
+    IncidentOrigin::export_all(cfg)?;
     Session::export_all(cfg)?;
     NewLocker::export_all(cfg)?;
     DefaultLocker::export_all(cfg)?;

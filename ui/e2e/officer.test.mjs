@@ -68,6 +68,20 @@ async function officerJourney() {
     await sleep(1500); // thumbnails arrive in the background
     await ui.shot("03-incident-with-evidence");
 
+    // The thread is corrected after the files are in: the second screenshot came first.
+    await ui.click("thread-edit");
+    await ui.visible("thread-form");
+    await (await wd.findElements(By.css('[data-testid="thread-down"]')))[0].click();
+    await ui.type("thread-reason", "Rekkefølgen som på telefonen");
+    await ui.shot("03a-thread-edit");
+    await ui.click("thread-save");
+    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="thread-form"]'))).length === 0, 15_000, "the thread to be saved");
+    assert.match(await ui.text("thread-summary"), /SMS: «SMS \+47 400 00 000» – 2 skjermbilder · hele tråden/);
+    const order = await wd.executeScript(
+      `return [...document.querySelectorAll('[data-testid="incident-detail"] [data-testid="evidence-item"]')].map((e) => e.innerText)`,
+    );
+    assert.match(order.join("\n"), /skjermbilde-2\.png[\s\S]*skjermbilde-1\.png/, "the gallery follows the new order");
+
     // The whole screenshot inside Varde, decrypted in memory, no other program needed.
     await ui.click("evidence-view");
     const img = await ui.visible("viewer-image", 15_000);

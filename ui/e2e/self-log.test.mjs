@@ -111,6 +111,47 @@ async function selfLogJourney() {
     const hash = await ui.text("evidence-sha256");
     assert.equal(hash, expected, "the imported original has the hash sha256sum computes");
 
+    // The officer adds the man at the door as a threat actor, known by a description, and
+    // corrects the record when his name is known.
+    await ui.click("tab-people");
+    await ui.click("person-new");
+    await ui.select("person-kind", "threat_actor");
+    await ui.type("person-aliases", "Mannen ved inngangen");
+    await ui.click("person-save");
+    await ui.visible("person-list");
+    await ui.click("person-edit");
+    assert.equal(await (await ui.visible("person-form")).getAttribute("data-mode"), "edit");
+    await ui.type("person-name", "Per Hansen");
+    await ui.type("person-reason", "Navnet oppgitt av vekteren");
+    await ui.click("person-save");
+    await ui.waitFor(async () => (await ui.text("person-list")).includes("Per Hansen"), 15_000, "the corrected name");
+    await ui.shot("35b-person-corrected");
+
+    // The imported incident says where it came from, and is linked to him afterwards.
+    await ui.click("tab-timeline");
+    await ui.click("incident-row");
+    const origin = await ui.text("incident-origin");
+    assert.match(origin, /Fra den ansattes egen logg/, origin);
+    assert.match(origin, /min-logg\.zip/, origin);
+    await ui.shot("35c-imported-incident-origin");
+    await ui.click("incident-link-actor");
+    await ui.visible("incident-form");
+    await ui.waitFor(
+      () => wd.executeScript(
+        `const s = document.querySelector('[data-testid="inc-actor"]');
+         const o = [...s.options].find((x) => x.text.includes("Per Hansen"));
+         if (!o) return false;
+         s.value = o.value; s.dispatchEvent(new Event("change", { bubbles: true }));
+         return true;`),
+      15_000,
+      "the threat actor to choose",
+    );
+    await ui.type("inc-reason", "Koblet til trusselutøveren etter import");
+    await ui.click("inc-save");
+    await ui.visible("incident-detail");
+    await ui.waitFor(async () => (await ui.text("incident-detail")).includes("Per Hansen"), 15_000, "the link to the actor");
+    assert.equal((await wd.findElements(By.css('[data-testid="incident-link-actor"]'))).length, 0);
+
     // Back to the case list, where the case now counts the imported incident.
     await ui.click("nav-cases");
     await ui.visible("case-list", 15_000);

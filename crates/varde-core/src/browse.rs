@@ -34,6 +34,12 @@ pub struct CaseSummary {
     /// The threatened employees of the case, by name.
     #[serde(default)]
     pub employees: Vec<String>,
+    /// Prompts open now (none for a closed case).
+    #[serde(default)]
+    pub open_prompts: i64,
+    /// One of them is an ongoing emergency.
+    #[serde(default)]
+    pub emergency: bool,
 }
 
 /// An incident as a timeline shows it.
@@ -140,7 +146,16 @@ impl Locker {
                 let employees = employees
                     .query_map([case.id], |r| r.get(0))?
                     .collect::<rusqlite::Result<Vec<String>>>()?;
+                let open = if case.status == crate::model::CaseStatus::Closed {
+                    Vec::new()
+                } else {
+                    self.open_prompts(&case.reference)?
+                };
                 Ok(CaseSummary {
+                    open_prompts: open.len() as i64,
+                    emergency: open
+                        .iter()
+                        .any(|p| p.key == crate::guidance::escalation::EMERGENCY),
                     case,
                     incidents,
                     evidence,

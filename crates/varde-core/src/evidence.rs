@@ -99,6 +99,22 @@ fn check_pasted_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// A correction of a thread capture (see [`Locker::edit_thread`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ThreadPatch {
+    /// The platform (SMS, Messenger, …); `None` or empty when unknown.
+    pub platform: Option<String>,
+    /// The thread's name (a person, a number, a group).
+    pub name: String,
+    /// The whole thread has been captured.
+    pub whole_thread: bool,
+    /// Every item of the thread, by id, in the new order.
+    pub order: Vec<i64>,
+    /// Why it is corrected, kept in the audit log.
+    pub reason: Option<String>,
+}
+
 /// The result for one file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -777,6 +793,120 @@ impl Locker {
             })
             .collect();
         Ok((incident_id, added?))
+    }
+
+    /// Correct a thread capture of an incident after its files are in: its platform, its
+    /// name, the "whole thread" flag and the order of its screenshots (`order`: every
+    /// item of the thread, by id, in the new order). The originals and their acquisition
+    /// records stay as they are; the audit event keeps what the thread was and the reason.
+    pub fn edit_thread(
+        &mut self,
+        incident_id: i64,
+        thread: &str,
+        patch: &ThreadPatch,
+    ) -> Result<Vec<Evidence>> {
+        let incident = self.incident(incident_id)?;
+        let items: Vec<Evidence> = {
+            let mut stmt = self.conn.prepare(&format!(
+                "{SELECT_EVIDENCE} WHERE incident_id = ?1 AND thread_id = ?2 ORDER BY thread_seq, id"
+            ))?;
+            stmt.query_map(params![incident_id, thread], row_to_evidence)?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let order_wrong = || {
+            Error::invalid(Invalid::ThreadOrder {
+                thread: thread.to_string(),
+            })
+        };
+        let mut given = patch.order.clone();
+        given.sort_unstable();
+        let mut ids: Vec<i64> = items.iter().map(|e| e.id).collect();
+        ids.sort_unstable();
+        if items.is_empty() || given != ids {
+            return Err(order_wrong());
+        }
+        let name = patch.name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid(Invalid::Required {
+                field: Field::Thread,
+            }));
+        }
+        let platform = patch
+            .platform
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
+        let reason = patch
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        crate::fields::opt_text(
+            Field::ThreadPlatform,
+            None,
+            platform,
+            crate::fields::SHORT_MAX,
+        )?;
+        crate::fields::opt_text(Field::Thread, None, Some(name), crate::fields::SHORT_MAX)?;
+        crate::fields::opt_text(Field::Reason, None, reason, crate::fields::SHORT_MAX)?;
+        // The numbers stay those the thread had (so other incidents' screenshots of the same
+        // conversation keep their place); moved into another thread, they follow its last.
+        let seqs: Vec<i64> = if name == thread {
+            let mut s: Vec<i64> = items.iter().filter_map(|e| e.thread_seq).collect();
+            s.sort_unstable();
+            if s.len() == items.len() {
+                s
+            } else {
+                let first = s.first().copied().unwrap_or(1);
+                (first..first + items.len() as i64).collect()
+            }
+        } else {
+            let after: i64 = self.conn.query_row(
+                "SELECT coalesce(max(e.thread_seq), 0) FROM evidence e JOIN incidents i ON i.id = e.incident_id
+                 WHERE i.case_id = ?1 AND e.thread_id = ?2",
+                params![incident.case_id, name],
+                |r| r.get(0),
+            )?;
+            (after + 1..after + 1 + items.len() as i64).collect()
+        };
+        let unchanged = items.iter().all(|e| {
+            e.thread_platform.as_deref() == platform
+                && e.whole_thread == patch.whole_thread
+                && e.thread_id.as_deref() == Some(name)
+        }) && patch.order.iter().zip(&seqs).all(|(id, seq)| {
+            items
+                .iter()
+                .any(|e| e.id == *id && e.thread_seq == Some(*seq))
+        });
+        if unchanged {
+            return Ok(items);
+        }
+        let before: Vec<_> = items
+            .iter()
+            .map(|e| json!({"evidence": e.id, "seq": e.thread_seq}))
+            .collect();
+        let was = &items[0];
+        self.write(|w| {
+            for (id, seq) in patch.order.iter().zip(&seqs) {
+                w.tx.execute(
+                    "UPDATE evidence SET thread_platform = ?2, thread_id = ?3, thread_seq = ?4, whole_thread = ?5
+                     WHERE id = ?1",
+                    params![id, platform, name, seq, patch.whole_thread],
+                )?;
+            }
+            w.audit(
+                "evidence.thread_edit",
+                &format!("incident:{incident_id}"),
+                json!({
+                    "from": {"thread": thread, "platform": was.thread_platform, "whole_thread": was.whole_thread, "order": before},
+                    "to": {"thread": name, "platform": platform, "whole_thread": patch.whole_thread,
+                           "order": patch.order.iter().zip(&seqs).map(|(id, seq)| json!({"evidence": id, "seq": seq})).collect::<Vec<_>>()},
+                    "reason": reason,
+                }),
+            )?;
+            Ok(())
+        })?;
+        patch.order.iter().map(|id| self.evidence(*id)).collect()
     }
 
     /// An evidence item by id.

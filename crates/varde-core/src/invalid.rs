@@ -501,6 +501,11 @@ pub enum Invalid {
     },
     /// No files were given.
     NoFiles,
+    /// A thread's new order does not name each of its files exactly once.
+    ThreadOrder {
+        /// The thread.
+        thread: String,
+    },
     /// No incidents were given.
     NoIncidents,
     /// The command is for a self-log and this locker is not one.
@@ -588,6 +593,7 @@ impl Invalid {
             | OutputExists { .. }
             | NotADirectory { .. }
             | NoFiles => Some(Field::Path),
+            ThreadOrder { .. } => Some(Field::Thread),
             NoIncidents => Some(Field::Incidents),
             TooLargeToShow { .. } => None,
             PageRange { .. } => Some(Field::Page),
@@ -735,6 +741,10 @@ impl std::fmt::Display for Invalid {
             OutputExists { path } => write!(f, "{path} already exists; choose another name"),
             NotADirectory { path } => write!(f, "{path} is not a directory"),
             NoFiles => write!(f, "no files given"),
+            ThreadOrder { thread } => write!(
+                f,
+                "the new order of thread «{thread}» must name each of its files once"
+            ),
             NoIncidents => write!(f, "no incidents given"),
             NotSelfLog => write!(
                 f,

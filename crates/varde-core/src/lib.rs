@@ -33,15 +33,15 @@ pub use browse::{
     AuditPage, CaseSummary, EvidencePage, IncidentPage, IncidentRow, ItemCheck, Profile,
 };
 pub use bundle::{
-    BundleReport, ExportOptions, Exported, ImportOptions, Imported, KeyStatus, Manifest,
-    ReportRenderer, verify_bundle,
+    BundleReport, ExportOptions, Exported, ImportOptions, Imported, IncidentOrigin, KeyStatus,
+    Manifest, ReportRenderer, verify_bundle,
 };
 pub use cases::CaseFilter;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use crypto::KdfParams;
 pub use db::SCHEMA_VERSION;
 pub use error::{Error, ErrorKind, Result};
-pub use evidence::{AddOptions, Added, Logged, NewOriginal, Progress};
+pub use evidence::{AddOptions, Added, Logged, NewOriginal, Progress, ThreadPatch};
 pub use guidance::Guidance;
 pub use incidents::{IncidentPatch, NewIncident};
 pub use invalid::{Field, FileNameProblem, Invalid, Item, ItemKind};

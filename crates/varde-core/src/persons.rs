@@ -207,8 +207,19 @@ impl Locker {
                 $(if old.$field != c.$field { changed.push(stringify!($field)); })*
             };
         }
-        diff!(kind, name, title, department, contacts, notes, known, aliases, home_municipality,
-              health_concern, health_observations);
+        diff!(
+            kind,
+            name,
+            title,
+            department,
+            contacts,
+            notes,
+            known,
+            aliases,
+            home_municipality,
+            health_concern,
+            health_observations
+        );
         if changed.is_empty() {
             return Ok(old);
         }

@@ -84,6 +84,19 @@ pub async fn person_add(
         .await
 }
 
+/// Correct a person: the whole record as it should be now, and why.
+#[tauri::command]
+pub async fn person_edit(
+    state: State<'_, AppState>,
+    id: i64,
+    person: NewPerson,
+    reason: Option<String>,
+) -> IpcResult<Person> {
+    state
+        .with_locker(move |l| Ok(l.edit_person(id, person, reason.as_deref())?))
+        .await
+}
+
 /// One page of a case's timeline.
 #[tauri::command]
 pub async fn incident_rows(
@@ -107,6 +120,15 @@ pub async fn incident_add(
     state
         .with_locker(move |l| Ok(l.add_incident(&reference, incident)?))
         .await
+}
+
+/// Where an imported incident came from (`null` for one logged here).
+#[tauri::command]
+pub async fn incident_origin(
+    state: State<'_, AppState>,
+    id: i64,
+) -> IpcResult<Option<varde_core::IncidentOrigin>> {
+    state.with_locker(move |l| Ok(l.incident_origin(id)?)).await
 }
 
 /// One incident.

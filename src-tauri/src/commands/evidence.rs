@@ -9,7 +9,8 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 use varde_core::{
-    AddOptions, Added, EvidencePage, ItemCheck, Logged, NewIncident, NewOriginal, VerifyReport,
+    AddOptions, Added, EvidencePage, ItemCheck, Logged, NewIncident, NewOriginal, ThreadPatch,
+    VerifyReport, model::Evidence,
 };
 
 use super::forward;
@@ -84,6 +85,19 @@ pub async fn evidence_add_bytes(
                 &meta.options,
             )?)
         })
+        .await
+}
+
+/// Correct a thread capture of an incident: platform, name, whole-thread flag, order.
+#[tauri::command]
+pub async fn thread_edit(
+    state: State<'_, AppState>,
+    incident: i64,
+    thread: String,
+    patch: ThreadPatch,
+) -> IpcResult<Vec<Evidence>> {
+    state
+        .with_locker(move |l| Ok(l.edit_thread(incident, &thread, &patch)?))
         .await
 }
 

@@ -42,6 +42,9 @@ import type { Session } from "../bindings/Session";
 import type { VerifyReport } from "../bindings/VerifyReport";
 import type { BytesMeta } from "../bindings/BytesMeta";
 import type { LogMeta } from "../bindings/LogMeta";
+import type { ThreadPatch } from "../bindings/ThreadPatch";
+import type { IncidentOrigin } from "../bindings/IncidentOrigin";
+import type { Evidence } from "../bindings/Evidence";
 import type { Logged } from "../bindings/Logged";
 import type { PassphraseCheck } from "../bindings/PassphraseCheck";
 import type { PassphraseRule } from "../bindings/PassphraseRule";
@@ -154,6 +157,7 @@ export const api = {
     call<Case>("case_set_status", { reference, status, note }),
   persons: (reference: string) => call<Person[]>("persons_list", { reference }),
   addPerson: (reference: string, person: NewPerson) => call<Person>("person_add", { reference, person }),
+  editPerson: (id: number, person: NewPerson, reason: string | null) => call<Person>("person_edit", { id, person, reason }),
   incidents: (reference: string, offset: number, limit: number) =>
     call<IncidentPage>("incident_rows", { reference, offset, limit }),
   addIncident: (reference: string, incident: NewIncident) =>
@@ -198,6 +202,8 @@ export const api = {
       }
     }, onProgress);
   },
+  incidentOrigin: (id: number) => call<IncidentOrigin | null>("incident_origin", { id }),
+  editThread: (incident: number, thread: string, patch: ThreadPatch) => call<Evidence[]>("thread_edit", { incident, thread, patch }),
   thumbnail: (id: number) => call<string | null>("evidence_thumbnail", { id }),
   openEvidence: (id: number) => call<string>("evidence_open", { id }),
   checkEvidence: (id: number) => call<ItemCheck>("evidence_check", { id }),

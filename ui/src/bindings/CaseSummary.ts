@@ -24,4 +24,12 @@ last_incident_utc: string | null,
 /**
  * The threatened employees of the case, by name.
  */
-employees: Array<string>, };
+employees: Array<string>, 
+/**
+ * Prompts open now (none for a closed case).
+ */
+open_prompts: number, 
+/**
+ * One of them is an ongoing emergency.
+ */
+emergency: boolean, };

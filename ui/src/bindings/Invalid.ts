@@ -211,7 +211,11 @@ path: string, } | { "kind": "not_a_directory",
 /**
  * The path.
  */
-path: string, } | { "kind": "no_files" } | { "kind": "no_incidents" } | { "kind": "not_self_log" } | { "kind": "is_self_log" } | { "kind": "page_range", 
+path: string, } | { "kind": "no_files" } | { "kind": "thread_order", 
+/**
+ * The thread.
+ */
+thread: string, } | { "kind": "no_incidents" } | { "kind": "not_self_log" } | { "kind": "is_self_log" } | { "kind": "page_range", 
 /**
  * The most rows a page holds.
  */

@@ -87,3 +87,8 @@ export function joinLocal(date: string, time: string): string | null {
 export function shortHash(h: string): string {
   return `${h.slice(0, 12)}…${h.slice(-6)}`;
 }
+
+/** A key fingerprint in groups of four, as people read it out to each other. */
+export function grouped(fp: string): string {
+  return (fp.match(/.{1,4}/g) ?? []).join(" ");
+}

@@ -21,6 +21,30 @@ use crate::evidence::{Progress, Streamed, stream_to_temp};
 use crate::locker::Locker;
 use crate::model::EvidenceSource;
 
+/// Where an imported incident came from: the bundle it was in and the sender's record.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IncidentOrigin {
+    /// The bundle's file name.
+    pub bundle_name: String,
+    /// When the sender made the bundle.
+    pub bundle_created_at: String,
+    /// When it was imported here.
+    pub imported_at: String,
+    /// What kind of locker sent it (`self_log` for an employee's own log).
+    pub source_mode: String,
+    /// The sender's case reference.
+    pub source_case_reference: String,
+    /// The incident's number in the sender's log.
+    pub source_id: i64,
+    /// The version it had there.
+    pub source_version: i64,
+    /// SHA-256 of the bundle's `SHA256SUMS`.
+    pub sha256sums: String,
+    /// The fingerprint of the key that signed the bundle.
+    pub signing_key_fingerprint: String,
+}
+
 /// The outcome of an import.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -523,5 +547,35 @@ impl Locker {
             incidents,
             evidence,
         })
+    }
+}
+
+impl Locker {
+    /// Where an incident came from, when it was imported from a bundle (`None` for one
+    /// logged in this locker).
+    pub fn incident_origin(&self, incident_id: i64) -> Result<Option<IncidentOrigin>> {
+        self.incident(incident_id)?;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT b.bundle_name, b.bundle_created_at, b.imported_at, b.source_mode, b.source_case_reference,
+                        o.source_id, o.source_version, b.sha256sums, b.signing_key_fingerprint
+                 FROM incident_origins o JOIN bundle_imports b ON b.id = o.import_id WHERE o.incident_id = ?1",
+                [incident_id],
+                |r| {
+                    Ok(IncidentOrigin {
+                        bundle_name: r.get(0)?,
+                        bundle_created_at: r.get(1)?,
+                        imported_at: r.get(2)?,
+                        source_mode: r.get(3)?,
+                        source_case_reference: r.get(4)?,
+                        source_id: r.get(5)?,
+                        source_version: r.get(6)?,
+                        sha256sums: r.get(7)?,
+                        signing_key_fingerprint: r.get(8)?,
+                    })
+                },
+            )
+            .optional()?)
     }
 }

@@ -32,7 +32,7 @@ mod verify;
 mod zipcheck;
 
 pub use export::{ExportOptions, Exported};
-pub use import::{ImportOptions, Imported, KeyStatus};
+pub use import::{ImportOptions, Imported, IncidentOrigin, KeyStatus};
 pub use manifest::{MANIFEST_FORMAT_VERSION, Manifest};
 pub use verify::{BundleReport, verify_bundle};
 

@@ -1163,11 +1163,37 @@ fn a_self_log_goes_to_the_officer() {
 
     let mut officer = new_locker(&dir.path().join("off"), Mode::Officer, "Sikkerhetssjef");
     let target = officer.create_case("Kari", "").unwrap().reference;
-    officer
+    let imported = officer
         .import_bundle(&done.path, &target, &mut |_| {})
         .unwrap();
     let inc = &officer.list_incidents(&target).unwrap()[0];
     assert_eq!(inc.logged_by, "Kari");
+    // The incident says where it came from: Kari's self-log, its bundle and its key.
+    let origin = officer.incident_origin(inc.id).unwrap().unwrap();
+    assert_eq!(origin.source_mode, "self_log");
+    assert_eq!(
+        origin.bundle_name,
+        done.path.file_name().unwrap().to_str().unwrap()
+    );
+    assert_eq!(
+        origin.signing_key_fingerprint,
+        imported.signing_key_fingerprint
+    );
+    assert_eq!(origin.sha256sums, imported.sha256sums);
+    let other = officer.create_case("Annen sak", "").unwrap().reference;
+    let own = officer
+        .add_incident(
+            &other,
+            NewIncident {
+                at: "2026-11-20 10:00".into(),
+                place: "Kontoret".into(),
+                channel: Some(Channel::InPerson),
+                description: "Logget her".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(officer.incident_origin(own.id).unwrap(), None);
     assert_eq!(
         inc.logged_by_role,
         varde_core::model::LoggedByRole::Employee

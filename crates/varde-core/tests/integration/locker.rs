@@ -595,3 +595,149 @@ fn a_missing_file_logs_neither_the_incident_nor_the_other_files() {
         0
     );
 }
+
+#[test]
+fn a_thread_is_corrected_after_its_files_are_in_and_the_originals_stay() {
+    use varde_core::{NewOriginal, ThreadPatch};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, case, _) = populated(dir.path());
+    let originals: Vec<_> = (1..=3)
+        .map(|i| NewOriginal::Pasted {
+            name: format!("skjerm-{i}.png"),
+            bytes: format!("screenshot {i}").into_bytes(),
+        })
+        .collect();
+    let opts = AddOptions {
+        thread_id: Some("samtale".into()),
+        ..Default::default()
+    };
+    let logged = l
+        .log_incident(&case, sms_incident(), &originals, &opts, &mut |_| {})
+        .unwrap();
+    let ids: Vec<i64> = logged.added.iter().map(|a| a.evidence.id).collect();
+    let hashes: Vec<String> = logged
+        .added
+        .iter()
+        .map(|a| a.evidence.sha256.clone())
+        .collect();
+    // The third screenshot was the first of the conversation; the platform and the
+    // number were not known when the files went in.
+    let patch = ThreadPatch {
+        platform: Some("SMS".into()),
+        name: "+47 934 12 877".into(),
+        whole_thread: true,
+        order: vec![ids[2], ids[0], ids[1]],
+        reason: Some("Rekkefølgen fra telefonen".into()),
+    };
+    let edited = l
+        .edit_thread(logged.incident.id, "samtale", &patch)
+        .unwrap();
+    let got: Vec<_> = edited
+        .iter()
+        .map(|e| {
+            (
+                e.id,
+                e.thread_seq,
+                e.thread_id.as_deref(),
+                e.thread_platform.as_deref(),
+                e.whole_thread,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (ids[2], Some(1), Some("+47 934 12 877"), Some("SMS"), true),
+            (ids[0], Some(2), Some("+47 934 12 877"), Some("SMS"), true),
+            (ids[1], Some(3), Some("+47 934 12 877"), Some("SMS"), true),
+        ]
+    );
+    for (id, sha) in ids.iter().zip(&hashes) {
+        assert_eq!(&l.evidence(*id).unwrap().sha256, sha);
+    }
+    let last = l.audit_log(None).unwrap().pop().unwrap();
+    assert_eq!(last.action, "evidence.thread_edit");
+    assert!(
+        last.details
+            .to_string()
+            .contains("Rekkefølgen fra telefonen")
+    );
+    assert!(problems(&l).is_empty(), "{:?}", problems(&l));
+
+    // An order that leaves a file out, or names one twice, changes nothing.
+    let events = l.audit_log(None).unwrap().len();
+    for order in [vec![ids[0], ids[1]], vec![ids[0], ids[0], ids[1]]] {
+        let err = l
+            .edit_thread(
+                logged.incident.id,
+                "+47 934 12 877",
+                &ThreadPatch {
+                    order,
+                    ..patch.clone()
+                },
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("once"), "{err}");
+    }
+    assert_eq!(l.audit_log(None).unwrap().len(), events);
+}
+
+#[test]
+fn a_person_is_corrected_with_a_reason_and_found_by_the_new_number() {
+    use varde_core::NewPerson;
+    use varde_core::model::PersonKind;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, case, _) = populated(dir.path());
+    let p = l
+        .add_person(
+            &case,
+            NewPerson {
+                kind: Some(PersonKind::ThreatActor),
+                aliases: vec!["934 12 877".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(!p.known);
+    let fixed = l
+        .edit_person(
+            p.id,
+            NewPerson {
+                kind: Some(PersonKind::ThreatActor),
+                name: Some("Ola Nordmann".into()),
+                aliases: vec!["934 12 877".into(), "+47 415 55 555".into()],
+                home_municipality: Some("Bærum".into()),
+                ..Default::default()
+            },
+            Some("Navnet er kjent fra politiet"),
+        )
+        .unwrap();
+    assert!(fixed.known);
+    assert_eq!(fixed.name.as_deref(), Some("Ola Nordmann"));
+    let last = l.audit_log(None).unwrap().pop().unwrap();
+    assert_eq!(last.action, "person.edit");
+    let details = last.details.to_string();
+    assert!(
+        details.contains("Navnet er kjent fra politiet"),
+        "{details}"
+    );
+    assert!(
+        !details.contains("Ola Nordmann"),
+        "the log names fields, not values: {details}"
+    );
+    assert!(problems(&l).is_empty(), "{:?}", problems(&l));
+    let hits = l.search("41555555").unwrap();
+    assert!(!hits.is_empty(), "the corrected record is searchable");
+    // A name cannot be taken away from a witness.
+    let err = l
+        .edit_person(
+            p.id,
+            NewPerson {
+                kind: Some(PersonKind::Witness),
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
+}
