@@ -163,7 +163,7 @@ pub fn build(input: &Manifest, lang: Lang, thumbs: &HashMap<i64, Thumb>) -> Valu
                 "date": date,
                 "time": time,
                 "tz": inc.occurred_tz,
-                "utc": fmt_time(&inc.occurred_utc, lang),
+                "utc": fmt_utc(&inc.occurred_utc, lang),
                 "precision": inc.precision.as_str(),
                 "place": inc.place,
                 "place_kind": inc.place_kind.as_str(),
@@ -653,20 +653,28 @@ fn split_local(local: &str, lang: Lang) -> (String, Option<String>) {
     }
 }
 
-/// An RFC 3339 time as `14.03.2026 08:12 (UTC+01:00)` (nb) or `2026-03-14 08:12 (UTC+01:00)`;
-/// anything else as given.
+/// An RFC 3339 time in Norwegian time (Europe/Oslo) with its offset from UTC, whatever
+/// offset it was recorded with: `14.03.2026 08:12:05 (UTC+01:00)` (nb) or
+/// `2026-03-14 08:12:05 (UTC+01:00)` (en). One convention for every time of the report,
+/// stated on its first page. Anything that is not RFC 3339 is shown as given.
 pub fn fmt_time(rfc3339: &str, lang: Lang) -> String {
     let Ok(t) = DateTime::parse_from_rfc3339(rfc3339) else {
         return rfc3339.to_owned();
     };
+    let t = t.with_timezone(&chrono_tz::Europe::Oslo);
     let date = fmt_date(&t.format("%Y-%m-%d").to_string(), lang);
-    let offset = t.offset().local_minus_utc();
-    let zone = if offset == 0 {
-        "UTC".to_owned()
-    } else {
-        format!("UTC{}", t.format("%:z"))
+    format!("{date} {} (UTC{})", t.format("%H:%M:%S"), t.format("%:z"))
+}
+
+/// An RFC 3339 time in UTC, for the one line of an incident that gives it beside the
+/// local time: `14.03.2026 07:12 UTC`.
+pub fn fmt_utc(rfc3339: &str, lang: Lang) -> String {
+    let Ok(t) = DateTime::parse_from_rfc3339(rfc3339) else {
+        return rfc3339.to_owned();
     };
-    format!("{date} {} ({zone})", t.format("%H:%M:%S"))
+    let t = t.to_utc();
+    let date = fmt_date(&t.format("%Y-%m-%d").to_string(), lang);
+    format!("{date} {} UTC", t.format("%H:%M"))
 }
 
 /// A byte count for people: `1,4 MB` (nb) or `1.4 MB`, and exact below 1 kB.
@@ -701,10 +709,16 @@ mod tests {
             fmt_time("2026-03-14T08:12:05+01:00", Lang::Nb),
             "14.03.2026 08:12:05 (UTC+01:00)"
         );
+        // Recorded in UTC (a machine set to UTC) or in summer: shown in Oslo time.
         assert_eq!(
             fmt_time("2026-03-14T07:12:05Z", Lang::En),
-            "2026-03-14 07:12:05 (UTC)"
+            "2026-03-14 08:12:05 (UTC+01:00)"
         );
+        assert_eq!(
+            fmt_time("2026-07-01T22:30:00+00:00", Lang::Nb),
+            "02.07.2026 00:30:00 (UTC+02:00)"
+        );
+        assert_eq!(fmt_utc("2026-03-14T08:12:05+01:00", Lang::Nb), "14.03.2026 07:12 UTC");
         assert_eq!(fmt_time("yesterday", Lang::En), "yesterday");
         assert_eq!(fmt_size(999, Lang::Nb), "999 B");
         assert_eq!(fmt_size(1_450_000, Lang::Nb), "1,4 MB");

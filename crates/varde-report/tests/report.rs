@@ -374,7 +374,8 @@ fn sample() -> Sample {
                 name: "varde".into(),
                 version: "0.1.0".into(),
             },
-            created_at: "2026-03-02T14:00:00+01:00".into(),
+            // Recorded by a machine set to UTC: the report shows it in Norwegian time.
+            created_at: "2026-03-02T13:00:00Z".into(),
             lang: "nb".into(),
             locker: LockerInfo {
                 id: "locker-1".into(),
@@ -498,6 +499,14 @@ fn check(lang: Lang, page_word: &str, title: &str) {
     ] {
         assert!(all.contains(needle), "the report lacks {needle:?}");
     }
+    // One time convention, stated: Norwegian time with the offset, whatever was recorded.
+    let (made, convention) = match lang {
+        Lang::Nb => ("02.03.2026 14:00:00 (UTC+01:00)", "norsk tid (Europe/Oslo)"),
+        Lang::En => ("2026-03-02 14:00:00 (UTC+01:00)", "Norwegian time (Europe/Oslo)"),
+    };
+    let flat = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(made), "the report's time is not in Oslo time");
+    assert!(flat.contains(convention), "the time convention is not stated");
 
     // The PDF's own text layer, as a reader's tools see it.
     match pdftotext(&pdf) {

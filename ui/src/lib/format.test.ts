@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { bytes, instant, joinLocal, localStamp, zoneText } from "./format";
+import { bytes, instant, instantWithOffset, joinLocal, localStamp, zoneText } from "./format";
 
 describe("format", () => {
   it("shows dates the Norwegian way", () => {
     expect(localStamp("2026-03-09 21:14")).toBe("09.03.2026 21:14");
     expect(localStamp("2026-03-09")).toBe("09.03.2026");
     expect(instant("2026-07-01T10:05:00Z")).toBe("01.07.2026 12:05");
+    expect(instantWithOffset("2026-07-01T10:05:00Z")).toBe("01.07.2026 12:05 (UTC+2)");
+    expect(instantWithOffset("2026-01-05T23:30:00+00:00")).toBe("06.01.2026 00:30 (UTC+1)");
   });
   it("joins and checks the form's date and time", () => {
     expect(joinLocal("9.3.2026", "7:05")).toBe("09.03.2026 07:05");

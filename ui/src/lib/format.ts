@@ -28,6 +28,16 @@ export function instant(s: string | null | undefined): string {
   return OSLO.format(d).replace(",", "");
 }
 
+/** An RFC 3339 instant in Oslo time with its offset from UTC, `dd.mm.yyyy HH:MM (UTC+1)`:
+ *  the convention of the report and the disclosure ledger, where a time may be read
+ *  outside Norway. */
+export function instantWithOffset(s: string | null | undefined): string {
+  if (!s) return "–";
+  const shown = instant(s);
+  const offset = utcOffset("Europe/Oslo", s);
+  return offset ? `${shown} (${offset})` : shown;
+}
+
 export function bytes(n: number): string {
   const units = ["B", "kB", "MB", "GB", "TB"];
   let v = n;
