@@ -26,6 +26,8 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     Logged::export_all(cfg)?;
     ThreadPatch::export_all(cfg)?;
     IncidentOrigin::export_all(cfg)?;
+    ExportPreview::export_all(cfg)?;
+    crate::commands::bundle::ExportPreviewView::export_all(cfg)?;
     Session::export_all(cfg)?;
     NewLocker::export_all(cfg)?;
     DefaultLocker::export_all(cfg)?;

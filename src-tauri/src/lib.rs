@@ -83,6 +83,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             guidance::disclosures,
             guidance::disclosure_bases,
             bundle::bundle_export,
+            bundle::bundle_preview,
             bundle::bundle_check,
             bundle::bundle_import,
         ])

@@ -140,6 +140,13 @@ async function officerJourney() {
     await ui.select("export-basis", basisValue);
     const out = join(home, "Documents", "bundle.zip");
     await ui.type("export-path", out);
+    // Before writing: what the police will receive, and the report's first page.
+    await ui.click("export-preview-show");
+    const page = await ui.visible("export-preview-page", 60_000);
+    await ui.waitFor(() => wd.executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", page), 15_000, "the first page to show");
+    assert.match(await ui.text("export-preview-originals"), /evidence\/ – 2 originaler uendret/);
+    assert.match(await ui.text("export-preview-files"), /report\.pdf – rapporten, \d+ sider/);
+    await wd.executeScript("arguments[0].scrollIntoView({block: 'center'})", page);
     await ui.shot("08-export");
     await ui.click("export-submit");
     await ui.outcome("export-result", "export-error", 120_000);

@@ -33,8 +33,8 @@ pub use browse::{
     AuditPage, CaseSummary, EvidencePage, IncidentPage, IncidentRow, ItemCheck, Profile,
 };
 pub use bundle::{
-    BundleReport, ExportOptions, Exported, ImportOptions, Imported, IncidentOrigin, KeyStatus,
-    Manifest, ReportRenderer, verify_bundle,
+    BundleReport, ExportOptions, ExportPreview, Exported, ImportOptions, Imported, IncidentOrigin,
+    KeyStatus, Manifest, ReportRenderer, verify_bundle,
 };
 pub use cases::CaseFilter;
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -89,6 +89,16 @@ impl Rendered {
             .collect()
     }
 
+    /// One page as a self-contained SVG (text as outlines, images inline): a preview the
+    /// window shows as an image before the report is written. `None` past the last page.
+    pub fn page_svg(&self, index: usize) -> Option<String> {
+        let opts = typst_svg::SvgOptions::default();
+        self.document
+            .pages()
+            .get(index)
+            .map(|p| typst_svg::svg(p, &opts))
+    }
+
     /// Write it as PDF (PDF/A-2b: fonts embedded, metadata in XMP, no external content).
     pub fn to_pdf(&self) -> Result<Vec<u8>, Error> {
         let standards = PdfStandards::new(&[PdfStandard::A_2b])

@@ -718,7 +718,10 @@ mod tests {
             fmt_time("2026-07-01T22:30:00+00:00", Lang::Nb),
             "02.07.2026 00:30:00 (UTC+02:00)"
         );
-        assert_eq!(fmt_utc("2026-03-14T08:12:05+01:00", Lang::Nb), "14.03.2026 07:12 UTC");
+        assert_eq!(
+            fmt_utc("2026-03-14T08:12:05+01:00", Lang::Nb),
+            "14.03.2026 07:12 UTC"
+        );
         assert_eq!(fmt_time("yesterday", Lang::En), "yesterday");
         assert_eq!(fmt_size(999, Lang::Nb), "999 B");
         assert_eq!(fmt_size(1_450_000, Lang::Nb), "1,4 MB");

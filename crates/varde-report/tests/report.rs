@@ -502,11 +502,17 @@ fn check(lang: Lang, page_word: &str, title: &str) {
     // One time convention, stated: Norwegian time with the offset, whatever was recorded.
     let (made, convention) = match lang {
         Lang::Nb => ("02.03.2026 14:00:00 (UTC+01:00)", "norsk tid (Europe/Oslo)"),
-        Lang::En => ("2026-03-02 14:00:00 (UTC+01:00)", "Norwegian time (Europe/Oslo)"),
+        Lang::En => (
+            "2026-03-02 14:00:00 (UTC+01:00)",
+            "Norwegian time (Europe/Oslo)",
+        ),
     };
     let flat = all.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains(made), "the report's time is not in Oslo time");
-    assert!(flat.contains(convention), "the time convention is not stated");
+    assert!(
+        flat.contains(convention),
+        "the time convention is not stated"
+    );
 
     // The PDF's own text layer, as a reader's tools see it.
     match pdftotext(&pdf) {

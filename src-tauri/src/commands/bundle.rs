@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use tauri::State;
-use varde_core::{BundleReport, ExportOptions, Exported, ImportOptions, Imported, verify_bundle};
+use varde_core::{
+    BundleReport, ExportOptions, ExportPreview, Exported, ImportOptions, Imported, verify_bundle,
+};
 
 use super::forward;
 use crate::error::{IpcError, IpcResult};
@@ -28,6 +30,51 @@ pub async fn bundle_export(
                 &varde_report::TypstRenderer,
                 &mut progress,
             )?)
+        })
+        .await
+}
+
+/// What an export would hold, and its report's first page as SVG, before anything is
+/// written.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct ExportPreviewView {
+    /// The bundle's contents.
+    pub preview: ExportPreview,
+    /// The report's first page as a self-contained SVG document.
+    pub first_page_svg: String,
+    /// The report's pages.
+    pub pages: usize,
+}
+
+/// Preview an export: the files, counts and sizes, and the first page of the report laid
+/// out from the same manifest the export would use. Nothing is written.
+#[tauri::command]
+pub async fn bundle_preview(
+    state: State<'_, AppState>,
+    reference: String,
+    options: ExportOptions,
+) -> IpcResult<ExportPreviewView> {
+    state
+        .with_locker(move |l| {
+            let preview = l.export_preview(&reference, &options)?;
+            let evidence = l.list_evidence(&reference, None)?;
+            let mut originals = |sha: &str| -> varde_core::Result<Vec<u8>> {
+                let e = evidence
+                    .iter()
+                    .find(|e| e.sha256 == sha)
+                    .ok_or_else(|| varde_core::Error::Internal(format!("no original {sha}")))?;
+                l.read_original(e.id, e.size)
+            };
+            let lang = options.lang.as_str().parse().unwrap_or_default();
+            let rendered =
+                varde_report::layout(&preview.manifest, &mut originals, lang).map_err(|e| {
+                    varde_core::Error::Internal(format!("the report could not be laid out: {e}"))
+                })?;
+            Ok(ExportPreviewView {
+                first_page_svg: rendered.page_svg(0).unwrap_or_default(),
+                pages: rendered.page_count(),
+                preview,
+            })
         })
         .await
 }

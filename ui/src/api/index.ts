@@ -19,6 +19,7 @@ import type { Emergency } from "../bindings/Emergency";
 import type { EscalationAction } from "../bindings/EscalationAction";
 import type { EvidencePage } from "../bindings/EvidencePage";
 import type { ExportOptions } from "../bindings/ExportOptions";
+import type { ExportPreviewView } from "../bindings/ExportPreviewView";
 import type { Exported } from "../bindings/Exported";
 import type { Imported } from "../bindings/Imported";
 import type { Incident } from "../bindings/Incident";
@@ -225,6 +226,8 @@ export const api = {
   disclosureBases: () => call<Bases>("disclosure_bases"),
 
   // Bundles
+  previewExport: (reference: string, options: ExportOptions) =>
+    call<ExportPreviewView>("bundle_preview", { reference, options }),
   exportBundle: (reference: string, out: string, options: ExportOptions, onProgress?: (p: ProgressEvent) => void) =>
     callWithProgress<Exported>("bundle_export", { reference, out, options }, onProgress),
   checkBundle: (path: string) => call<BundleReport>("bundle_check", { path }),

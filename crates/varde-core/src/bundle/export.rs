@@ -26,9 +26,9 @@ use super::manifest::{
 };
 use super::pending::remove_any;
 use super::{
-    CUSTODY, INCIDENTS_CSV, KEY_PEM, MANIFEST, README, REPORT, ReportRenderer, SUMS, SUMS_SIG,
-    VERIFY_PS1, VERIFY_SH, ascii_name, bundle_stem, key_fingerprint, store_uncompressed, sums_text,
-    text,
+    CUSTODY, ExportPreview, INCIDENTS_CSV, KEY_PEM, MANIFEST, README, REPORT, ReportRenderer, SUMS,
+    SUMS_SIG, VERIFY_PS1, VERIFY_SH, ascii_name, bundle_stem, key_fingerprint, store_uncompressed,
+    sums_text, text,
 };
 use crate::clock::fmt_time;
 use crate::error::{Error, Result};
@@ -516,28 +516,13 @@ impl Locker {
         ))
     }
 
-    /// Write the evidence bundle of a case to `out`: a `.zip` path, an existing directory
-    /// (the zip is named `<case-reference>_<yyyy-mm-dd>.zip` in it), or a new path without
-    /// `.zip` (the same tree as a folder). The export is a disclosure: the ledger entry and
-    /// the `bundle.export` audit event are recorded with it, in one transaction.
-    pub fn export_bundle(
-        &mut self,
-        case_ref: &str,
+    /// The incidents an export takes (all of the case, or those chosen, checked to be in
+    /// it) and their evidence; also every incident of the case.
+    fn export_selection(
+        &self,
+        case: &Case,
         opts: &ExportOptions,
-        out: &Path,
-        renderer: &dyn ReportRenderer,
-        progress: &mut dyn FnMut(Progress),
-    ) -> Result<Exported> {
-        let case = self.case(case_ref)?;
-        let guidance = self.guidance()?;
-        let now = self.clock.now();
-        let stem = bundle_stem(&case.reference, now.date_naive());
-        let (final_path, as_zip) = target(out, &stem)?;
-        let bundle_name = final_path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| stem.clone());
-
+    ) -> Result<(Vec<Incident>, Vec<Incident>, Vec<Evidence>)> {
         let all = self.list_incidents(&case.reference)?;
         let incidents: Vec<Incident> = match &opts.incidents {
             None => all.clone(),
@@ -566,6 +551,90 @@ impl Locker {
             .into_iter()
             .filter(|e| included.contains(&e.incident))
             .collect();
+        Ok((all, incidents, evidence))
+    }
+
+    /// What an export with `opts` would hold, before anything is written: the files of
+    /// the bundle, the number and size of the originals, the persons it names, and the
+    /// manifest its report is made from (for a preview of the report's first page). The
+    /// recipient and the legal basis are not checked here; the export checks them.
+    pub fn export_preview(&self, case_ref: &str, opts: &ExportOptions) -> Result<ExportPreview> {
+        let case = self.case(case_ref)?;
+        let guidance = self.guidance()?;
+        let now = self.clock.now();
+        let stem = bundle_stem(&case.reference, now.date_naive());
+        let bundle_name = format!("{stem}.zip");
+        let (all, incidents, evidence) = self.export_selection(&case, opts)?;
+        let paths = evidence_paths(&incidents, &evidence);
+        let shared = ledger_line(opts.lang, &bundle_name, incidents.len(), evidence.len());
+        let public = self.signing_key()?.verifying_key();
+        let fingerprint = key_fingerprint(public.as_bytes());
+        let manifest = self.build_manifest(
+            &case,
+            opts,
+            &incidents,
+            &evidence,
+            &paths,
+            ManifestBits {
+                created_at: fmt_time(&now),
+                bundle_name: bundle_name.clone(),
+                fingerprint: fingerprint.clone(),
+                public_hex: hex::encode(public.as_bytes()),
+                all_incidents: incidents.len() == all.len(),
+                shared,
+                guidance: &guidance,
+            },
+        )?;
+        Ok(ExportPreview {
+            bundle_name,
+            files: [
+                REPORT,
+                README,
+                INCIDENTS_CSV,
+                CUSTODY,
+                MANIFEST,
+                KEY_PEM,
+                SUMS,
+                SUMS_SIG,
+                VERIFY_SH,
+                VERIFY_PS1,
+            ]
+            .map(String::from)
+            .to_vec(),
+            incidents: incidents.len(),
+            all_incidents: all.len(),
+            originals: evidence.len(),
+            originals_bytes: evidence.iter().map(|e| e.size).sum(),
+            persons: manifest.persons.len(),
+            private_contacts: opts.include_private_contacts,
+            fingerprint,
+            manifest,
+        })
+    }
+
+    /// Write the evidence bundle of a case to `out`: a `.zip` path, an existing directory
+    /// (the zip is named `<case-reference>_<yyyy-mm-dd>.zip` in it), or a new path without
+    /// `.zip` (the same tree as a folder). The export is a disclosure: the ledger entry and
+    /// the `bundle.export` audit event are recorded with it, in one transaction.
+    pub fn export_bundle(
+        &mut self,
+        case_ref: &str,
+        opts: &ExportOptions,
+        out: &Path,
+        renderer: &dyn ReportRenderer,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Exported> {
+        let case = self.case(case_ref)?;
+        let guidance = self.guidance()?;
+        let now = self.clock.now();
+        let stem = bundle_stem(&case.reference, now.date_naive());
+        let (final_path, as_zip) = target(out, &stem)?;
+        let bundle_name = final_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| stem.clone());
+
+        let (all, incidents, evidence) = self.export_selection(&case, opts)?;
         let paths = evidence_paths(&incidents, &evidence);
 
         let incident_ids: Vec<i64> = incidents.iter().map(|i| i.id).collect();

@@ -36,6 +36,7 @@ pub use import::{ImportOptions, Imported, IncidentOrigin, KeyStatus};
 pub use manifest::{MANIFEST_FORMAT_VERSION, Manifest};
 pub use verify::{BundleReport, verify_bundle};
 
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
@@ -72,6 +73,34 @@ pub trait ReportRenderer {
         originals: &mut dyn FnMut(&str) -> Result<Vec<u8>>,
         lang: &str,
     ) -> Result<Vec<u8>>;
+}
+
+/// What an export would hold (see [`crate::Locker::export_preview`]).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ExportPreview {
+    /// The bundle's file name (when written as a zip file).
+    pub bundle_name: String,
+    /// The files of the bundle besides the originals, report first.
+    pub files: Vec<String>,
+    /// Incidents it takes.
+    pub incidents: usize,
+    /// Incidents of the case.
+    pub all_incidents: usize,
+    /// Originals it takes (under `evidence/`).
+    pub originals: usize,
+    /// Their size in bytes.
+    pub originals_bytes: u64,
+    /// Persons it names.
+    pub persons: usize,
+    /// Private contact details go with it.
+    pub private_contacts: bool,
+    /// The fingerprint of the key that will sign it.
+    pub fingerprint: String,
+    /// The manifest the report is made from (not sent to the window).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub manifest: Manifest,
 }
 
 /// The fingerprint of an Ed25519 public key: SHA-256 of its raw 32 bytes, hex.

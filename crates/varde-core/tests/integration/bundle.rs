@@ -300,6 +300,39 @@ fn export(l: &mut Locker, r: &str, out: &Path) -> varde_core::Exported {
 }
 
 #[test]
+fn the_preview_names_what_the_export_then_writes_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = new_locker(&dir.path().join("a"), Mode::Officer, "Sikkerhetssjef");
+    let c = populated(&mut l);
+    let before = (
+        l.audit_log(None).unwrap().len(),
+        l.disclosures(&c.reference).unwrap().len(),
+    );
+    let preview = l.export_preview(&c.reference, &police()).unwrap();
+    let after = (
+        l.audit_log(None).unwrap().len(),
+        l.disclosures(&c.reference).unwrap().len(),
+    );
+    assert_eq!(after, before, "a preview writes nothing");
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let done = export(&mut l, &c.reference, &out_dir);
+    assert_eq!(
+        preview.bundle_name,
+        done.path.file_name().unwrap().to_str().unwrap()
+    );
+    assert_eq!(preview.originals, done.evidence);
+    assert_eq!(preview.originals_bytes, done.evidence_bytes);
+    assert_eq!(preview.fingerprint, done.signing_key_fingerprint);
+    let unpacked = dir.path().join("unpacked");
+    unzip(&done.path, &unpacked);
+    for f in &preview.files {
+        assert!(unpacked.join(f).is_file(), "{f} is in the bundle");
+    }
+    assert_eq!(preview.manifest.incidents.len(), preview.incidents);
+}
+
+#[test]
 fn an_exported_bundle_passes_the_police_checks_and_fails_them_when_touched() {
     let dir = tempfile::tempdir().unwrap();
     let mut l = new_locker(&dir.path().join("a"), Mode::Officer, "Sikkerhetssjef");
