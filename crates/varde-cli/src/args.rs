@@ -226,6 +226,35 @@ pub enum PersonCmd {
         #[arg(long, default_value = "")]
         notes: String,
     },
+    /// Correct a person: only the options given change; prints the person's id
+    Edit {
+        /// The person's id
+        id: i64,
+        /// Their part in the case
+        #[arg(long, value_parser = choice::<PersonKind>())]
+        kind: Option<PersonKind>,
+        /// Name
+        #[arg(long)]
+        name: Option<String>,
+        /// Job title
+        #[arg(long)]
+        title: Option<String>,
+        /// Department
+        #[arg(long)]
+        department: Option<String>,
+        /// Aliases and handles, replacing those recorded
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+        /// Home municipality
+        #[arg(long)]
+        municipality: Option<String>,
+        /// Notes, replacing those recorded
+        #[arg(long)]
+        notes: Option<String>,
+        /// Why the record is corrected (kept in the audit log)
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// List a case's persons
     List {
         /// The case reference
@@ -369,6 +398,31 @@ pub enum EvidenceCmd {
         /// Accept zero-byte files
         #[arg(long)]
         allow_empty: bool,
+    },
+    /// Correct a thread capture of an incident after its files are in (the originals
+    /// stay as they are); only the options given change
+    Thread {
+        /// The incident id
+        #[arg(long)]
+        incident: i64,
+        /// The thread's name as it is now
+        #[arg(long)]
+        thread: String,
+        /// A new name for the thread
+        #[arg(long)]
+        name: Option<String>,
+        /// The platform (Messenger, SMS, ...)
+        #[arg(long)]
+        platform: Option<String>,
+        /// Whether the whole thread is captured
+        #[arg(long)]
+        whole_thread: Option<bool>,
+        /// Every item of the thread, by evidence id, in the new order
+        #[arg(long, value_delimiter = ',')]
+        order: Vec<i64>,
+        /// Why it is corrected (kept in the audit log)
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// List a case's evidence
     List {

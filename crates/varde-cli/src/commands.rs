@@ -247,6 +247,40 @@ fn person(cli: &Cli, cmd: &PersonCmd) -> anyhow::Result<i32> {
             )?;
             say!("{}", p.id);
         }
+        PersonCmd::Edit {
+            id,
+            kind,
+            name,
+            title,
+            department,
+            aliases,
+            municipality,
+            notes,
+            reason,
+        } => {
+            let p = locker.person(*id)?;
+            let health = p.health_concern.then(|| p.health_observations.clone());
+            let fixed = locker.edit_person(
+                *id,
+                NewPerson {
+                    kind: Some(kind.unwrap_or(p.kind)),
+                    name: name.clone().or(p.name),
+                    title: title.clone().or(p.title),
+                    department: department.clone().or(p.department),
+                    contacts: p.contacts,
+                    notes: notes.clone().unwrap_or(p.notes),
+                    aliases: if aliases.is_empty() {
+                        p.aliases
+                    } else {
+                        aliases.clone()
+                    },
+                    home_municipality: municipality.clone().or(p.home_municipality),
+                    health_concern: health,
+                },
+                reason.as_deref(),
+            )?;
+            say!("{}", fixed.id);
+        }
         PersonCmd::List { case, json } => {
             let persons = locker.list_persons(case)?;
             if *json {
@@ -501,6 +535,45 @@ fn evidence(cli: &Cli, cmd: &EvidenceCmd) -> anyhow::Result<i32> {
                         e.original_name, e.id
                     );
                 }
+            }
+        }
+        EvidenceCmd::Thread {
+            incident,
+            thread,
+            name,
+            platform,
+            whole_thread,
+            order,
+            reason,
+        } => {
+            let case = locker.case_of_incident(*incident)?;
+            let mut items: Vec<_> = locker
+                .list_evidence(&case.reference, Some(*incident))?
+                .into_iter()
+                .filter(|e| e.thread_id.as_deref() == Some(thread.as_str()))
+                .collect();
+            items.sort_by_key(|e| (e.thread_seq, e.id));
+            let patch = varde_core::ThreadPatch {
+                platform: platform
+                    .clone()
+                    .or_else(|| items.first().and_then(|e| e.thread_platform.clone())),
+                name: name.clone().unwrap_or_else(|| thread.clone()),
+                whole_thread: whole_thread
+                    .unwrap_or_else(|| !items.is_empty() && items.iter().all(|e| e.whole_thread)),
+                order: if order.is_empty() {
+                    items.iter().map(|e| e.id).collect()
+                } else {
+                    order.clone()
+                },
+                reason: reason.clone(),
+            };
+            for e in locker.edit_thread(*incident, thread, &patch)? {
+                say!(
+                    "{}\t{}\t{}",
+                    e.id,
+                    e.thread_seq.map(|n| n.to_string()).unwrap_or_default(),
+                    e.original_name
+                );
             }
         }
         EvidenceCmd::List {

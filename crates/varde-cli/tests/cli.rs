@@ -268,6 +268,99 @@ fn officer_story_prints_the_documented_forms() {
 }
 
 #[test]
+fn a_thread_and_a_person_are_corrected_from_the_command_line() {
+    let env = Env::new();
+    let case = env.case();
+    let inc = env.incident(&case);
+    let files: Vec<String> = (1..=3)
+        .map(|i| {
+            env.write(&format!("s{i}.png"), format!("screenshot {i}").as_bytes())
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mut args = vec!["evidence", "add", "--incident", &inc, "--thread", "samtale"];
+    args.extend(files.iter().map(String::as_str));
+    let ids: Vec<String> = env
+        .ok(&args)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .collect();
+    let order = format!("{},{},{}", ids[2], ids[0], ids[1]);
+    let out = env.ok(&[
+        "evidence",
+        "thread",
+        "--incident",
+        &inc,
+        "--thread",
+        "samtale",
+        "--name",
+        "+47 934 12 877",
+        "--platform",
+        "SMS",
+        "--whole-thread",
+        "true",
+        "--order",
+        &order,
+        "--reason",
+        "Som på telefonen",
+    ]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("{}\t1\ts3.png", ids[2]));
+    assert_eq!(lines[2], format!("{}\t3\ts2.png", ids[1]));
+    let list = env.evidence_json(&case);
+    assert!(
+        list.iter()
+            .all(|e| e["thread_id"] == "+47 934 12 877" && e["whole_thread"] == true)
+    );
+    // An order that leaves one out is refused, in plain words, and changes nothing.
+    let before = env.audit_len();
+    let bad = env.run(&[
+        "evidence",
+        "thread",
+        "--incident",
+        &inc,
+        "--thread",
+        "+47 934 12 877",
+        "--order",
+        &ids[0],
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("once"));
+    assert_eq!(env.audit_len(), before);
+
+    let person = env.ok(&[
+        "person",
+        "add",
+        "--case",
+        &case,
+        "--kind",
+        "threat_actor",
+        "--alias",
+        "934 12 877",
+    ]);
+    env.ok(&[
+        "person",
+        "edit",
+        person.trim(),
+        "--name",
+        "Ola Nordmann",
+        "--reason",
+        "Kjent fra politiet",
+    ]);
+    let persons: serde_json::Value =
+        serde_json::from_str(&env.ok(&["person", "list", "--case", &case, "--json"])).unwrap();
+    assert_eq!(persons[0]["name"], "Ola Nordmann");
+    assert_eq!(
+        persons[0]["aliases"][0], "934 12 877",
+        "what was not given stays"
+    );
+    assert!(env.ok(&["log"]).contains("person.edit"));
+    assert!(env.ok(&["verify"]).starts_with("OK"));
+}
+
+#[test]
 fn the_same_bytes_are_stored_once() {
     let env = Env::new();
     let case = env.case();
