@@ -68,6 +68,7 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     SearchHit::export_all(cfg)?;
     PassphraseCheck::export_all(cfg)?;
     Invalid::export_all(cfg)?;
+    ProblemKind::export_all(cfg)?;
     Ok(())
 }
 
@@ -164,6 +165,8 @@ fn catalogue() -> String {
     let problems: Vec<&'static str> = varde_core::FileNameProblem::iter()
         .map(Into::into)
         .collect();
+    let check_problems: Vec<&'static str> =
+        varde_core::ProblemKind::iter().map(Into::into).collect();
     let dedup = |m: &mut BTreeMap<String, Vec<String>>| {
         for v in m.values_mut() {
             v.sort();
@@ -180,12 +183,14 @@ fn catalogue() -> String {
          export const INVALID_KINDS: Record<string, string[]> = {};\n\n\
          export const FIELDS: string[] = {};\n\n\
          export const ITEM_KINDS: string[] = {};\n\n\
-         export const FILE_NAME_PROBLEMS: string[] = {};\n",
+         export const FILE_NAME_PROBLEMS: string[] = {};\n\n\
+         export const CHECK_PROBLEMS: string[] = {};\n",
         serde_json::to_string(&codes).expect("json"),
         serde_json::to_string(&kinds).expect("json"),
         names(fields),
         names(items),
         names(problems),
+        names(check_problems),
     )
 }
 

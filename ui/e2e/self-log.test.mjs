@@ -86,6 +86,29 @@ async function selfLogJourney() {
     await ui.click("case-create");
     await ui.visible("case-heading");
     await ui.click("tab-import");
+    // A copy changed on the way (one byte of the screenshot): refused, in Norwegian words.
+    const zip = readFileSync(bundle);
+    const at = zip.indexOf(Buffer.from("IEND"));
+    assert.ok(at > 200, "the screenshot is stored in the zip file");
+    zip[at - 100] ^= 0xff;
+    const tampered = join(mkdtempSync(join(tmpdir(), "varde-e2e-tampered-")), "endret.zip");
+    writeFileSync(tampered, zip);
+    await ui.type("import-path", tampered);
+    await ui.click("import-check");
+    const bad = await ui.visible("import-report", 60_000);
+    assert.equal(await bad.getAttribute("data-ok"), "false");
+    await ui.visible("import-problems");
+    // What is on the screen: the technical detail stays folded away under «Tekniske detaljer».
+    const problems = await wd.executeScript(
+      `const list = document.querySelector('[data-testid="import-problems"]');
+       if ([...list.querySelectorAll("details")].some((d) => d.open)) return "a detail is open";
+       const copy = list.cloneNode(true);
+       copy.querySelectorAll("details").forEach((d) => d.remove());
+       return copy.textContent.replace(/\\s+/g, " ").trim();`,
+    );
+    assert.match(problems, /melding\.png: er endret eller skadet/, problems);
+    assert.doesNotMatch(problems, /does not match|cannot be read|SHA256SUMS \(/, problems);
+    await ui.shot("34a-import-tampered");
     await ui.type("import-path", bundle);
     await ui.click("import-check");
     const report = await ui.outcome("import-report", "import-error");

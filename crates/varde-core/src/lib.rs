@@ -51,4 +51,4 @@ pub use locker::{
 };
 pub use persons::NewPerson;
 pub use search::{HitKind, SearchHit};
-pub use verify::{Problem, VerifyReport};
+pub use verify::{Problem, ProblemKind, VerifyReport};

@@ -12,10 +12,64 @@ use crate::error::Result;
 use crate::evidence::{Progress, blob_path};
 use crate::locker::Locker;
 
+/// What kind of thing does not hold: the window words it in the user's language (with the
+/// item it concerns); the English `message` is the technical detail.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ProblemKind {
+    /// Not a bundle that can be opened (not a zip file or folder, or a hostile one).
+    NotABundle,
+    /// A file that must be there is not.
+    Missing,
+    /// A file no list names.
+    Extra,
+    /// A file or record differs from its hash or from what was recorded.
+    Altered,
+    /// A file cannot be read.
+    Unreadable,
+    /// The signature does not hold.
+    BadSignature,
+    /// The signing key is not a valid key, or not the one the bundle names.
+    BadKey,
+    /// A file is not in the form it must have.
+    Malformed,
+    /// A path that could write outside the folder it is unpacked to.
+    UnsafePath,
+    /// Something listed twice.
+    Duplicate,
+    /// Made by a newer version of Varde.
+    NewerFormat,
+    /// The custody log or the audit chain does not hold together.
+    Chain,
+    /// The locker's database is damaged.
+    Damaged,
+    /// An original no record refers to, kept in quarantine.
+    Quarantined,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
 /// One thing that does not hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Problem {
+    /// What kind of problem it is.
+    #[serde(default)]
+    pub kind: ProblemKind,
     /// What it concerns, e.g. `evidence 12` or `audit event 40`.
     pub item: String,
     /// What is wrong, in plain words.
@@ -87,8 +141,13 @@ impl Locker {
             // damaged has been named; the originals are checked by `check` per item.
             return Ok(report);
         }
-        let mut problem =
-            |item: String, message: String| report.problems.push(Problem { item, message });
+        let mut problem = |kind: ProblemKind, item: String, message: String| {
+            report.problems.push(Problem {
+                kind,
+                item,
+                message,
+            })
+        };
 
         let blobs: Vec<BlobRow> = {
             let mut stmt = self.conn.prepare(
@@ -121,6 +180,7 @@ impl Locker {
                 Ok(f) => f,
                 Err(_) => {
                     problem(
+                        ProblemKind::Missing,
                         item,
                         "its stored original is missing from the locker".into(),
                     );
@@ -133,7 +193,11 @@ impl Locker {
                 {
                     Ok(r) => r,
                     Err(e) => {
-                        problem(item, format!("its stored original is damaged: {e}"));
+                        problem(
+                            ProblemKind::Altered,
+                            item,
+                            format!("its stored original is damaged: {e}"),
+                        );
                         continue;
                     }
                 };
@@ -147,12 +211,17 @@ impl Locker {
             let (actual, size) = match hashed {
                 Ok(h) => h,
                 Err(e) => {
-                    problem(item, format!("its stored original is damaged: {e}"));
+                    problem(
+                        ProblemKind::Altered,
+                        item,
+                        format!("its stored original is damaged: {e}"),
+                    );
                     continue;
                 }
             };
             if actual != b.sha256 {
                 problem(
+                    ProblemKind::Altered,
                     item,
                     format!(
                         "SHA-256 mismatch: recorded {}, stored bytes hash to {actual}",
@@ -161,6 +230,7 @@ impl Locker {
                 );
             } else if size != b.size as u64 {
                 problem(
+                    ProblemKind::Altered,
                     item,
                     format!("size mismatch: recorded {} bytes, stored {size}", b.size),
                 );
@@ -187,10 +257,12 @@ impl Locker {
             let item = format!("evidence {id}");
             match blob_size {
                 None => problem(
+                    ProblemKind::Missing,
                     item.clone(),
                     "its original is not recorded in the locker".into(),
                 ),
                 Some(s) if s != size => problem(
+                    ProblemKind::Altered,
                     item.clone(),
                     format!("its size ({size}) differs from the stored original's ({s})"),
                 ),
@@ -204,11 +276,13 @@ impl Locker {
                 && action.as_deref() != Some("evidence.import")
             {
                 problem(
+                    ProblemKind::Chain,
                     item,
                     "the audit event that recorded its acquisition is missing".into(),
                 );
             } else if recorded_sha.as_deref() != Some(sha.as_str()) {
                 problem(
+                    ProblemKind::Chain,
                     item,
                     "its SHA-256 differs from the one recorded in the audit log at acquisition"
                         .into(),
@@ -219,7 +293,11 @@ impl Locker {
         let (events, chain_problems) = audit::verify_chain(&self.conn)?;
         report.audit_events_checked = events;
         for (item, message) in chain_problems {
-            report.problems.push(Problem { item, message });
+            report.problems.push(Problem {
+                kind: ProblemKind::Chain,
+                item,
+                message,
+            });
         }
         self.check_seals(&mut report)?;
         self.check_stray_blobs(&mut report);
@@ -246,6 +324,7 @@ impl Locker {
                     for row in rows.into_iter().filter(|r| r != "ok").take(20) {
                         ok = false;
                         report.problems.push(Problem {
+                            kind: ProblemKind::Damaged,
                             item: "locker.db".into(),
                             message: format!("the database is damaged ({what}: {row})"),
                         });
@@ -254,6 +333,7 @@ impl Locker {
                 Err(e) => {
                     ok = false;
                     report.problems.push(Problem {
+                        kind: ProblemKind::Damaged,
                         item: "locker.db".into(),
                         message: format!("the database is damaged ({what} could not run: {e})"),
                     });
@@ -288,18 +368,21 @@ impl Locker {
             match sealed.get(key) {
                 Some((Some(h), _)) if h == hash => {}
                 Some((Some(_), seq)) => report.problems.push(Problem {
+                    kind: ProblemKind::Altered,
                     item: crate::seal::describe(key),
                     message: format!(
                         "changed outside Varde: it no longer matches what audit event {seq} recorded"
                     ),
                 }),
                 Some((None, seq)) => report.problems.push(Problem {
+                    kind: ProblemKind::Altered,
                     item: crate::seal::describe(key),
                     message: format!(
                         "present, though audit event {seq} recorded its removal (put back outside Varde)"
                     ),
                 }),
                 None => report.problems.push(Problem {
+                    kind: ProblemKind::Altered,
                     item: crate::seal::describe(key),
                     message: "no audit event recorded it: it was added outside Varde".into(),
                 }),
@@ -308,6 +391,7 @@ impl Locker {
         for (key, (hash, seq)) in &sealed {
             if hash.is_some() && !current.contains_key(key) {
                 report.problems.push(Problem {
+                    kind: ProblemKind::Altered,
                     item: crate::seal::describe(key),
                     message: format!(
                         "missing: audit event {seq} recorded it, and it was removed outside Varde"
@@ -329,6 +413,7 @@ impl Locker {
         let quarantined = count(&self.dir.join(crate::locker::QUARANTINE));
         if quarantined > 0 {
             report.problems.push(Problem {
+                kind: ProblemKind::Quarantined,
                 item: "quarantine/".into(),
                 message: format!(
                     "{quarantined} stored original(s) that no record refers to were found and kept in quarantine/: the database may be older than the originals (restored from a backup?), or records were removed outside Varde"

@@ -11,3 +11,5 @@ export const FIELDS: string[] = ["title","occurred_at","time_zone","channel","de
 export const ITEM_KINDS: string[] = ["case","incident","person","evidence","bundle_incident","bundle_person","bundle_evidence","checklist_item","rule","contact","disclosure","request","original"];
 
 export const FILE_NAME_PROBLEMS: string[] = ["not_a_name","separator","control","too_long","not_utf8"];
+
+export const CHECK_PROBLEMS: string[] = ["not_a_bundle","missing","extra","altered","unreadable","bad_signature","bad_key","malformed","unsafe_path","duplicate","newer_format","chain","damaged","quarantined","other"];

@@ -21,7 +21,7 @@ incidents: number,
  */
 all_incidents: number, 
 /**
- * Originals it takes (under `originals/`).
+ * Originals it takes (under `evidence/`).
  */
 originals: number, 
 /**

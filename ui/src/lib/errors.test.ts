@@ -2,7 +2,7 @@
 // the kinds of refused input with their parameters, the fields and the record kinds, as
 // generated from the Rust types into ErrorCatalogue.ts.
 import { afterEach, describe, expect, it } from "vitest";
-import { ERROR_CODES, FIELDS, FILE_NAME_PROBLEMS, INVALID_KINDS, ITEM_KINDS } from "../bindings/ErrorCatalogue";
+import { CHECK_PROBLEMS, ERROR_CODES, FIELDS, FILE_NAME_PROBLEMS, INVALID_KINDS, ITEM_KINDS } from "../bindings/ErrorCatalogue";
 import type { IpcError } from "../bindings/IpcError";
 import type { Invalid } from "../bindings/Invalid";
 import { dictionaries, setLang, type Lang } from "../i18n/index.svelte";
@@ -47,6 +47,7 @@ describe("the error dictionaries", () => {
       for (const f of FIELDS) expect(text(lang, `field.${f}`), `${lang}: field.${f}`).toBeTruthy();
       for (const k of ITEM_KINDS) expect(text(lang, `item.${k}`), `${lang}: item.${k}`).toMatch(/\{id\}/);
       for (const p of FILE_NAME_PROBLEMS) expect(text(lang, `file_name_problem.${p}`), `${lang}: ${p}`).toBeTruthy();
+      for (const p of CHECK_PROBLEMS) expect(text(lang, `check_problem.${p}`), `${lang}: check_problem.${p}`).toBeTruthy();
     }
   });
 });

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::audit::AuditEvent;
 use crate::error::Result;
-use crate::verify::Problem;
+use crate::verify::{Problem, ProblemKind};
 
 /// Small files are read whole, up to this size.
 const SMALL_MAX: u64 = 64 << 20;
@@ -57,8 +57,9 @@ impl BundleReport {
         self.problems.is_empty()
     }
 
-    fn problem(&mut self, item: impl Into<String>, message: impl Into<String>) {
+    fn problem(&mut self, kind: ProblemKind, item: impl Into<String>, message: impl Into<String>) {
         self.problems.push(Problem {
+            kind,
             item: item.into(),
             message: message.into(),
         });
@@ -116,26 +117,42 @@ fn parse_sums(text: &str, report: &mut BundleReport) -> BTreeMap<String, String>
     for (n, line) in text.split_terminator('\n').enumerate() {
         let item = format!("{SUMS} line {}", n + 1);
         let Some((hash, path)) = line.split_once("  ") else {
-            report.problem(item, "is not \"<sha256>  <path>\"");
+            report.problem(ProblemKind::Malformed, item, "is not \"<sha256>  <path>\"");
             continue;
         };
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            report.problem(item, "does not start with a SHA-256 in hex");
+            report.problem(
+                ProblemKind::Malformed,
+                item,
+                "does not start with a SHA-256 in hex",
+            );
             continue;
         }
         if let Some(why) = unsafe_path(path) {
-            report.problem(item, format!("the path {path:?} {why}"));
+            report.problem(
+                ProblemKind::UnsafePath,
+                item,
+                format!("the path {path:?} {why}"),
+            );
             continue;
         }
         if path == SUMS || path == SUMS_SIG {
-            report.problem(item, format!("lists {path}, which cannot list itself"));
+            report.problem(
+                ProblemKind::Malformed,
+                item,
+                format!("lists {path}, which cannot list itself"),
+            );
             continue;
         }
         if sums
             .insert(path.to_string(), hash.to_ascii_lowercase())
             .is_some()
         {
-            report.problem(item, format!("lists {path} a second time (duplicate path)"));
+            report.problem(
+                ProblemKind::Duplicate,
+                item,
+                format!("lists {path} a second time (duplicate path)"),
+            );
         }
     }
     sums
@@ -147,7 +164,7 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
         Ok(v) => v,
         Err(problems) => {
             for p in problems {
-                report.problem("bundle", p);
+                report.problem(ProblemKind::NotABundle, "bundle", p);
             }
             return (report, None);
         }
@@ -164,7 +181,7 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
         INCIDENTS_CSV,
     ] {
         if !by_name.contains_key(required) {
-            report.problem(required, "is missing");
+            report.problem(ProblemKind::Missing, required, "is missing");
         }
     }
     let mut read = |name: &str, report: &mut BundleReport| -> Option<Vec<u8>> {
@@ -172,7 +189,11 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
         match source.read_small(e, SMALL_MAX) {
             Ok(b) => Some(b),
             Err(err) => {
-                report.problem(name, format!("cannot be read: {err}"));
+                report.problem(
+                    ProblemKind::Unreadable,
+                    name,
+                    format!("cannot be read: {err}"),
+                );
                 None
             }
         }
@@ -189,7 +210,11 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
         match ed25519_dalek::VerifyingKey::from_public_key_pem(&text) {
             Ok(k) => Some(k),
             Err(e) => {
-                report.problem(KEY_PEM, format!("is not an Ed25519 public key ({e})"));
+                report.problem(
+                    ProblemKind::BadKey,
+                    KEY_PEM,
+                    format!("is not an Ed25519 public key ({e})"),
+                );
                 None
             }
         }
@@ -200,6 +225,7 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
     if let (Some(k), Some(sig), Some(sums)) = (&key, &sig, &sums_bytes) {
         match <[u8; 64]>::try_from(sig.as_slice()) {
             Err(_) => report.problem(
+                ProblemKind::BadSignature,
                 SUMS_SIG,
                 format!("is {} bytes; an Ed25519 signature is 64", sig.len()),
             ),
@@ -209,6 +235,7 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
                     report.signature_valid = true;
                 } else {
                     report.problem(
+                        ProblemKind::BadSignature,
                         SUMS_SIG,
                         "the signature does not match SHA256SUMS and signing-key.pem (SHA256SUMS was changed, or signed by another key)",
                     );
@@ -224,7 +251,7 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
             match std::str::from_utf8(b) {
                 Ok(t) => parse_sums(t, &mut report),
                 Err(_) => {
-                    report.problem(SUMS, "is not text");
+                    report.problem(ProblemKind::Malformed, SUMS, "is not text");
                     BTreeMap::new()
                 }
             }
@@ -233,7 +260,11 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
     };
     for path in sums.keys() {
         if !by_name.contains_key(path.as_str()) {
-            report.problem(path.clone(), "is listed in SHA256SUMS but missing");
+            report.problem(
+                ProblemKind::Missing,
+                path.clone(),
+                "is listed in SHA256SUMS but missing",
+            );
         }
     }
     let mut buf = vec![0u8; 1 << 20];
@@ -244,6 +275,7 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
         let Some(expected) = sums.get(&e.name) else {
             if sums_bytes.is_some() {
                 report.problem(
+                    ProblemKind::Extra,
                     e.name.clone(),
                     "is not listed in SHA256SUMS (an extra file)",
                 );
@@ -267,10 +299,21 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
         match hashed {
             Ok(h) if &h == expected => {}
             Ok(_) => report.problem(
+                ProblemKind::Altered,
                 e.name.clone(),
                 "does not match its SHA-256 in SHA256SUMS (the file was changed)",
             ),
-            Err(err) => report.problem(e.name.clone(), format!("cannot be read: {err}")),
+            // A zip entry whose CRC fails was changed or damaged after it was written.
+            Err(err) if err.kind() == std::io::ErrorKind::InvalidData => report.problem(
+                ProblemKind::Altered,
+                e.name.clone(),
+                format!("cannot be read: {err}"),
+            ),
+            Err(err) => report.problem(
+                ProblemKind::Unreadable,
+                e.name.clone(),
+                format!("cannot be read: {err}"),
+            ),
         }
     }
 
@@ -278,7 +321,11 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
     let mut manifest: Option<Manifest> = None;
     if let Some(b) = &manifest_bytes {
         match serde_json::from_slice::<Value>(b) {
-            Err(e) => report.problem(MANIFEST, format!("is not valid JSON ({e})")),
+            Err(e) => report.problem(
+                ProblemKind::Malformed,
+                MANIFEST,
+                format!("is not valid JSON ({e})"),
+            ),
             Ok(value) => {
                 let version = value.get("format_version").and_then(Value::as_u64);
                 report.format_version = version.and_then(|v| u32::try_from(v).ok());
@@ -286,16 +333,17 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
                     Some(v) if v == u64::from(MANIFEST_FORMAT_VERSION) => {
                         match serde_json::from_value::<Manifest>(value) {
                             Ok(m) => manifest = Some(m),
-                            Err(e) => report.problem(MANIFEST, format!("is damaged ({e})")),
+                            Err(e) => report.problem(ProblemKind::Malformed, MANIFEST, format!("is damaged ({e})")),
                         }
                     }
                     Some(v) => report.problem(
+                        ProblemKind::NewerFormat,
                         MANIFEST,
                         format!(
                             "has format_version {v}, which this version of Varde does not know (it reads {MANIFEST_FORMAT_VERSION}); update Varde"
                         ),
                     ),
-                    None => report.problem(MANIFEST, "has no format_version"),
+                    None => report.problem(ProblemKind::Malformed, MANIFEST, "has no format_version"),
                 }
             }
         }
@@ -309,7 +357,11 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
                 || key.map(|k| hex::encode(k.as_bytes()))
                     != Some(m.locker.signing_public_key.clone()))
         {
-            report.problem(MANIFEST, "names another signing key than signing-key.pem");
+            report.problem(
+                ProblemKind::BadKey,
+                MANIFEST,
+                "names another signing key than signing-key.pem",
+            );
         }
         let mut listed = std::collections::HashSet::new();
         let mut ids = std::collections::HashSet::new();
@@ -318,6 +370,7 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
         for i in &m.incidents {
             if !incident_ids.insert(i.id) {
                 report.problem(
+                    ProblemKind::Duplicate,
                     format!("incident {}", i.id),
                     "is listed twice in the manifest",
                 );
@@ -326,13 +379,22 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
         for ev in &m.evidence {
             let item = format!("evidence {} ({})", ev.id, ev.path);
             if !listed.insert(ev.path.as_str()) {
-                report.problem(item.clone(), "its path is listed twice in the manifest");
+                report.problem(
+                    ProblemKind::Duplicate,
+                    item.clone(),
+                    "its path is listed twice in the manifest",
+                );
             }
             if !ids.insert(ev.id) {
-                report.problem(item.clone(), "its id is listed twice in the manifest");
+                report.problem(
+                    ProblemKind::Duplicate,
+                    item.clone(),
+                    "its id is listed twice in the manifest",
+                );
             }
             if !originals.insert((ev.incident, ev.sha256.as_str())) {
                 report.problem(
+                        ProblemKind::Duplicate,
                     item.clone(),
                     format!(
                         "lists the same original as another item of incident {} (the same SHA-256 twice)",
@@ -341,11 +403,18 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
                 );
             }
             match (sums.get(&ev.path), by_name.get(ev.path.as_str())) {
-                (None, _) => report.problem(item, "is in the manifest but not in SHA256SUMS"),
-                (Some(h), _) if h != &ev.sha256 => {
-                    report.problem(item, "its SHA-256 in the manifest differs from SHA256SUMS")
-                }
+                (None, _) => report.problem(
+                    ProblemKind::Missing,
+                    item,
+                    "is in the manifest but not in SHA256SUMS",
+                ),
+                (Some(h), _) if h != &ev.sha256 => report.problem(
+                    ProblemKind::Altered,
+                    item,
+                    "its SHA-256 in the manifest differs from SHA256SUMS",
+                ),
                 (_, Some(e)) if e.size != ev.size => report.problem(
+                    ProblemKind::Altered,
                     item,
                     format!("is {} bytes, the manifest says {}", e.size, ev.size),
                 ),
@@ -353,6 +422,7 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
             }
             if !m.incidents.iter().any(|i| i.id == ev.incident) {
                 report.problem(
+                    ProblemKind::Malformed,
                     format!("evidence {}", ev.id),
                     format!("names incident {}, which is not in the bundle", ev.incident),
                 );
@@ -360,7 +430,11 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
         }
         for e in &entries {
             if e.name.starts_with("evidence/") && !listed.contains(e.name.as_str()) {
-                report.problem(e.name.clone(), "is not in the manifest (an extra file)");
+                report.problem(
+                    ProblemKind::Extra,
+                    e.name.clone(),
+                    "is not in the manifest (an extra file)",
+                );
             }
         }
     }
@@ -371,7 +445,11 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
         if let Some(m) = &manifest
             && events.as_ref().is_some_and(|ev| ev != &m.custody)
         {
-            report.problem(CUSTODY, "differs from the custody log in the manifest");
+            report.problem(
+                ProblemKind::Chain,
+                CUSTODY,
+                "differs from the custody log in the manifest",
+            );
         }
     }
 
@@ -390,7 +468,7 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
 /// Re-hash each event; check that numbers rise and that neighbours link.
 fn check_custody(bytes: &[u8], report: &mut BundleReport) -> Option<Vec<AuditEvent>> {
     let Ok(text) = std::str::from_utf8(bytes) else {
-        report.problem(CUSTODY, "is not UTF-8 text");
+        report.problem(ProblemKind::Malformed, CUSTODY, "is not UTF-8 text");
         return None;
     };
     let mut events: Vec<AuditEvent> = Vec::new();
@@ -399,6 +477,7 @@ fn check_custody(bytes: &[u8], report: &mut BundleReport) -> Option<Vec<AuditEve
             Ok(e) => events.push(e),
             Err(e) => {
                 report.problem(
+                    ProblemKind::Malformed,
                     format!("{CUSTODY} line {}", n + 1),
                     format!("is not an event ({e})"),
                 );
@@ -411,18 +490,27 @@ fn check_custody(bytes: &[u8], report: &mut BundleReport) -> Option<Vec<AuditEve
         let item = format!("custody event {}", e.seq);
         if e.computed_hash() != e.hash {
             report.problem(
+                ProblemKind::Chain,
                 item.clone(),
                 "its contents do not match its hash (it was edited)",
             );
         }
         if let Some(p) = prev {
             if e.seq <= p.seq {
-                report.problem(item.clone(), "is out of order");
+                report.problem(ProblemKind::Chain, item.clone(), "is out of order");
             } else if e.seq == p.seq + 1 && e.prev_hash != p.hash {
-                report.problem(item, "does not link to the event before it");
+                report.problem(
+                    ProblemKind::Chain,
+                    item,
+                    "does not link to the event before it",
+                );
             }
         } else if e.seq == 1 && e.prev_hash != crate::audit::GENESIS_PREV {
-            report.problem(item, "is the first event but does not start the chain");
+            report.problem(
+                ProblemKind::Chain,
+                item,
+                "is the first event but does not start the chain",
+            );
         }
         prev = Some(e);
         report.custody_events += 1;

@@ -407,11 +407,58 @@ fn an_exported_bundle_passes_the_police_checks_and_fails_them_when_touched() {
     let shot = unpacked.join(format!("evidence/{a}/01-Skjermbilde_1_pa_Messenger.png"));
     flip_byte(&shot, 100);
     assert_eq!(police_checks(&unpacked), (false, true));
+    // Varde's own check names it by kind, for the window to word in Norwegian.
+    let kinds = |dir: &Path| -> Vec<varde_core::ProblemKind> {
+        verify_bundle(dir)
+            .unwrap()
+            .problems
+            .iter()
+            .map(|p| p.kind)
+            .collect()
+    };
+    assert_eq!(kinds(&unpacked), [varde_core::ProblemKind::Altered]);
     flip_byte(&shot, 100);
     assert_eq!(police_checks(&unpacked), (true, true));
+    assert!(kinds(&unpacked).is_empty());
+    let csv = unpacked.join("incidents.csv");
+    let kept = std::fs::read(&csv).unwrap();
+    std::fs::remove_file(&csv).unwrap();
+    let missing = kinds(&unpacked);
+    assert!(
+        missing
+            .iter()
+            .all(|k| *k == varde_core::ProblemKind::Missing)
+            && !missing.is_empty(),
+        "{missing:?}"
+    );
+    std::fs::write(&csv, kept).unwrap();
     // A changed SHA256SUMS: the signature check fails.
     flip_byte(&unpacked.join("SHA256SUMS"), 3);
     assert!(!police_checks(&unpacked).1);
+    assert!(kinds(&unpacked).contains(&varde_core::ProblemKind::BadSignature));
+}
+
+#[test]
+fn a_byte_changed_inside_the_zip_file_is_named_as_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = new_locker(&dir.path().join("a"), Mode::Officer, "Sikkerhetssjef");
+    let c = populated(&mut l);
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let done = export(&mut l, &c.reference, &out_dir);
+    let mut zip = std::fs::read(&done.path).unwrap();
+    let shot = png(2);
+    let at = zip.windows(shot.len()).position(|w| w == shot).unwrap();
+    zip[at + 1000] ^= 0xff;
+    std::fs::write(&done.path, &zip).unwrap();
+    let report = verify_bundle(&done.path).unwrap();
+    let kinds: Vec<_> = report.problems.iter().map(|p| p.kind).collect();
+    assert_eq!(
+        kinds,
+        [varde_core::ProblemKind::Altered],
+        "{:?}",
+        report.problems
+    );
 }
 
 #[test]
