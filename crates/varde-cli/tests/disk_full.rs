@@ -147,4 +147,40 @@ fn a_full_disk_is_named_and_changes_nothing() {
     assert!(ok(&varde(&l, &["verify"])).contains("0 problem"));
     assert_eq!(events(&l), before);
     assert!(!ok(&varde(&l, &["evidence", "list", "--case", case])).contains("opptak"));
+
+    // Corrections (an earlier version kept, the search index updated) on a disk that fills
+    // up while they are made: each one is stored whole, or refused as a full disk.
+    let fill = fs.fill(400_000);
+    let mut stored = 0;
+    let mut refused = None;
+    for i in 0..60 {
+        let description = format!("{i}: {}", "Truende SMS om bosted og familie. ".repeat(900));
+        let o = varde(
+            &l,
+            &[
+                "incident",
+                "edit",
+                "1",
+                "--description",
+                &description,
+                "--reason",
+                "retting",
+            ],
+        );
+        if o.status.success() {
+            stored += 1;
+        } else {
+            refused = Some(o);
+            break;
+        }
+    }
+    let o = refused.expect("the disk filled up before 60 corrections");
+    eprintln!("disk full after {stored} corrections");
+    says_disk_full(&o);
+    std::fs::remove_file(fill).unwrap();
+    assert!(ok(&varde(&l, &["verify"])).contains("0 problem"));
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&varde(&l, &["incident", "show", "1", "--json"]))).unwrap();
+    assert_eq!(shown["earlier_versions"].as_array().unwrap().len(), stored);
+    assert_eq!(shown["incident"]["version"], stored + 1);
 }
