@@ -45,7 +45,7 @@ export async function journey(name, body) {
       axeViolations.length = 0;
       const out = await body();
       if (axeViolations.length) {
-        throw new Error(`axe-core found accessibility violations:\n${axeViolations.join("\n")}`);
+        throw new Error(`screens failed their checks (axe-core, a shifted window):\n${axeViolations.join("\n")}`);
       }
       return out;
     } catch (e) {
@@ -278,7 +278,17 @@ function helpers(wd) {
     async shot(name) {
       const png = await wd.takeScreenshot();
       writeFileSync(join(SHOTS, `${name}.png`), Buffer.from(png, "base64"));
-      if (!name.startsWith("failed-")) await h.axe(name);
+      if (!name.startsWith("failed-")) {
+        await h.axe(name);
+        // The window itself never scrolls: only the page and the menu do, each inside its
+        // own box. A shifted window cuts off the menu and leaves a grey band.
+        const shifted = await wd.executeScript(
+          `return ["html", "body", "#app", ".shell"].map((s) => document.querySelector(s))
+             .filter((e) => e && (e.scrollTop !== 0 || e.scrollLeft !== 0))
+             .map((e) => (e.id ? "#" + e.id : e.className || e.tagName.toLowerCase()) + " scrolled by " + e.scrollTop);`,
+        );
+        for (const s of shifted) axeViolations.push(`  ${name}: the window is shifted (${s})`);
+      }
       return Buffer.from(png, "base64");
     },
     /** Run axe-core on the page as it is; violations are kept for the journey's end. */
