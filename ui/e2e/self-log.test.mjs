@@ -179,6 +179,8 @@ async function selfLogJourney() {
     await ui.click("nav-cases");
     await ui.visible("case-list", 15_000);
     assert.match(await ui.text("case-list"), /Emma – trusler ved inngangen/);
+    // Emma ended the emergency in her log: no «Ring 112» at the officer's desk hours later.
+    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="emergency-banner"], [data-testid="case-emergency"]'))).length === 0, 15_000, "no emergency banner for an emergency the employee ended");
     await ui.shot("36-case-list");
   } finally {
     await app.quit();

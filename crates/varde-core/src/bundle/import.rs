@@ -21,6 +21,26 @@ use crate::evidence::{Progress, Streamed, stream_to_temp};
 use crate::locker::Locker;
 use crate::model::EvidenceSource;
 
+/// The sender's last record that its emergency was handled (done), when it came after every
+/// emergency incident of the bundle was logged.
+fn emergency_handled(m: &super::Manifest) -> Option<&super::manifest::EscalationEntry> {
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+    let last_emergency = m
+        .incidents
+        .iter()
+        .filter(|i| i.ongoing_emergency)
+        .map(|i| at(&i.logged_at))
+        .max()??;
+    m.escalations
+        .iter()
+        .filter(|e| {
+            e.rule_key == crate::guidance::escalation::EMERGENCY
+                && e.action == crate::guidance::ActionKind::Done
+        })
+        .filter(|e| at(&e.acted_at).is_some_and(|t| t >= last_emergency))
+        .max_by_key(|e| at(&e.acted_at))
+}
+
 /// Where an imported incident came from: the bundle it was in and the sender's record.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -470,6 +490,35 @@ impl Locker {
                 )?;
                 incident_ids.insert(i.id, id);
                 new_incidents.push(id);
+            }
+            // The sender may have recorded the emergency as handled (the employee's «Jeg har
+            // ringt 112» or «Nødsituasjonen er over») after its last emergency incident was
+            // logged: carried over, so the officer importing the log hours later is not told
+            // to ring 112 now. A later emergency incident raises the prompt again as usual.
+            if let Some(handled) = emergency_handled(m) {
+                let triggers: Vec<String> = m
+                    .incidents
+                    .iter()
+                    .filter(|i| i.ongoing_emergency)
+                    .filter_map(|i| incident_ids.get(&i.id))
+                    .map(|id| format!("incident:{id}"))
+                    .collect();
+                crate::guidance::escalation::insert_action(
+                    w,
+                    case,
+                    &crate::guidance::escalation::NewAction {
+                        key: crate::guidance::escalation::EMERGENCY,
+                        action: handled.action,
+                        acted_at: Some(handled.acted_at.clone()),
+                        acted_by: Some(handled.acted_by.clone()),
+                        with_whom: handled.with_whom.clone(),
+                        reference: handled.reference.clone(),
+                        reason: handled.reason.clone(),
+                        until: None,
+                        note: &handled.note,
+                        triggers: &triggers,
+                    },
+                )?;
             }
             let mut new_evidence = Vec::new();
             for ((e, s), blob) in m.evidence.iter().zip(streamed).zip(&new_blobs) {

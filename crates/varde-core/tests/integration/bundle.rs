@@ -1169,6 +1169,98 @@ fn import_round_trip_preserves_originals_times_and_authors() {
 }
 
 #[test]
+fn an_emergency_the_employee_handled_does_not_ring_112_at_the_officers_desk() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut officer = new_locker(&dir.path().join("off"), Mode::Officer, "Sikkerhetssjef");
+    for (name, handled) in [("handled", true), ("open", false)] {
+        let mut me = new_locker(&dir.path().join(name), Mode::SelfLog, "Kari");
+        let case = me.self_log_case().unwrap();
+        me.add_incident(
+            &case.reference,
+            NewIncident {
+                at: "2026-11-22 09:40".into(),
+                place: "Hovedinngangen".into(),
+                channel: Some(Channel::InPerson),
+                description: "Står utenfor og roper".into(),
+                ongoing_emergency: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        if handled {
+            // «Nødsituasjonen er over» in the employee's banner.
+            me.act_on_prompt(
+                &case.reference,
+                "emergency_112",
+                PromptAct::new(ActionKind::Done),
+            )
+            .unwrap();
+        }
+        let opts = ExportOptions {
+            recipient: "Sikkerhetsansvarlig".into(),
+            recipient_kind: RecipientKind::Other,
+            legal_basis_key: Some("consent".into()),
+            self_log: true,
+            ..police()
+        };
+        let done = me
+            .export_bundle(
+                &case.reference,
+                &opts,
+                &dir.path().join(format!("{name}.zip")),
+                &TestRenderer,
+                &mut |_| {},
+            )
+            .unwrap();
+        let target = officer.create_case(name, "").unwrap().reference;
+        officer
+            .import_bundle(&done.path, &target, &mut |_| {})
+            .unwrap();
+        let open: Vec<String> = officer
+            .open_prompts(&target)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.key)
+            .collect();
+        assert_eq!(
+            open.contains(&"emergency_112".to_string()),
+            !handled,
+            "{name}: {open:?}"
+        );
+        if handled {
+            let history = officer.escalation_history(&target).unwrap();
+            assert_eq!(history.len(), 1);
+            assert_eq!(
+                history[0].acted_by, "Kari",
+                "the record says who handled it"
+            );
+            // A new emergency at the officer's desk raises it again.
+            officer
+                .add_incident(
+                    &target,
+                    NewIncident {
+                        at: "2026-11-22 09:55".into(),
+                        place: "Resepsjonen".into(),
+                        channel: Some(Channel::InPerson),
+                        description: "Kom tilbake".into(),
+                        ongoing_emergency: true,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+            assert!(
+                officer
+                    .open_prompts(&target)
+                    .unwrap()
+                    .iter()
+                    .any(|p| p.key == "emergency_112")
+            );
+        }
+    }
+    assert!(officer.verify(&mut |_| {}).unwrap().problems.is_empty());
+}
+
+#[test]
 fn a_self_log_goes_to_the_officer() {
     let dir = tempfile::tempdir().unwrap();
     let mut me = new_locker(&dir.path().join("me"), Mode::SelfLog, "Kari");

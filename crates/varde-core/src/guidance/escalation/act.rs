@@ -265,37 +265,21 @@ impl Locker {
         let with_whom = non_empty(&act.with_whom);
         let reference = non_empty(&act.reference);
         let id = self.write(|w| {
-            w.tx.execute(
-                "INSERT INTO escalation_actions (case_id, rule_key, action, acted_at, acted_by, recorded_at,
-                   with_whom, reference, reason, deferred_until, note, triggers)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![
-                    case.id,
+            let id = insert_action(
+                w,
+                &case,
+                &NewAction {
                     key,
-                    act.action,
-                    acted_at.clone().unwrap_or_else(|| w.time.clone()),
-                    by.clone().unwrap_or_else(|| w.actor.clone()),
-                    w.time,
-                    with_whom,
-                    reference,
-                    reason,
-                    until,
-                    act.note.trim(),
-                    serde_json::to_string(&triggers).unwrap_or_else(|_| "[]".into()),
-                ],
-            )?;
-            let id = w.tx.last_insert_rowid();
-            w.audit(
-                "escalation.act",
-                &format!("case:{}", case.reference),
-                json!({
-                    "action_id": id,
-                    "rule": key,
-                    "action": act.action.as_str(),
-                    "deferred_until": until,
-                    "reference": reference,
-                    "triggers": triggers,
-                }),
+                    action: act.action,
+                    acted_at: acted_at.clone(),
+                    acted_by: by.clone(),
+                    with_whom: with_whom.clone(),
+                    reference: reference.clone(),
+                    reason: reason.clone(),
+                    until: until.clone(),
+                    note: act.note.trim(),
+                    triggers: &triggers,
+                },
             )?;
             Ok(id)
         })?;
@@ -305,4 +289,62 @@ impl Locker {
             row_to_action,
         )?)
     }
+}
+
+/// An action on a prompt, ready to be written.
+pub(crate) struct NewAction<'a> {
+    pub key: &'a str,
+    pub action: ActionKind,
+    /// When it was done (RFC 3339); default: now.
+    pub acted_at: Option<String>,
+    /// By whom; default: the locker's owner.
+    pub acted_by: Option<String>,
+    pub with_whom: Option<String>,
+    pub reference: Option<String>,
+    pub reason: Option<String>,
+    pub until: Option<String>,
+    pub note: &'a str,
+    /// The prompt's subjects at the time (`incident:N`, ...).
+    pub triggers: &'a [String],
+}
+
+/// Write an action on a prompt and its audit event in the write `w`; its id.
+pub(crate) fn insert_action(
+    w: &mut crate::locker::Write<'_>,
+    case: &Case,
+    a: &NewAction<'_>,
+) -> Result<i64> {
+    w.tx.execute(
+        "INSERT INTO escalation_actions (case_id, rule_key, action, acted_at, acted_by, recorded_at,
+           with_whom, reference, reason, deferred_until, note, triggers)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            case.id,
+            a.key,
+            a.action,
+            a.acted_at.clone().unwrap_or_else(|| w.time.clone()),
+            a.acted_by.clone().unwrap_or_else(|| w.actor.clone()),
+            w.time,
+            a.with_whom,
+            a.reference,
+            a.reason,
+            a.until,
+            a.note,
+            serde_json::to_string(a.triggers).unwrap_or_else(|_| "[]".into()),
+        ],
+    )?;
+    let id = w.tx.last_insert_rowid();
+    w.audit(
+        "escalation.act",
+        &format!("case:{}", case.reference),
+        json!({
+            "action_id": id,
+            "rule": a.key,
+            "action": a.action.as_str(),
+            "deferred_until": a.until,
+            "reference": a.reference,
+            "triggers": a.triggers,
+        }),
+    )?;
+    Ok(id)
 }

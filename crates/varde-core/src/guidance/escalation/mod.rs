@@ -39,6 +39,7 @@ mod act;
 mod tests;
 
 pub use act::PromptAct;
+pub(crate) use act::{NewAction, insert_action};
 
 /// Call 112 now.
 pub const EMERGENCY: &str = "emergency_112";
