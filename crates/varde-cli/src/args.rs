@@ -287,7 +287,7 @@ pub struct IncidentFields {
     /// How it was perceived (repeatable)
     #[arg(long, value_parser = choice::<Perception>())]
     pub perceived: Vec<Perception>,
-    /// It is directed at named individuals
+    /// It is directed at individuals (named or not; the guide: «rettes mot enkeltpersoner»)
     #[arg(long)]
     pub targets_individuals: bool,
     /// It is an ongoing emergency

@@ -415,7 +415,7 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
                     say!("  perceived:   {}", p.join(", "));
                 }
                 if i.targets_individuals {
-                    say!("  targets named individuals");
+                    say!("  directed at individuals (named or not)");
                 }
                 if i.ongoing_emergency {
                     say!("  ONGOING EMERGENCY — call 112");

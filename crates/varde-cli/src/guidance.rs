@@ -486,7 +486,7 @@ fn describe_trigger(t: &Trigger) -> String {
             format!("incident {incident} was perceived as {}", p.join(", "))
         }
         Trigger::TargetsIndividuals { incident } => {
-            format!("incident {incident} targets named individuals")
+            format!("incident {incident} is directed at individuals (named or not)")
         }
         Trigger::Persistent {
             incident,

@@ -41,7 +41,7 @@ pub struct NewIncident {
     pub wording: Option<String>,
     /// How it was perceived.
     pub perceived: Vec<Perception>,
-    /// Directed at named individuals.
+    /// Directed at individuals, named or not (the guide: «rettes mot enkeltpersoner»).
     pub targets_individuals: bool,
     /// An ongoing emergency.
     pub ongoing_emergency: bool,

@@ -280,7 +280,7 @@ pub struct Incident {
     pub wording: Option<String>,
     /// How it was perceived.
     pub perceived: Vec<Perception>,
-    /// Is it directed at named individuals?
+    /// Is it directed at individuals, named or not (the guide: «rettes mot enkeltpersoner»)?
     pub targets_individuals: bool,
     /// Is it an ongoing emergency?
     pub ongoing_emergency: bool,

@@ -195,7 +195,7 @@ pub struct IncidentEntry {
     pub wording: Option<String>,
     /// How it was perceived.
     pub perceived: Vec<Perception>,
-    /// Directed at named individuals.
+    /// Directed at individuals, named or not (the guide: «rettes mot enkeltpersoner»).
     pub targets_individuals: bool,
     /// An ongoing emergency when logged.
     pub ongoing_emergency: bool,

@@ -118,7 +118,7 @@ pub enum Trigger {
         /// How.
         perceived: Vec<Perception>,
     },
-    /// The incident is directed at named individuals.
+    /// The incident is directed at individuals, named or not.
     TargetsIndividuals {
         /// The incident.
         incident: i64,
