@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { By, journey, launch, sha256sum } from "./harness.mjs";
 import { createLocker, logIncident } from "./steps.mjs";
+import { verifyInBrowser } from "./browser.mjs";
 
 test("an officer logs incidents with screenshots, is prompted to report, records it and exports a bundle the police can verify", () =>
   journey("officer", officerJourney));
@@ -160,6 +161,38 @@ async function officerJourney() {
     const sig = spawnSync("openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", "signing-key.pem", "-rawin", "-in", "SHA256SUMS", "-sigfile", "SHA256SUMS.sig"], { cwd: root, encoding: "utf8" });
     assert.equal(sig.status, 0, sig.stdout + sig.stderr);
     assert.match(sig.stdout, /Signature Verified Successfully/);
+
+    // The police on a machine without OpenSSL 3: verify.html in a browser, offline.
+    const fingerprint = (await ui.text("export-fingerprint")).replace(/\s+/g, "");
+    const good = await verifyInBrowser(root);
+    writeFileSync(join(process.env.VARDE_E2E_SHOTS ?? tmpdir(), "09b-verify-html.png"), good.screenshot);
+    assert.equal(good.result, "ok", good.verdict);
+    assert.equal(good.signature, "ok");
+    assert.equal(good.fingerprint, fingerprint, "the page shows the key's fingerprint");
+    assert.ok(good.rows.some(([p, s]) => /skjermbilde-1\.png$/.test(p) && s === "ok"), JSON.stringify(good.rows));
+    assert.deepEqual(good.requests, [], "the page asks the network for nothing");
+    assert.deepEqual(good.errors, []);
+    // A changed original is named; a changed signature is caught.
+    const shotFile = good.rows.find(([p]) => /skjermbilde-1\.png$/.test(p))[0];
+    const original = readFileSync(join(root, shotFile));
+    const changed = Buffer.from(original);
+    changed[200] ^= 0xff;
+    writeFileSync(join(root, shotFile), changed);
+    const tampered = await verifyInBrowser(root);
+    assert.equal(tampered.result, "bad");
+    assert.deepEqual(tampered.rows.filter(([, st]) => st !== "ok"), [[shotFile, "changed"]]);
+    assert.equal(tampered.signature, "ok", "SHA256SUMS itself is unchanged");
+    writeFileSync(join(root, shotFile), original);
+    const sigPath = join(root, "SHA256SUMS.sig");
+    const sigBytes = readFileSync(sigPath);
+    const badSig = Buffer.from(sigBytes);
+    badSig[10] ^= 0x01;
+    writeFileSync(sigPath, badSig);
+    const forged = await verifyInBrowser(root);
+    assert.equal(forged.result, "bad");
+    assert.equal(forged.signature, "bad");
+    assert.ok(forged.rows.every(([, st]) => st === "ok"), "every file is still as listed");
+    writeFileSync(sigPath, sigBytes);
 
     // The disclosure is in the ledger.
     await ui.click("tab-ledger");

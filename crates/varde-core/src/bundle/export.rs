@@ -27,8 +27,8 @@ use super::manifest::{
 use super::pending::remove_any;
 use super::{
     CUSTODY, ExportPreview, INCIDENTS_CSV, KEY_PEM, MANIFEST, README, REPORT, ReportRenderer, SUMS,
-    SUMS_SIG, VERIFY_PS1, VERIFY_SH, ascii_name, bundle_stem, key_fingerprint, store_uncompressed,
-    sums_text, text,
+    SUMS_SIG, VERIFY_HTML, VERIFY_PS1, VERIFY_SH, ascii_name, bundle_stem, key_fingerprint,
+    store_uncompressed, sums_text, text,
 };
 use crate::clock::fmt_time;
 use crate::error::{Error, Result};
@@ -598,6 +598,7 @@ impl Locker {
                 SUMS_SIG,
                 VERIFY_SH,
                 VERIFY_PS1,
+                VERIFY_HTML,
             ]
             .map(String::from)
             .to_vec(),
@@ -777,6 +778,13 @@ impl Locker {
                 &mut sums,
                 VERIFY_PS1,
                 text::verify_ps1(&manifest).as_bytes(),
+                false,
+            )?;
+            put_bytes(
+                &mut sink,
+                &mut sums,
+                VERIFY_HTML,
+                text::verify_html(&manifest).as_bytes(),
                 false,
             )?;
             put_bytes(&mut sink, &mut sums, REPORT, &pdf, true)?;

@@ -14,6 +14,7 @@
 //! custody.jsonl    the case's hash-chained audit events, one canonical JSON object a line
 //! evidence/<incident>/<nn>-<name>   byte-identical originals
 //! verify.sh, verify.ps1   helpers running the checks of LES-MEG.txt
+//! verify.html             the same checks in any browser, offline (WebCrypto)
 //! ```
 //!
 //! [`Locker::export_bundle`](crate::Locker::export_bundle) writes one,
@@ -61,6 +62,8 @@ pub const CUSTODY: &str = "custody.jsonl";
 pub const VERIFY_SH: &str = "verify.sh";
 /// `verify.ps1`.
 pub const VERIFY_PS1: &str = "verify.ps1";
+/// `verify.html`: the checks in any browser (WebCrypto), for a machine without OpenSSL 3.
+pub const VERIFY_HTML: &str = "verify.html";
 
 /// Renders `report.pdf`. The core knows no PDF library: the caller passes a renderer
 /// (the CLI and the app pass `varde-report`'s).

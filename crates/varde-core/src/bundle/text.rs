@@ -6,6 +6,7 @@ use crate::audit::{AuditEvent, canonical_json};
 const README_TEMPLATE: &str = include_str!("../../../../assets/bundle/LES-MEG.txt");
 const VERIFY_SH_TEMPLATE: &str = include_str!("../../../../assets/bundle/verify.sh");
 const VERIFY_PS1_TEMPLATE: &str = include_str!("../../../../assets/bundle/verify.ps1");
+const VERIFY_HTML_TEMPLATE: &str = include_str!("../../../../assets/bundle/verify.html");
 
 fn fill(template: &str, m: &Manifest) -> String {
     let or_dash = |s: &str| {
@@ -51,6 +52,47 @@ pub(crate) fn counted(count: usize, one: &str, other: &str) -> String {
 /// `LES-MEG.txt`: Norwegian, then English.
 pub(crate) fn readme(m: &Manifest) -> String {
     fill(README_TEMPLATE, m)
+}
+
+/// Text for an HTML page: the five characters HTML gives a meaning, as references.
+fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `verify.html`: one self-contained page that checks the unzipped folder with the
+/// browser's WebCrypto (SHA-256 of every file, the Ed25519 signature, the fingerprint).
+/// Its Content-Security-Policy allows no connection and only its own script, by hash.
+pub(crate) fn verify_html(m: &Manifest) -> String {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let page = VERIFY_HTML_TEMPLATE
+        .replace(
+            "{{CASE}}",
+            &html_escape(&format!("{} – {}", m.case.reference, m.case.title)),
+        )
+        .replace("{{BUNDLE}}", &html_escape(&m.export.bundle_name))
+        .replace(
+            "{{FINGERPRINT_GROUPED}}",
+            &super::fingerprint_grouped(&m.locker.signing_key_fingerprint),
+        );
+    let script = page
+        .split_once("<script>")
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map(|(s, _)| s)
+        .unwrap_or_default();
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+    page.replace("{{SCRIPT_HASH}}", &format!("sha256-{hash}"))
 }
 
 /// `verify.sh`.

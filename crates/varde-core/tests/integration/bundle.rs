@@ -370,6 +370,7 @@ fn an_exported_bundle_passes_the_police_checks_and_fails_them_when_touched() {
             "manifest.json",
             "report.pdf",
             "signing-key.pem",
+            "verify.html",
             "verify.ps1",
             "verify.sh"
         ]
@@ -436,6 +437,44 @@ fn an_exported_bundle_passes_the_police_checks_and_fails_them_when_touched() {
     flip_byte(&unpacked.join("SHA256SUMS"), 3);
     assert!(!police_checks(&unpacked).1);
     assert!(kinds(&unpacked).contains(&varde_core::ProblemKind::BadSignature));
+}
+
+#[test]
+fn the_verify_page_allows_only_its_own_script_and_no_connection() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = new_locker(&dir.path().join("a"), Mode::Officer, "Sikkerhetssjef");
+    let c = populated(&mut l);
+    l.edit_case(&c.reference, Some("<script>alert(1)</script> & «Øy»"), None)
+        .unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let done = export(&mut l, &c.reference, &out_dir);
+    let unpacked = dir.path().join("unpacked");
+    unzip(&done.path, &unpacked);
+    let page = std::fs::read_to_string(unpacked.join("verify.html")).unwrap();
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; «Øy»"),
+        "the title is text, not markup"
+    );
+    let script = page
+        .split_once("<script>")
+        .and_then(|(_, r)| r.split_once("</script>"))
+        .unwrap()
+        .0;
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+    assert!(
+        page.contains(&format!("script-src 'sha256-{hash}'")),
+        "only its own script runs"
+    );
+    assert!(
+        page.contains("default-src 'none'"),
+        "no connection of any kind"
+    );
+    assert_eq!(page.matches("<script").count(), 1);
+    assert!(!page.contains("http://") && !page.contains("https://"));
+    assert!(!page.contains("{{"), "every placeholder is filled");
+    assert!(page.contains(&bundle::fingerprint_grouped(&done.signing_key_fingerprint)));
 }
 
 #[test]
