@@ -82,6 +82,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             guidance::contact_remove,
             guidance::disclosures,
             guidance::disclosure_bases,
+            guidance::health_bases,
             bundle::bundle_export,
             bundle::bundle_preview,
             bundle::bundle_check,

@@ -145,10 +145,22 @@ async function selfLogJourney() {
     await ui.click("person-edit");
     assert.equal(await (await ui.visible("person-form")).getAttribute("data-mode"), "edit");
     await ui.type("person-name", "Per Hansen");
+    await ui.type("person-health-concern", "Virket forvirret og snakket om stemmer");
     await ui.type("person-reason", "Navnet oppgitt av vekteren");
     await ui.click("person-save");
     await ui.waitFor(async () => (await ui.text("person-list")).includes("Per Hansen"), 15_000, "the corrected name");
     await ui.shot("35b-person-corrected");
+
+    // The concern for his health raises the health prompt; it says plainly what health
+    // services may share with the police, and that the company gets none of it.
+    await ui.click("tab-prompts");
+    const healthPrompt = await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="prompt"][data-key="health_concern_report"]')))[0], 15_000, "the health prompt");
+    const bases = await healthPrompt.findElement(By.css('[data-testid="health-bases"]'));
+    await wd.executeScript("arguments[0].open = true; arguments[0].scrollIntoView({block: 'start'})", bases);
+    await ui.waitFor(async () => (await bases.findElements(By.css('[data-testid="health-basis"]'))).length >= 4, 15_000, "the health bases");
+    assert.match(await bases.getText(), /Virksomheten er ikke helsepersonell/);
+    assert.match(await bases.getText(), /Helsepersonelloven § 31/);
+    await ui.shot("35d-health-bases");
 
     // The imported incident says where it came from, and is linked to him afterwards.
     await ui.click("tab-timeline");

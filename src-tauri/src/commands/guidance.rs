@@ -138,6 +138,21 @@ pub struct Bases {
     pub sources: Vec<SourceDoc>,
 }
 
+/// What health services may share with the police, shown read-only on the health prompts
+/// (for the officer's understanding; nothing is chosen from it).
+#[tauri::command]
+pub async fn health_bases(state: State<'_, AppState>) -> IpcResult<Bases> {
+    state
+        .with_locker(move |l| {
+            let g = l.guidance()?;
+            Ok(Bases {
+                bases: g.bases_for(BasisUse::HealthDisclosure).cloned().collect(),
+                sources: g.sources.clone(),
+            })
+        })
+        .await
+}
+
 /// The legal bases for disclosures, with the documents they come from.
 #[tauri::command]
 pub async fn disclosure_bases(state: State<'_, AppState>) -> IpcResult<Bases> {

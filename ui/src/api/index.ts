@@ -224,6 +224,7 @@ export const api = {
   removeContact: (id: number) => call<null>("contact_remove", { id }),
   disclosures: (reference: string) => call<Disclosure[]>("disclosures", { reference }),
   disclosureBases: () => call<Bases>("disclosure_bases"),
+  healthBases: () => call<Bases>("health_bases"),
 
   // Bundles
   previewExport: (reference: string, options: ExportOptions) =>

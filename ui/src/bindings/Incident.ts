@@ -83,7 +83,7 @@ wording: string | null,
  */
 perceived: Array<Perception>, 
 /**
- * Is it directed at named individuals?
+ * Is it directed at individuals, named or not (the guide: «rettes mot enkeltpersoner»)?
  */
 targets_individuals: boolean, 
 /**

@@ -49,7 +49,7 @@ wording: string | null,
  */
 perceived: Array<Perception>, 
 /**
- * Directed at named individuals.
+ * Directed at individuals, named or not (the guide: «rettes mot enkeltpersoner»).
  */
 targets_individuals: boolean, 
 /**
