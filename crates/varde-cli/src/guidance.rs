@@ -294,8 +294,8 @@ pub struct RequestFields {
     /// 5. The legal basis, a key from `varde request bases`
     #[arg(long, value_name = "KEY")]
     basis: String,
-    /// 6. Which register
-    #[arg(long)]
+    /// 6. Which register [default: «ukjent – politiet vurderer», the police decide]
+    #[arg(long, default_value = "")]
     register: String,
     /// 7. The period, from (YYYY-MM-DD or DD.MM.YYYY)
     #[arg(long, value_name = "DATE")]

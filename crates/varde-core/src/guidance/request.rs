@@ -58,6 +58,11 @@ str_enum!(
     }
 );
 
+/// The register when the company does not know it (an empty `register`).
+pub const UNKNOWN_REGISTER_NB: &str = "ukjent – politiet vurderer";
+/// The same in English.
+pub const UNKNOWN_REGISTER_EN: &str = "unknown – for the police to assess";
+
 /// What the officer fills in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -383,7 +388,15 @@ impl Locker {
         let department = required(&n.requester_department, Field::Department)?;
         let contact = required(&n.contact, Field::Contact)?;
         let purpose = required(&n.purpose, Field::Purpose)?;
-        let register = required(&n.register, Field::Register)?;
+        // The company often cannot know which register holds what; the police decide.
+        let register = if n.register.trim().is_empty() {
+            match n.lang {
+                Lang::Nb => UNKNOWN_REGISTER_NB.to_string(),
+                Lang::En => UNKNOWN_REGISTER_EN.to_string(),
+            }
+        } else {
+            required(&n.register, Field::Register)?
+        };
         let basis = guidance
             .basis(n.legal_basis.trim())
             .filter(|b| b.applies_to.contains(&BasisUse::PoliceRequest))
@@ -701,13 +714,6 @@ mod tests {
                     ..base()
                 },
                 "purpose",
-            ),
-            (
-                NewInfoRequest {
-                    register: String::new(),
-                    ..base()
-                },
-                "register",
             ),
             (
                 NewInfoRequest {

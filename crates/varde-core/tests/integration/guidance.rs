@@ -321,12 +321,41 @@ fn a_threat_case_from_first_message_to_police_request() {
     assert_eq!(r.requester_name, "Siri Sikkerhet");
     assert!(r.document.contains("Politiregisterloven § 27 første ledd"));
     assert!(r.document.contains("Haster"));
+    assert!(
+        r.document.contains("politiregisterloven § 48"),
+        "the police may tell the person"
+    );
+    // The company need not know the register: the police decide.
+    let unknown = l
+        .new_info_request(
+            &case,
+            NewInfoRequest {
+                person_id: Some(actor),
+                subject_name: Some("Ukjent avsender".into()),
+                subject_id_number: None,
+                requester_name: None,
+                requester_position: "Sikkerhetssjef".into(),
+                requester_department: "Sikkerhet".into(),
+                contact: "22 00 00 00".into(),
+                purpose: "Vurdere tiltak for å beskytte en ansatt.".into(),
+                legal_basis: "politiregisterloven_27_1".into(),
+                register: "  ".into(),
+                period_from: "2026-01-01".into(),
+                period_to: None,
+                urgency: Urgency::Normal,
+                needed_by: None,
+                lang: Lang::Nb,
+            },
+        )
+        .unwrap();
+    assert_eq!(unknown.register, "ukjent – politiet vurderer");
+    assert!(unknown.document.contains("ukjent – politiet vurderer"));
 
     // Everything still verifies, and survives closing and reopening.
     assert!(l.verify(&mut |_| {}).unwrap().ok());
     drop(l);
     let l = Locker::open(&dir, PASS, clock("2026-03-10T12:30:00+01:00")).unwrap();
-    assert_eq!(l.info_requests(&case).unwrap(), [r]);
+    assert_eq!(l.info_requests(&case).unwrap(), [r, unknown]);
     assert_eq!(l.disclosures(&case).unwrap(), ledger);
     assert_eq!(l.escalation_history(&case).unwrap().len(), 2);
 }
