@@ -39,6 +39,11 @@ source: Source,
  */
 recipients: Array<RecipientKind>, 
 /**
+ * The entry names a purpose or asks for free text, not a basis by itself: a
+ * disclosure on it must describe the basis in words.
+ */
+describe: boolean, 
+/**
  * Shipped or the organisation's own.
  */
 origin: Origin, };

@@ -291,6 +291,10 @@ pub struct LegalBasis {
     /// asks for a confirmation when the recipient is of another kind.
     #[serde(default)]
     pub recipients: Vec<crate::guidance::disclosure::RecipientKind>,
+    /// The entry names a purpose or asks for free text, not a basis by itself: a
+    /// disclosure on it must describe the basis in words.
+    #[serde(default)]
+    pub describe: bool,
     /// Shipped or the organisation's own.
     #[serde(default, skip_deserializing)]
     pub origin: Origin,

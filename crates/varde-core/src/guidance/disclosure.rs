@@ -204,7 +204,7 @@ impl Locker {
                             choices: keys.join(", "),
                         })
                     })?;
-                if b.key == "other" && text.is_empty() {
+                if b.describe && text.is_empty() {
                     return Err(Error::invalid(Invalid::DescribeLegalBasis));
                 }
             }

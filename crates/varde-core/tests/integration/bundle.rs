@@ -210,13 +210,40 @@ fn populated(l: &mut Locker) -> Case {
             incident_ids: vec![],
             evidence_ids: vec![],
             legal_basis_key: Some("concern_report".into()),
-            legal_basis_text: None,
+            legal_basis_text: Some(
+                "Personvernforordningen art. 9 nr. 2 bokstav c: vitale interesser".into(),
+            ),
             employee_informed: EmployeeInformed::Yes,
             when: None,
             by: None,
         },
     )
     .unwrap();
+    // A concern report is a purpose, not a basis: without a described basis it is refused.
+    let refused = l
+        .record_disclosure(
+            &r,
+            NewDisclosure {
+                recipient: "Kommunelegen i Bærum".into(),
+                recipient_kind: RecipientKind::Health,
+                shared: "Bekymringsmelding".into(),
+                incident_ids: vec![],
+                evidence_ids: vec![],
+                legal_basis_key: Some("concern_report".into()),
+                legal_basis_text: None,
+                employee_informed: EmployeeInformed::Yes,
+                when: None,
+                by: None,
+            },
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::Invalid(varde_core::Invalid::DescribeLegalBasis)
+        ),
+        "{refused}"
+    );
     Case {
         reference: r,
         incidents: vec![a.id, b.id],
