@@ -495,7 +495,12 @@ impl Locker {
         opts: &AddOptions,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Vec<Streamed>> {
-        let mut candidates = Vec::with_capacity(originals.len());
+        // Each original checked: a file on disk (with its size), or pasted bytes.
+        enum Checked<'a> {
+            File(Candidate),
+            Pasted(&'a str, &'a [u8]),
+        }
+        let mut checked = Vec::with_capacity(originals.len());
         let mut seen = std::collections::HashSet::new();
         for o in originals {
             match o {
@@ -506,33 +511,31 @@ impl Locker {
                             path: crate::error::shorten(&c.path),
                         }));
                     }
-                    candidates.push(Some(c));
+                    checked.push(Checked::File(c));
                 }
-                NewOriginal::Pasted { name, .. } => {
+                NewOriginal::Pasted { name, bytes } => {
                     check_pasted_name(name)?;
-                    candidates.push(None);
+                    checked.push(Checked::Pasted(name, bytes));
                 }
             }
         }
-        let total = candidates
+        let total = checked
             .iter()
-            .zip(originals)
-            .map(|(c, o)| match (c, o) {
-                (Some(c), _) => c.size,
-                (None, NewOriginal::Pasted { bytes, .. }) => bytes.len() as u64,
-                (None, NewOriginal::Path(_)) => 0,
+            .map(|c| match c {
+                Checked::File(c) => c.size,
+                Checked::Pasted(_, bytes) => bytes.len() as u64,
             })
             .sum();
         let mut done = 0u64;
-        let mut streamed = Vec::with_capacity(candidates.len());
+        let mut streamed = Vec::with_capacity(checked.len());
         let syncer = Syncer::start();
-        for (c, o) in candidates.iter().zip(originals) {
+        for c in &checked {
             let mut count = |n| {
                 done += n;
                 progress(Progress { done, total });
             };
-            let one = match (c, o) {
-                (Some(c), _) => File::open(&c.path)
+            let one = match c {
+                Checked::File(c) => File::open(&c.path)
                     .map_err(|e| Error::io("opening", &c.path, e))
                     .and_then(|mut f| {
                         stream_to_temp(
@@ -544,11 +547,11 @@ impl Locker {
                             &mut count,
                         )
                     }),
-                (None, NewOriginal::Pasted { name, bytes }) => stream_to_temp(
+                Checked::Pasted(name, bytes) => stream_to_temp(
                     &self.dir,
                     &self.keys,
                     name,
-                    &mut bytes.as_slice(),
+                    &mut &bytes[..],
                     Some(&syncer),
                     &mut count,
                 )
@@ -556,9 +559,6 @@ impl Locker {
                     source: Some(EvidenceSource::Clipboard),
                     ..s
                 }),
-                (None, NewOriginal::Path(_)) => {
-                    Err(Error::Internal("a path was not checked".into()))
-                }
             };
             match one {
                 Ok(s) => {
