@@ -56,6 +56,8 @@ impl Cli {
             Command::Export(a) => a.json,
             Command::VerifyBundle(a) => a.json,
             Command::Import(a) => a.json,
+            Command::Document(c) => c.json(),
+            Command::Profile(a) => a.json,
             _ => false,
         }
     }
@@ -117,6 +119,11 @@ pub enum Command {
     /// Requests for information from the police
     #[command(subcommand)]
     Request(crate::guidance::RequestCmd),
+    /// Drafts written from a case: a police report, a concern report; and recording one as sent
+    #[command(subcommand)]
+    Document(crate::document::DocumentCmd),
+    /// Who keeps the locker and reports: the organisation, its number and address, the contact
+    Profile(crate::document::ProfileArgs),
     /// Write a case's evidence bundle for the police (zip or folder), signed; recorded as a disclosure
     Export(crate::bundle::ExportArgs),
     /// Check a bundle as the police would (SHA256SUMS, signature) and more; exit 1 on any problem

@@ -52,6 +52,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Disclosure(c) => crate::guidance::disclosure(&cli, c),
         Command::Request(c) => crate::guidance::request(&cli, c),
         Command::Export(a) => crate::bundle::export(&cli, a),
+        Command::Document(c) => crate::document::document(&cli, c),
+        Command::Profile(a) => crate::document::profile(&cli, a),
         Command::VerifyBundle(a) => crate::bundle::verify(a),
         Command::Import(a) => crate::bundle::import(&cli, a),
         Command::Passphrase(PassphraseCmd::Change {

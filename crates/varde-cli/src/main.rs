@@ -8,6 +8,7 @@ mod output;
 mod args;
 mod bundle;
 mod commands;
+mod document;
 mod exit;
 mod guidance;
 mod secret;

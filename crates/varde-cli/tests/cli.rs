@@ -1049,3 +1049,99 @@ fn a_closed_pipe_ends_varde_quietly() {
         "varde complained about the pipe: {stderr}"
     );
 }
+
+#[test]
+fn a_police_report_draft_is_written_and_recorded_as_sent() {
+    let env = Env::new();
+    env.ok(&[
+        "profile",
+        "--org-name",
+        "Eksempel AS",
+        "--org-number",
+        "974 760 673",
+        "--address",
+        "Storgata 1, 0155 Oslo",
+    ]);
+    // A mistyped organisation number is refused with its own message, and exit 4.
+    let err = env.fails(&["profile", "--org-number", "974 760 674"], 4);
+    assert!(err.contains("organisation number"), "{err}");
+    let case = env.case();
+    env.incident(&case);
+
+    let out = env.path("anmeldelse.pdf");
+    let printed = env.ok(&[
+        "document",
+        "police-report",
+        "--case",
+        &case,
+        "--restraining-order",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(printed.contains("anmeldelse.docx"), "{printed}");
+    assert!(fs::read(&out).unwrap().starts_with(b"%PDF-"));
+    assert!(
+        fs::read(env.path("anmeldelse.docx"))
+            .unwrap()
+            .starts_with(b"PK")
+    );
+    // The same path again: refused, nothing overwritten.
+    env.fails(
+        &[
+            "document",
+            "police-report",
+            "--case",
+            &case,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        4,
+    );
+    // A concern report needs a threat actor.
+    env.fails(
+        &[
+            "document",
+            "concern-report",
+            "--case",
+            &case,
+            "--out",
+            env.path("b.pdf").to_str().unwrap(),
+        ],
+        4,
+    );
+
+    let sent: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "document",
+        "sent",
+        "police_report",
+        "--case",
+        &case,
+        "--recipient",
+        "Oslo politidistrikt",
+        "--basis",
+        "legitimate_interest_legal_claims",
+        "--employee-informed",
+        "yes",
+        "--reference",
+        "26-123456",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(sent["disclosure"]["recipient"], "Oslo politidistrikt");
+    assert_eq!(sent["answered"][0], "police_report");
+    let ledger = env.ok(&["disclosure", "list", "--case", &case, "--json"]);
+    assert!(ledger.contains("Anmeldelse: 1 hendelse"), "{ledger}");
+    // The report prompt is done with the police case number (it was not raised: one
+    // incident, no actor; a report made anyway is recorded all the same).
+    let log = env.ok(&["log", "--json"]);
+    let acts: Vec<serde_json::Value> = serde_json::from_str::<serde_json::Value>(&log)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "escalation.act")
+        .cloned()
+        .collect();
+    assert_eq!(acts.len(), 1);
+    assert_eq!(acts[0]["details"]["reference"], "26-123456");
+}

@@ -107,14 +107,39 @@ pub struct ItemCheck {
 }
 
 /// Who keeps the locker: shown in the app and printed on reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Profile {
     /// The owner's name: the officer (or the employee for a self-log). The default actor.
     pub owner: String,
     /// The organisation (may be empty).
     pub org_name: String,
+    /// Its organisation number, 9 digits (may be empty).
+    #[serde(default)]
+    pub org_number: String,
+    /// Its postal address, as printed on the drafts (the company's, never an employee's).
+    #[serde(default)]
+    pub org_address: String,
+    /// The officer's work phone, for the drafts.
+    #[serde(default)]
+    pub contact_phone: String,
+    /// The officer's work e-mail, for the drafts.
+    #[serde(default)]
+    pub contact_email: String,
+    /// The organisation is a public body (changes which legal bases and provisions apply).
+    #[serde(default)]
+    pub public_employer: bool,
 }
+
+/// The settings a [`Profile`] is kept in, with how each is read back.
+const PROFILE_TEXT: [&str; 6] = [
+    "owner",
+    "org_name",
+    "org_number",
+    "org_address",
+    "contact_phone",
+    "contact_email",
+];
 
 fn check_page(offset: i64, limit: i64) -> Result<()> {
     if offset < 0 || !(1..=MAX_PAGE).contains(&limit) {
@@ -272,9 +297,15 @@ impl Locker {
 
     /// The locker's owner and organisation.
     pub fn profile(&self) -> Result<Profile> {
+        let get = |k: &str| -> Result<String> { Ok(self.setting(k)?.unwrap_or_default()) };
         Ok(Profile {
-            owner: self.setting("owner")?.unwrap_or_default(),
-            org_name: self.setting("org_name")?.unwrap_or_default(),
+            owner: get("owner")?,
+            org_name: get("org_name")?,
+            org_number: get("org_number")?,
+            org_address: get("org_address")?,
+            contact_phone: get("contact_phone")?,
+            contact_email: get("contact_email")?,
+            public_employer: get("public_employer")? == "true",
         })
     }
 
@@ -282,31 +313,80 @@ impl Locker {
     /// events; earlier events keep the name they were recorded with.
     pub fn set_profile(&mut self, p: &Profile) -> Result<Profile> {
         let owner = p.owner.trim().to_string();
-        let org = p.org_name.trim().to_string();
         if owner.is_empty() {
             return Err(Error::invalid(Invalid::Required {
                 field: Field::Owner,
             }));
         }
+        let org_number = match p.org_number.trim() {
+            "" => String::new(),
+            n => crate::fields::org_number(n)?,
+        };
+        let email = p.contact_email.trim().to_string();
+        if !email.is_empty() && !email.contains('@') {
+            return Err(Error::invalid(Invalid::NotAnEmail { value: email }));
+        }
+        for (field, v) in [
+            (Field::Owner, &p.owner),
+            (Field::Name, &p.org_name),
+            (Field::Place, &p.org_address),
+            (Field::Phone, &p.contact_phone),
+            (Field::Email, &p.contact_email),
+        ] {
+            crate::fields::text(field, None, v.trim(), crate::fields::SHORT_MAX)?;
+        }
+        let new = Profile {
+            owner: owner.clone(),
+            org_name: p.org_name.trim().to_string(),
+            org_number,
+            org_address: p.org_address.trim().to_string(),
+            contact_phone: p.contact_phone.trim().to_string(),
+            contact_email: email,
+            public_employer: p.public_employer,
+        };
         let before = self.profile()?;
-        if before.owner == owner && before.org_name == org {
+        if before == new {
             return Ok(before);
         }
+        let values = [
+            &new.owner,
+            &new.org_name,
+            &new.org_number,
+            &new.org_address,
+            &new.contact_phone,
+            &new.contact_email,
+        ];
+        let changed: Vec<&str> = PROFILE_TEXT
+            .iter()
+            .zip(values)
+            .filter(|(k, v)| self.setting(k).ok().flatten().unwrap_or_default() != **v)
+            .map(|(k, _)| *k)
+            .chain((before.public_employer != new.public_employer).then_some("public_employer"))
+            .collect();
         self.write(|w| {
-            for (k, v) in [("owner", &owner), ("org_name", &org)] {
+            let public = if new.public_employer { "true" } else { "false" };
+            for (k, v) in PROFILE_TEXT
+                .iter()
+                .zip(values.map(String::as_str))
+                .chain(std::iter::once((&"public_employer", public)))
+            {
                 w.tx.execute(
                     "INSERT INTO settings (key, value) VALUES (?1, ?2)
                      ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    [k, v.as_str()],
+                    [*k, v],
                 )?;
             }
+            // The owner and organisation are named in the log, as before; the contact
+            // details only by which of them changed.
             w.audit(
                 "settings.profile",
                 "locker",
-                json!({"owner": owner, "org_name": org, "previous_owner": before.owner}),
+                json!({"owner": new.owner, "org_name": new.org_name,
+                       "previous_owner": before.owner, "changed": changed}),
             )?;
             Ok(())
         })?;
+        let owner = new.owner;
         self.set_actor(owner);
         self.profile()
     }
@@ -380,18 +460,47 @@ mod tests {
             .set_profile(&Profile {
                 owner: "Sikkerhetsleder Sol".into(),
                 org_name: "Etaten".into(),
+                org_number: "974 760 673".into(),
+                contact_phone: "+47 22 00 00 00".into(),
+                public_employer: true,
+                ..Profile::default()
             })
             .expect("profile");
         assert_eq!(p.org_name, "Etaten");
+        assert_eq!(p.org_number, "974760673", "kept as 9 digits");
+        assert!(p.public_employer);
         assert_eq!(l.actor(), "Sikkerhetsleder Sol");
         let last = l.audit_log(None).expect("log").pop().expect("event");
         assert_eq!(last.action, "settings.profile");
+        // The log names which contact details changed, not what they are.
+        assert!(!last.details.to_string().contains("22 00 00 00"));
         assert!(
-            l.set_profile(&Profile {
-                owner: " ".into(),
-                org_name: String::new()
-            })
-            .is_err()
+            last.details["changed"]
+                .as_array()
+                .expect("changed")
+                .iter()
+                .any(|c| c == "contact_phone")
         );
+        for bad in [
+            Profile {
+                owner: " ".into(),
+                ..Profile::default()
+            },
+            Profile {
+                owner: "Sol".into(),
+                org_number: "974760674".into(),
+                ..Profile::default()
+            },
+            Profile {
+                owner: "Sol".into(),
+                contact_email: "sol.etaten.no".into(),
+                ..Profile::default()
+            },
+        ] {
+            let events = l.audit_log(None).expect("log").len();
+            assert!(l.set_profile(&bad).is_err(), "{bad:?}");
+            assert_eq!(l.audit_log(None).expect("log").len(), events);
+        }
+        assert_eq!(l.profile().expect("profile"), p);
     }
 }

@@ -87,6 +87,8 @@ pub enum Field {
     Subject,
     /// A national identity number.
     IdNumber,
+    /// An organisation number (organisasjonsnummer).
+    OrgNumber,
     /// A person chosen from the case.
     Person,
     /// A new passphrase.
@@ -157,6 +159,7 @@ impl Field {
             Field::Period => "the period",
             Field::Subject => "whom it concerns",
             Field::IdNumber => "the national identity number",
+            Field::OrgNumber => "the organisation number",
             Field::Person => "the person",
             Field::NewPassphrase => "the new passphrase",
             Field::GuidanceFile => "the guidance file",
@@ -447,6 +450,11 @@ pub enum Invalid {
     },
     /// The legal basis "other" without words.
     DescribeLegalBasis,
+    /// An organisation number that is not 9 digits with a valid check digit.
+    OrgNumber {
+        /// What was written.
+        value: String,
+    },
     /// A national identity number that is not 11 digits.
     IdNumber {
         /// What was written.
@@ -584,6 +592,7 @@ impl Invalid {
             NothingShared => Some(Field::Shared),
             UnknownLegalBasis { .. } | DescribeLegalBasis => Some(Field::LegalBasis),
             IdNumber { .. } => Some(Field::IdNumber),
+            OrgNumber { .. } => Some(Field::OrgNumber),
             FileMissing { .. }
             | FilePermission { .. }
             | IsDirectory { .. }
@@ -725,6 +734,10 @@ impl std::fmt::Display for Invalid {
                 "give the legal basis: choose one from the list, or with \"other\" describe it in words"
             ),
             IdNumber { value } => write!(f, "{value:?}: a national identity number has 11 digits"),
+            OrgNumber { value } => write!(
+                f,
+                "{value:?}: an organisation number has 9 digits, the last a check digit (modulus 11)"
+            ),
             TooLargeToShow { size, max } => write!(
                 f,
                 "the original is {size} bytes, more than the {max} shown inside Varde; open it in another program"

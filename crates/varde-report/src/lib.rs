@@ -25,6 +25,8 @@
 //! For [`Locker::export_bundle`](varde_core::Locker::export_bundle), pass [`TypstRenderer`]
 //! (it implements [`varde_core::ReportRenderer`]).
 
+pub mod docx;
+pub mod drafts;
 mod fonts;
 mod sanitise;
 pub mod thumbs;
@@ -109,7 +111,7 @@ impl Rendered {
             ..PdfOptions::default()
         };
         typst_pdf::pdf(&self.document, &options)
-            .map_err(|errs| Error::Pdf(diagnostics(&errs, None)))
+            .map_err(|errs| Error::Pdf(diagnostics(&errs, None, "")))
     }
 }
 
@@ -208,50 +210,65 @@ pub fn layout<E: Display>(
         thumbs.insert(e.id, thumb);
     }
 
-    // The data with placeholders for what cannot be shown. Should typst still set some text
-    // without its glyphs (a missing glyph, which PDF/A forbids, or a mark its base's font
-    // lacks), lay it out again with those characters replaced too (twice at most).
-    let mut fixes = sanitise::Fixes::default();
-    let document = loop {
-        let mut data = view::build(input, lang, &thumbs);
-        sanitise::value(&mut data, &fixes);
-        world.add_file("/data.json", serde_json::to_vec(&data)?);
-
-        let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
-        // Compilation results are memoised process-wide; drop what this report left behind.
-        typst::comemo::evict(0);
-        let document = output.map_err(|errs| Error::Template(diagnostics(&errs, Some(&world))))?;
-        if !fixes.learn(&sanitise::missing_glyphs(&document)) {
-            break document;
-        }
-    };
-    let generated_at = generated.and_then(|t| {
-        let u = t.to_utc();
-        use chrono::{Datelike, Timelike};
-        Datetime::from_ymd_hms(
-            u.year(),
-            u.month() as u8,
-            u.day() as u8,
-            u.hour() as u8,
-            u.minute() as u8,
-            u.second() as u8,
-        )
-    });
+    let document = compile(&mut world, TEMPLATE, || {
+        Ok(view::build(input, lang, &thumbs))
+    })?;
+    let generated_at = generated.and_then(|t| utc_datetime(&t));
     Ok(Rendered {
         document,
         generated_at,
     })
 }
 
+/// A time as typst's UTC datetime (the PDF's date).
+fn utc_datetime(t: &chrono::DateTime<chrono::FixedOffset>) -> Option<Datetime> {
+    use chrono::{Datelike, Timelike};
+    let u = t.to_utc();
+    Datetime::from_ymd_hms(
+        u.year(),
+        u.month() as u8,
+        u.day() as u8,
+        u.hour() as u8,
+        u.minute() as u8,
+        u.second() as u8,
+    )
+}
+
+/// Compile `world` with the data from `data` as `/data.json`, with placeholders for what
+/// cannot be shown. Should typst still set some text without its glyphs (a missing glyph,
+/// which PDF/A forbids, or a mark its base's font lacks), lay it out again with those
+/// characters replaced too (twice at most).
+fn compile(
+    world: &mut ReportWorld,
+    template: &str,
+    data: impl Fn() -> Result<serde_json::Value, Error>,
+) -> Result<PagedDocument, Error> {
+    let mut fixes = sanitise::Fixes::default();
+    loop {
+        let mut value = data()?;
+        sanitise::value(&mut value, &fixes);
+        world.add_file("/data.json", serde_json::to_vec(&value)?);
+
+        let Warned { output, .. } = typst::compile::<PagedDocument>(&*world);
+        // Compilation results are memoised process-wide; drop what this one left behind.
+        typst::comemo::evict(0);
+        let document =
+            output.map_err(|errs| Error::Template(diagnostics(&errs, Some(world), template)))?;
+        if !fixes.learn(&sanitise::missing_glyphs(&document)) {
+            return Ok(document);
+        }
+    }
+}
+
 /// Typst's messages, with the template line each points at.
-fn diagnostics(errs: &[SourceDiagnostic], world: Option<&ReportWorld>) -> String {
+fn diagnostics(errs: &[SourceDiagnostic], world: Option<&ReportWorld>, template: &str) -> String {
     use typst::WorldExt;
     errs.iter()
         .map(|e| {
             let mut s = e.message.to_string();
             if let Some(range) = world.and_then(|w| w.range(e.span)) {
-                let line = TEMPLATE[..range.start.min(TEMPLATE.len())].lines().count();
-                s = format!("report.typ:{line}: {s}");
+                let line = template[..range.start.min(template.len())].lines().count();
+                s = format!("line {line}: {s}");
             }
             for h in &e.hints {
                 s.push_str("; hint: ");

@@ -121,6 +121,7 @@ pub async fn locker_create(state: State<'_, AppState>, req: NewLocker) -> IpcRes
             l.set_profile(&Profile {
                 owner: owner.to_string(),
                 org_name: req.org_name.clone(),
+                ..Profile::default()
             })?;
         }
         let s = session_of(&mut l)?;

@@ -167,7 +167,11 @@ value: string,
 /**
  * The keys that can be used.
  */
-choices: string, } | { "kind": "describe_legal_basis" } | { "kind": "id_number", 
+choices: string, } | { "kind": "describe_legal_basis" } | { "kind": "org_number", 
+/**
+ * What was written.
+ */
+value: string, } | { "kind": "id_number", 
 /**
  * What was written.
  */

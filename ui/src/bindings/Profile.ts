@@ -11,4 +11,24 @@ owner: string,
 /**
  * The organisation (may be empty).
  */
-org_name: string, };
+org_name: string, 
+/**
+ * Its organisation number, 9 digits (may be empty).
+ */
+org_number: string, 
+/**
+ * Its postal address, as printed on the drafts (the company's, never an employee's).
+ */
+org_address: string, 
+/**
+ * The officer's work phone, for the drafts.
+ */
+contact_phone: string, 
+/**
+ * The officer's work e-mail, for the drafts.
+ */
+contact_email: string, 
+/**
+ * The organisation is a public body (changes which legal bases and provisions apply).
+ */
+public_employer: boolean, };

@@ -518,13 +518,13 @@ impl Locker {
 
     /// The incidents an export takes (all of the case, or those chosen, checked to be in
     /// it) and their evidence; also every incident of the case.
-    fn export_selection(
+    pub(crate) fn export_selection(
         &self,
         case: &Case,
-        opts: &ExportOptions,
+        chosen: &Option<Vec<i64>>,
     ) -> Result<(Vec<Incident>, Vec<Incident>, Vec<Evidence>)> {
         let all = self.list_incidents(&case.reference)?;
-        let incidents: Vec<Incident> = match &opts.incidents {
+        let incidents: Vec<Incident> = match chosen {
             None => all.clone(),
             Some(ids) => {
                 if ids.is_empty() {
@@ -564,7 +564,7 @@ impl Locker {
         let now = self.clock.now();
         let stem = bundle_stem(&case.reference, now.date_naive());
         let bundle_name = format!("{stem}.zip");
-        let (all, incidents, evidence) = self.export_selection(&case, opts)?;
+        let (all, incidents, evidence) = self.export_selection(&case, &opts.incidents)?;
         let paths = evidence_paths(&incidents, &evidence);
         let shared = ledger_line(opts.lang, &bundle_name, incidents.len(), evidence.len());
         let public = self.signing_key()?.verifying_key();
@@ -635,7 +635,7 @@ impl Locker {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| stem.clone());
 
-        let (all, incidents, evidence) = self.export_selection(&case, opts)?;
+        let (all, incidents, evidence) = self.export_selection(&case, &opts.incidents)?;
         let paths = evidence_paths(&incidents, &evidence);
 
         let incident_ids: Vec<i64> = incidents.iter().map(|i| i.id).collect();

@@ -28,7 +28,7 @@ mod pending;
 mod source;
 #[cfg(feature = "test-support")]
 pub mod test_support;
-mod text;
+pub(crate) mod text;
 mod verify;
 mod zipcheck;
 

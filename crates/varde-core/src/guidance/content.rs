@@ -24,7 +24,7 @@ pub const ORG_PREFIX: &str = "org.";
 pub const ORG_DIR: &str = "guidance";
 
 /// The shipped files, by name.
-const SHIPPED: [(&str, &str); 6] = [
+const SHIPPED: [(&str, &str); 7] = [
     (
         "sources.toml",
         include_str!("../../../../assets/guidance/sources.toml"),
@@ -48,6 +48,10 @@ const SHIPPED: [(&str, &str); 6] = [
     (
         "request.toml",
         include_str!("../../../../assets/guidance/request.toml"),
+    ),
+    (
+        "documents.toml",
+        include_str!("../../../../assets/guidance/documents.toml"),
     ),
 ];
 
@@ -363,6 +367,44 @@ impl RequestTemplate {
     }
 }
 
+/// The texts of the drafts Varde writes from a case (`documents.toml`): labels, headings
+/// and paragraphs by key, `{name}` placeholders filled in by the draft.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct DocumentTexts {
+    /// The texts.
+    pub text: Vec<Labelled>,
+    /// What the drafts follow.
+    pub source: Source,
+}
+
+impl DocumentTexts {
+    /// The text with this key in `lang` (empty when missing; `problems` reports that).
+    pub fn get(&self, key: &str, lang: Lang) -> &str {
+        RequestTemplate::find(&self.text, key, lang)
+    }
+}
+
+/// A penal provision that may apply to threats, named in a police report draft for
+/// information only (the police decide).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct Provision {
+    /// Stable key, e.g. `straffeloven_263`.
+    pub key: String,
+    /// Its name: the statute, section and heading.
+    pub label: Text,
+    /// What it covers, in our own words.
+    pub summary: Text,
+    /// Named only when the employer is a public body.
+    #[serde(default)]
+    pub public_only: bool,
+    /// Where it comes from.
+    pub source: Source,
+}
+
 /// One guidance file as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -378,6 +420,10 @@ struct GuidanceFile {
     basis: Vec<LegalBasis>,
     #[serde(default)]
     source: Vec<SourceDoc>,
+    #[serde(default)]
+    documents: Option<DocumentTexts>,
+    #[serde(default)]
+    provision: Vec<Provision>,
     #[serde(default)]
     request: Option<RequestTemplate>,
 }
@@ -398,6 +444,10 @@ pub struct Guidance {
     pub sources: Vec<SourceDoc>,
     /// The police-request template.
     pub request: RequestTemplate,
+    /// The texts of the drafts Varde writes (police report, concern report).
+    pub documents: DocumentTexts,
+    /// Penal provisions named, for information, in a police report draft.
+    pub provisions: Vec<Provision>,
 }
 
 fn parse(name: &str, text: &str) -> Result<GuidanceFile> {
@@ -474,7 +524,7 @@ impl Guidance {
     }
 
     fn assemble(files: Vec<GuidanceFile>) -> Result<Guidance> {
-        let mut request = None;
+        let (mut request, mut documents, mut provisions) = (None, None, Vec::new());
         let (mut checklist, mut rules, mut contacts, mut legal_bases, mut sources) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for f in files {
@@ -483,10 +533,16 @@ impl Guidance {
             contacts.extend(f.contact);
             legal_bases.extend(f.basis);
             sources.extend(f.source);
+            provisions.extend(f.provision);
             if f.request.is_some() {
                 request = f.request;
             }
+            if f.documents.is_some() {
+                documents = f.documents;
+            }
         }
+        let documents =
+            documents.ok_or_else(|| Error::Integrity("the guidance has no draft texts".into()))?;
         let request = request.ok_or_else(|| {
             Error::Integrity("the guidance has no police-request template".into())
         })?;
@@ -505,6 +561,8 @@ impl Guidance {
             legal_bases,
             sources,
             request,
+            documents,
+            provisions,
         };
         let problems = g.problems();
         if !problems.is_empty() {
@@ -619,6 +677,24 @@ impl Guidance {
                 .map(|l| (l.key.as_str(), &l.label)),
         );
         check("request template", "request", &texts, &t.source);
+        let d = &self.documents;
+        check(
+            "draft texts",
+            "documents",
+            &d.text
+                .iter()
+                .map(|l| (l.key.as_str(), &l.label))
+                .collect::<Vec<_>>(),
+            &d.source,
+        );
+        for p in &self.provisions {
+            check(
+                "provision",
+                &p.key,
+                &[("label", &p.label), ("summary", &p.summary)],
+                &p.source,
+            );
+        }
         for s in &self.sources {
             for (name, txt) in [
                 ("title", &s.title),
@@ -660,6 +736,23 @@ impl Guidance {
                 out.push(format!("rule {key}: its texts are missing"));
             }
         }
+        let words = <crate::model::Channel as strum::VariantNames>::VARIANTS
+            .iter()
+            .map(|v| format!("channel.{v}"))
+            .chain(
+                <crate::model::Perception as strum::VariantNames>::VARIANTS
+                    .iter()
+                    .map(|v| format!("perceived.{v}")),
+            );
+        for key in crate::drafts::TEXT_KEYS
+            .iter()
+            .map(|k| k.to_string())
+            .chain(words)
+        {
+            if !d.text.iter().any(|t| t.key == key) {
+                out.push(format!("draft texts: {key} is missing"));
+            }
+        }
         for key in super::request::FIELDS {
             if !t.field.iter().any(|f| f.key == *key) {
                 out.push(format!("request template: field {key} is missing"));
@@ -687,6 +780,11 @@ impl Guidance {
                 self.legal_bases.iter().map(|b| &b.key).collect(),
             ),
             ("source", self.sources.iter().map(|s| &s.key).collect()),
+            (
+                "provision",
+                self.provisions.iter().map(|p| &p.key).collect(),
+            ),
+            ("draft text", d.text.iter().map(|t| &t.key).collect()),
         ] {
             let mut seen = HashSet::new();
             for k in keys {
@@ -707,10 +805,12 @@ fn check_org_file(name: &str, f: &GuidanceFile) -> Result<()> {
             problem: "escalation rules cannot be added from a file (a rule's condition is part of Varde); add checklist items, contacts, legal bases or sources instead".into(),
         }));
     }
-    if f.request.is_some() {
+    if f.request.is_some() || f.documents.is_some() || !f.provision.is_empty() {
         return Err(Error::invalid(Invalid::GuidanceFile {
             name: name.to_string(),
-            problem: "the police-request template cannot be replaced from a file".into(),
+            problem:
+                "the police-request template and the draft texts cannot be replaced from a file"
+                    .into(),
         }));
     }
     let keys = f

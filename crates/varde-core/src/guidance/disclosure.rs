@@ -116,6 +116,18 @@ pub(crate) struct CheckedDisclosure {
     when: Option<String>,
 }
 
+impl CheckedDisclosure {
+    /// When it was shared (RFC 3339), when given; otherwise the time of the write.
+    pub(crate) fn when(&self) -> Option<&str> {
+        self.when.as_deref()
+    }
+
+    /// Who received it, trimmed.
+    pub(crate) fn recipient(&self) -> &str {
+        &self.d.recipient
+    }
+}
+
 fn clean_ids(v: &[i64]) -> Vec<i64> {
     let mut v = v.to_vec();
     v.sort_unstable();

@@ -5,5 +5,6 @@
 mod browse;
 mod bundle;
 mod damage;
+mod drafts;
 mod guidance;
 mod locker;

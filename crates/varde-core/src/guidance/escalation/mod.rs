@@ -34,7 +34,7 @@ use super::contacts::DirectoryEntry;
 use super::content::{Guidance, Rule, Severity, Source, Text};
 use crate::model::{Case, CaseStatus, Channel, Incident, Perception, Person, PersonKind, str_enum};
 
-mod act;
+pub(crate) mod act;
 #[cfg(test)]
 mod tests;
 
