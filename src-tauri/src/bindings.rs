@@ -28,6 +28,10 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     IncidentOrigin::export_all(cfg)?;
     ExportPreview::export_all(cfg)?;
     crate::commands::bundle::ExportPreviewView::export_all(cfg)?;
+    crate::commands::drafts::DraftPreview::export_all(cfg)?;
+    drafts::DraftSent::export_all(cfg)?;
+    drafts::DraftSentRecord::export_all(cfg)?;
+    drafts::SavedDraft::export_all(cfg)?;
     Session::export_all(cfg)?;
     NewLocker::export_all(cfg)?;
     DefaultLocker::export_all(cfg)?;

@@ -22,7 +22,7 @@ use tauri::{Manager, Runtime};
 /// Register the state, plugins and commands on a builder. The binary passes the real
 /// builder; tests pass `tauri::test::mock_builder()`.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    use commands::{bundle, cases, evidence, guidance, session};
+    use commands::{bundle, cases, drafts, evidence, guidance, session};
     builder
         .manage(state::AppState::default())
         .plugin(navigation::guard())
@@ -87,6 +87,9 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             bundle::bundle_preview,
             bundle::bundle_check,
             bundle::bundle_import,
+            drafts::draft_preview,
+            drafts::draft_save,
+            drafts::draft_sent,
         ])
 }
 

@@ -103,11 +103,35 @@ async function officerJourney() {
     await wd.executeScript("window.scrollTo(0, 0); document.querySelector('main').scrollTo(0, 0)");
     await ui.shot("04-report-prompt");
 
-    // Record it as done with the police's reference number.
-    await prompt.findElement(By.css('[data-testid="prompt-done"]')).click();
-    await prompt.findElement(By.css('[data-testid="prompt-with-whom"]')).sendKeys("Oslo politidistrikt");
-    await prompt.findElement(By.css('[data-testid="prompt-reference"]')).sendKeys("POL-2026-12345");
-    await prompt.findElement(By.css('[data-testid="prompt-save"]')).click();
+    // Varde drafts the police report from the case: the warning first, then the parts,
+    // the first page as it will print; saved as PDF and Word, then recorded as sent.
+    await prompt.findElement(By.css('[data-testid="draft-police"]')).click();
+    await ui.visible("draft-page", 30_000);
+    assert.match(await ui.text("draft-notice"), /kan få se saksdokumentene/);
+    const parts = await ui.text("draft-sections");
+    for (const part of ["Anmelder", "Fornærmede", "Den anmeldte", "Hva som har skjedd", "Bevis", "Straffebud som kan være aktuelle"]) {
+      assert.ok(parts.includes(part), `the draft has the part «${part}»: ${parts}`);
+    }
+    await ui.click("draft-restraining");
+    await ui.waitFor(async () => (await ui.text("draft-sections")).includes("Begjæringer"), 20_000, "the draft to be laid out again");
+    const draftDir = mkdtempSync(join(tmpdir(), "varde-e2e-draft-"));
+    await ui.type("draft-path", join(draftDir, "anmeldelse.pdf"));
+    await ui.shot("04a-police-report-draft");
+    await ui.click("draft-save");
+    await ui.visible("draft-saved", 30_000);
+    const draftText = execFileSync("pdftotext", ["-layout", join(draftDir, "anmeldelse.pdf"), "-"], { encoding: "utf8" });
+    assert.match(draftText, /Anmeldelse/);
+    assert.match(draftText, /Jeg vet hvor du bor/, "the exact wording is in the draft");
+    assert.match(draftText, /straffeprosessloven § 222 a/, "the restraining order request chosen");
+    assert.ok(readFileSync(join(draftDir, "anmeldelse.docx")).subarray(0, 2).toString() === "PK", "the Word file beside it");
+    await ui.type("draft-recipient", "Oslo politidistrikt");
+    await ui.select("draft-basis", "legitimate_interest_legal_claims");
+    await ui.click("draft-informed-yes");
+    await ui.type("draft-case-number", "POL-2026-12345");
+    await ui.click("draft-sent-submit");
+    assert.match(await ui.text("draft-sent-done", 15_000), /Anmeldelse: 2 hendelser/);
+    await ui.shot("04b-police-report-sent");
+    await ui.click("draft-close");
     await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="prompt"][data-key="police_report"][data-state="open"]'))).length === 0, 15_000, "the prompt to be recorded");
     await ui.click("tab-prompts");
     const recorded = await ui.text("prompt-last-action");

@@ -1,6 +1,7 @@
 // End-to-end: an employee's self-log, handed to the officer and imported.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -186,6 +187,36 @@ async function selfLogJourney() {
     await ui.visible("incident-detail");
     await ui.waitFor(async () => (await ui.text("incident-detail")).includes("Per Hansen"), 15_000, "the link to the actor");
     assert.equal((await wd.findElements(By.css('[data-testid="incident-link-actor"]'))).length, 0);
+
+    // A concern report about him, written from the case: one-way, may enter his health
+    // record; names neither the employee nor witnesses. Saved, then recorded as sent with
+    // the basis described in words (a concern report is a purpose, not a legal basis).
+    await ui.click("tab-prompts");
+    const concern = await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="prompt"][data-key="health_concern_report"]')))[0], 15_000, "the health prompt");
+    await concern.findElement(By.css('[data-testid="draft-concern"]')).click();
+    await ui.visible("draft-page", 30_000);
+    const notice = await ui.text("draft-notice");
+    assert.match(notice, /kan sende en bekymringsmelding – den må ikke/, notice);
+    assert.match(notice, /én vei/);
+    assert.match(notice, /pasientjournal/);
+    const concernDir = mkdtempSync(join(tmpdir(), "varde-e2e-concern-"));
+    await ui.type("draft-path", join(concernDir, "bekymringsmelding.pdf"));
+    await ui.click("draft-save");
+    await ui.visible("draft-saved", 30_000);
+    const concernText = execFileSync("pdftotext", ["-layout", join(concernDir, "bekymringsmelding.pdf"), "-"], { encoding: "utf8" });
+    assert.match(concernText, /Bekymringsmelding/);
+    assert.match(concernText, /Per Hansen/);
+    assert.match(concernText, /Virket forvirret og snakket om stemmer/);
+    assert.doesNotMatch(concernText, /Emma/, "the employee is not named to health services");
+    await ui.shot("35e-concern-report-draft");
+    await ui.select("draft-basis", "concern_report");
+    assert.equal(await (await ui.visible("draft-sent-submit")).isEnabled(), false, "a purpose is not a basis: describe it first");
+    await ui.type("draft-basis-text", "Personopplysningsloven § 11 og vår vurdering av vitale interesser; avklart med personvernombudet");
+    await ui.click("draft-informed-yes");
+    await ui.click("draft-sent-submit");
+    assert.match(await ui.text("draft-sent-done", 15_000), /Bekymringsmelding om Per Hansen/);
+    await ui.click("draft-close");
+    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="prompt"][data-key="health_concern_report"][data-state="open"]'))).length === 0, 15_000, "the health prompt to be handled");
 
     // Back to the case list, where the case now counts the imported incident.
     await ui.click("nav-cases");

@@ -3,6 +3,7 @@
 
 pub mod bundle;
 pub mod cases;
+pub mod drafts;
 pub mod evidence;
 pub mod guidance;
 pub mod session;

@@ -15,6 +15,11 @@ import type { ChecklistState } from "../bindings/ChecklistState";
 import type { DefaultLocker } from "../bindings/DefaultLocker";
 import type { DirectoryEntry } from "../bindings/DirectoryEntry";
 import type { Disclosure } from "../bindings/Disclosure";
+import type { DraftOptions } from "../bindings/DraftOptions";
+import type { DraftPreview } from "../bindings/DraftPreview";
+import type { DraftSent } from "../bindings/DraftSent";
+import type { DraftSentRecord } from "../bindings/DraftSentRecord";
+import type { SavedDraft } from "../bindings/SavedDraft";
 import type { Emergency } from "../bindings/Emergency";
 import type { EscalationAction } from "../bindings/EscalationAction";
 import type { EvidencePage } from "../bindings/EvidencePage";
@@ -226,6 +231,11 @@ export const api = {
   disclosureBases: () => call<Bases>("disclosure_bases"),
   healthBases: () => call<Bases>("health_bases"),
 
+  // Drafts (police report, concern report)
+  previewDraft: (reference: string, options: DraftOptions) => call<DraftPreview>("draft_preview", { reference, options }),
+  saveDraft: (reference: string, options: DraftOptions, out: string) => call<SavedDraft>("draft_save", { reference, options, out }),
+  draftSent: (reference: string, sent: DraftSent) => call<DraftSentRecord>("draft_sent", { reference, sent }),
+
   // Bundles
   previewExport: (reference: string, options: ExportOptions) =>
     call<ExportPreviewView>("bundle_preview", { reference, options }),
@@ -252,6 +262,10 @@ export const desktop = {
   async saveBundle(defaultPath: string): Promise<string | null> {
     const { save } = await import("@tauri-apps/plugin-dialog");
     return await save({ defaultPath, filters: [{ name: "Zip", extensions: ["zip"] }] });
+  },
+  async saveFile(defaultPath: string, name: string, extension: string): Promise<string | null> {
+    const { save } = await import("@tauri-apps/plugin-dialog");
+    return await save({ defaultPath, filters: [{ name, extensions: [extension] }] });
   },
   async pickFolder(): Promise<string | null> {
     const { open } = await import("@tauri-apps/plugin-dialog");
