@@ -59,6 +59,7 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     NewContact::export_all(cfg)?;
     ContactPatch::export_all(cfg)?;
     Disclosure::export_all(cfg)?;
+    varde_core::guidance::disclosure::InformedLater::export_all(cfg)?;
     NewDisclosure::export_all(cfg)?;
     ExportOptions::export_all(cfg)?;
     Exported::export_all(cfg)?;

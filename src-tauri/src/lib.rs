@@ -81,6 +81,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             guidance::contact_edit,
             guidance::contact_remove,
             guidance::disclosures,
+            guidance::disclosure_informed,
             guidance::disclosure_bases,
             guidance::health_bases,
             bundle::bundle_export,

@@ -218,12 +218,22 @@ async function officerJourney() {
     assert.ok(forged.rows.every(([, st]) => st === "ok"), "every file is still as listed");
     writeFileSync(sigPath, sigBytes);
 
-    // The disclosure is in the ledger.
-    await ui.click("tab-ledger");
-    await sleep(800);
+    // The bundle went out with the employee «not yet» told: the case reminds the officer
+    // until it is recorded that she was told; the ledger names whose information left.
+    await ui.click("tab-timeline");
+    assert.match(await ui.text("case-not-informed-reminder", 15_000), /ikke ennå/);
+    await ui.click("case-not-informed-open");
+    await ui.visible("ledger-table", 15_000);
     const ledger = await wd.findElement(By.css('[role="tabpanel"]')).getText();
     assert.match(ledger, /Oslo politidistrikt/);
+    assert.match(ledger, /Om: ingen personer/, "the ledger says whose information left (no persons are in this case)");
+    await ui.click("ledger-inform");
+    await ui.type("ledger-inform-how", "Fortalt i møte med den ansatte");
+    await ui.click("ledger-inform-save");
+    await ui.visible("ledger-informed-later", 15_000);
     await ui.shot("10-ledger");
+    await ui.click("tab-timeline");
+    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="case-not-informed-reminder"]'))).length === 0, 15_000, "the reminder to go");
   } finally {
     await app.quit();
   }

@@ -200,6 +200,7 @@ pub enum ContactsCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant, reason = "parsed once per process")]
 pub enum DisclosureCmd {
     /// Record that information left the locker; prints the entry's id
     Add {
@@ -221,6 +222,9 @@ pub enum DisclosureCmd {
         /// An evidence item shared (repeatable)
         #[arg(long = "evidence", value_name = "ID")]
         evidence: Vec<i64>,
+        /// A person whose information was shared (repeatable)
+        #[arg(long = "person", value_name = "ID")]
+        persons: Vec<i64>,
         /// The legal basis, a key from `varde disclosure bases`
         #[arg(long, value_name = "KEY")]
         basis: Option<String>,
@@ -294,6 +298,9 @@ pub struct RequestFields {
     /// 5. The legal basis, a key from `varde request bases`
     #[arg(long, value_name = "KEY")]
     basis: String,
+    /// 5. Why the basis's conditions are met in this case (what the police assess)
+    #[arg(long, value_name = "TEXT")]
+    conditions: String,
     /// 6. Which register [default: «ukjent – politiet vurderer», the police decide]
     #[arg(long, default_value = "")]
     register: String,
@@ -767,7 +774,10 @@ pub fn contacts(cli: &Cli, cmd: &ContactsCmd) -> anyhow::Result<i32> {
 fn print_bases(cli: &Cli, use_: BasisUse, json: bool, lang: Lang) -> anyhow::Result<()> {
     let locker = open(cli)?;
     let g = locker.guidance()?;
-    let bases: Vec<_> = g.bases_for(use_).collect();
+    let bases: Vec<_> = match use_ {
+        BasisUse::Disclosure => g.disclosure_bases(locker.profile()?.employer()).collect(),
+        _ => g.bases_for(use_).collect(),
+    };
     if json {
         output::json(&bases)?;
     } else {
@@ -790,6 +800,7 @@ pub fn disclosure(cli: &Cli, cmd: &DisclosureCmd) -> anyhow::Result<i32> {
             shared,
             incidents,
             evidence,
+            persons,
             basis,
             basis_text,
             employee_informed,
@@ -806,6 +817,7 @@ pub fn disclosure(cli: &Cli, cmd: &DisclosureCmd) -> anyhow::Result<i32> {
                     shared: shared.clone(),
                     incident_ids: incidents.clone(),
                     evidence_ids: evidence.clone(),
+                    person_ids: persons.clone(),
                     legal_basis_key: basis.clone(),
                     legal_basis_text: basis_text.clone(),
                     employee_informed: *employee_informed,
@@ -910,6 +922,7 @@ pub fn request(cli: &Cli, cmd: &RequestCmd) -> anyhow::Result<i32> {
                     contact: f.contact.clone(),
                     purpose: f.purpose.clone(),
                     legal_basis: f.basis.clone(),
+                    conditions: f.conditions.clone(),
                     register: f.register.clone(),
                     period_from: f.from.clone(),
                     period_to: f.to.clone(),

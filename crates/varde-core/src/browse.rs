@@ -40,6 +40,10 @@ pub struct CaseSummary {
     /// One of them is an ongoing emergency.
     #[serde(default)]
     pub emergency: bool,
+    /// Disclosures recorded «not yet informed» and not followed up: the employee is still
+    /// to be told.
+    #[serde(default)]
+    pub not_informed: i64,
 }
 
 /// An incident as a timeline shows it.
@@ -131,6 +135,17 @@ pub struct Profile {
     pub public_employer: bool,
 }
 
+impl Profile {
+    /// Private or public: which legal bases and provisions apply.
+    pub fn employer(&self) -> crate::guidance::content::EmployerKind {
+        if self.public_employer {
+            crate::guidance::content::EmployerKind::Public
+        } else {
+            crate::guidance::content::EmployerKind::Private
+        }
+    }
+}
+
 /// The settings a [`Profile`] is kept in, with how each is read back.
 const PROFILE_TEXT: [&str; 6] = [
     "owner",
@@ -163,6 +178,10 @@ impl Locker {
         let mut employees = self.conn.prepare_cached(
             "SELECT name FROM persons WHERE case_id = ?1 AND kind = 'employee' AND name IS NOT NULL ORDER BY id",
         )?;
+        let mut not_informed = self.conn.prepare_cached(
+            "SELECT count(*) FROM disclosures d WHERE d.case_id = ?1 AND d.employee_informed = 'not_yet'
+               AND NOT EXISTS (SELECT 1 FROM disclosure_informed i WHERE i.disclosure_id = d.id)",
+        )?;
         cases
             .into_iter()
             .map(|case| {
@@ -177,6 +196,7 @@ impl Locker {
                     self.open_prompts(&case.reference)?
                 };
                 Ok(CaseSummary {
+                    not_informed: not_informed.query_row([case.id], |r| r.get(0))?,
                     open_prompts: open.len() as i64,
                     emergency: open
                         .iter()

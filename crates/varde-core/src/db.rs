@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_employer_recipient.sql"),
     include_str!("../migrations/0005_seals.sql"),
     include_str!("../migrations/0006_search.sql"),
+    include_str!("../migrations/0007_reasons_and_persons.sql"),
 ];
 
 /// The first schema whose audit events seal the records they write (see `seal.rs`).
@@ -186,6 +187,53 @@ mod tests {
         ));
         let wrong = zeroize::Zeroizing::new([4u8; 32]);
         assert!(matches!(open(&path, &wrong, false), Err(Error::Damaged(_))));
+    }
+
+    #[test]
+    fn version_7_keeps_the_seals_of_older_ledger_entries_and_requests() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("t.db")).unwrap();
+        conn.pragma_update(
+            None,
+            "key",
+            "x'0303030303030303030303030303030303030303030303030303030303030303'",
+        )
+        .unwrap();
+        migrate_to(&conn, 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO audit_events VALUES (1, 't', 'a', 'x', 's', '{}', 'p', 'h');
+             INSERT INTO cases (id, uid, reference, title, status, opened_at, notes)
+                 VALUES (1, 'c1', 'V-2026-0001', 'Sak', 'open', '2026-03-01T10:00:00Z', '');
+             INSERT INTO disclosures (uid, case_id, recipient, recipient_kind, shared,
+                 employee_informed, disclosed_at, disclosed_by, recorded_at, recorded_by, audit_seq)
+                 VALUES ('d1', 1, 'Oslo politidistrikt', 'police', 'Bundle', 'not_yet',
+                 '2026-03-02', 'Siri', '2026-03-02T10:00:00Z', 'Siri', 1);
+             INSERT INTO info_requests (uid, case_id, subject_name, requester_name, requester_position,
+                 requester_department, contact, purpose, legal_basis_key, register, period_from, urgency,
+                 lang, document, created_at, created_by)
+                 VALUES ('r1', 1, 'Ola', 'Siri', 'Sjef', 'Sikkerhet', '22 00 00 00', 'Vurdere tiltak',
+                 'politiregisterloven_31', 'ukjent', '2026-01-01', 'soon', 'nb', 'doc',
+                 '2026-03-02T10:00:00Z', 'Siri');",
+        )
+        .unwrap();
+        let seals = |conn: &Connection| {
+            [
+                crate::seal::row_hash(conn, "disclosures", 1).unwrap(),
+                crate::seal::row_hash(conn, "info_requests", 1).unwrap(),
+            ]
+        };
+        let before = seals(&conn);
+        migrate_to(&conn, 7).unwrap();
+        // The new columns are NULL for the old rows, so a row's seal is what it was.
+        assert_eq!(seals(&conn), before);
+        let (persons, conditions): (Option<String>, Option<String>) = conn
+            .query_row(
+                "SELECT d.person_ids, r.conditions FROM disclosures d, info_requests r",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((persons, conditions), (None, None));
     }
 
     #[test]

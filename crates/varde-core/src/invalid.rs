@@ -89,6 +89,8 @@ pub enum Field {
     IdNumber,
     /// An organisation number (organisasjonsnummer).
     OrgNumber,
+    /// Why a legal basis's conditions are met (a police request).
+    Conditions,
     /// A person chosen from the case.
     Person,
     /// A new passphrase.
@@ -160,6 +162,7 @@ impl Field {
             Field::Subject => "whom it concerns",
             Field::IdNumber => "the national identity number",
             Field::OrgNumber => "the organisation number",
+            Field::Conditions => "why the conditions are met",
             Field::Person => "the person",
             Field::NewPassphrase => "the new passphrase",
             Field::GuidanceFile => "the guidance file",
@@ -450,6 +453,20 @@ pub enum Invalid {
     },
     /// The legal basis "other" without words.
     DescribeLegalBasis,
+    /// The employee was already told about this disclosure (or it was recorded as told
+    /// or not to be told).
+    NotAwaitingInforming {
+        /// The ledger entry.
+        item: Item,
+    },
+    /// A legal basis this kind of employer cannot use (a public employer and GDPR art.
+    /// 6(1)(f); a private one and 6(1)(e)).
+    BasisNotForEmployer {
+        /// The basis key.
+        basis: String,
+        /// The locker's organisation is public.
+        public: bool,
+    },
     /// An organisation number that is not 9 digits with a valid check digit.
     OrgNumber {
         /// What was written.
@@ -590,7 +607,10 @@ impl Invalid {
             NotAnEmail { .. } => Some(Field::Email),
             PhoneOrEmail => Some(Field::Phone),
             NothingShared => Some(Field::Shared),
-            UnknownLegalBasis { .. } | DescribeLegalBasis => Some(Field::LegalBasis),
+            NotAwaitingInforming { .. } => None,
+            UnknownLegalBasis { .. } | DescribeLegalBasis | BasisNotForEmployer { .. } => {
+                Some(Field::LegalBasis)
+            }
             IdNumber { .. } => Some(Field::IdNumber),
             OrgNumber { .. } => Some(Field::OrgNumber),
             FileMissing { .. }
@@ -732,6 +752,24 @@ impl std::fmt::Display for Invalid {
             DescribeLegalBasis => write!(
                 f,
                 "give the legal basis: choose one from the list, or with \"other\" describe it in words"
+            ),
+            NotAwaitingInforming { item } => write!(
+                f,
+                "{item}: the ledger entry is not waiting for the employee to be told (already told, or recorded as told or not to be told)"
+            ),
+            BasisNotForEmployer {
+                basis,
+                public: true,
+            } => write!(
+                f,
+                "{basis} is not for a public employer (a public authority cannot rely on legitimate interest for its tasks); choose legal_obligation_6_1_c or public_task_6_1_e"
+            ),
+            BasisNotForEmployer {
+                basis,
+                public: false,
+            } => write!(
+                f,
+                "{basis} is for public employers; this locker's organisation is private"
             ),
             IdNumber { value } => write!(f, "{value:?}: a national identity number has 11 digits"),
             OrgNumber { value } => write!(

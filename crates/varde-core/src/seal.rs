@@ -42,6 +42,7 @@ pub(crate) const SEALED_TABLES: &[&str] = &[
     "escalation_actions",
     "local_contacts",
     "disclosures",
+    "disclosure_informed",
     "info_requests",
     "bundle_imports",
     "evidence_origins",

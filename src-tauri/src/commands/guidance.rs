@@ -129,6 +129,19 @@ pub async fn disclosures(
         .await
 }
 
+/// Record that the employee was told about a disclosure recorded «not yet informed».
+#[tauri::command]
+pub async fn disclosure_informed(
+    state: State<'_, AppState>,
+    id: i64,
+    at: Option<String>,
+    how: String,
+) -> IpcResult<Disclosure> {
+    state
+        .with_locker(move |l| Ok(l.record_employee_informed(id, at.as_deref(), &how)?))
+        .await
+}
+
 /// The legal bases a disclosure (and an export) can be made on, and the source documents.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Bases {
@@ -159,8 +172,9 @@ pub async fn disclosure_bases(state: State<'_, AppState>) -> IpcResult<Bases> {
     state
         .with_locker(move |l| {
             let g = l.guidance()?;
+            let employer = l.profile()?.employer();
             Ok(Bases {
-                bases: g.bases_for(BasisUse::Disclosure).cloned().collect(),
+                bases: g.disclosure_bases(employer).cloned().collect(),
                 sources: g.sources.clone(),
             })
         })

@@ -32,4 +32,9 @@ open_prompts: number,
 /**
  * One of them is an ongoing emergency.
  */
-emergency: boolean, };
+emergency: boolean, 
+/**
+ * Disclosures recorded «not yet informed» and not followed up: the employee is still
+ * to be told.
+ */
+not_informed: number, };

@@ -51,4 +51,8 @@ source: Source | null,
 /**
  * A shipped placeholder the officer should fill in with a local contact.
  */
-to_fill_in: boolean, };
+to_fill_in: boolean, 
+/**
+ * An acute service (help now), not where a concern report goes. Local contacts: no.
+ */
+acute: boolean, };

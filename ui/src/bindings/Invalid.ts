@@ -167,7 +167,19 @@ value: string,
 /**
  * The keys that can be used.
  */
-choices: string, } | { "kind": "describe_legal_basis" } | { "kind": "org_number", 
+choices: string, } | { "kind": "describe_legal_basis" } | { "kind": "not_awaiting_informing", 
+/**
+ * The ledger entry.
+ */
+item: Item, } | { "kind": "basis_not_for_employer", 
+/**
+ * The basis key.
+ */
+basis: string, 
+/**
+ * The locker's organisation is public.
+ */
+public: boolean, } | { "kind": "org_number", 
 /**
  * What was written.
  */

@@ -27,6 +27,10 @@ incident_ids: Array<number>,
  */
 evidence_ids: Array<number>, 
 /**
+ * The persons whose information was shared (persons of the case).
+ */
+person_ids: Array<number>, 
+/**
  * A legal basis from the list (see `legal_bases.toml`, `disclosure`).
  */
 legal_basis_key: string | null, 

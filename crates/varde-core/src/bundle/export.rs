@@ -650,6 +650,11 @@ impl Locker {
                 shared: shared.clone(),
                 incident_ids: incident_ids.clone(),
                 evidence_ids: evidence_ids.clone(),
+                person_ids: self
+                    .list_persons(&case.reference)?
+                    .iter()
+                    .map(|p| p.id)
+                    .collect(),
                 legal_basis_key: opts.legal_basis_key.clone(),
                 legal_basis_text: opts.legal_basis_text.clone(),
                 employee_informed: opts.employee_informed,

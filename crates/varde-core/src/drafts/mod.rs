@@ -466,6 +466,7 @@ impl Locker {
                 shared: draft.shared.clone(),
                 incident_ids: draft.incident_ids.clone(),
                 evidence_ids: draft.evidence_ids.clone(),
+                person_ids: draft.person_ids.clone(),
                 legal_basis_key: sent.legal_basis_key.clone(),
                 legal_basis_text: sent.legal_basis_text.clone(),
                 employee_informed: sent.employee_informed,

@@ -37,6 +37,9 @@ pub struct DirectoryEntry {
     pub source: Option<Source>,
     /// A shipped placeholder the officer should fill in with a local contact.
     pub to_fill_in: bool,
+    /// An acute service (help now), not where a concern report goes. Local contacts: no.
+    #[serde(default)]
+    pub acute: bool,
 }
 
 impl DirectoryEntry {
@@ -54,6 +57,7 @@ impl DirectoryEntry {
             municipalities: c.municipalities.clone(),
             note: c.note.clone(),
             source: Some(c.source.clone()),
+            acute: c.acute,
         }
     }
 
@@ -141,6 +145,7 @@ fn row_to_local(r: &Row<'_>) -> rusqlite::Result<DirectoryEntry> {
         note: Text::same(note),
         source: None,
         to_fill_in: false,
+        acute: false,
     })
 }
 

@@ -122,6 +122,16 @@ str_enum!(
 );
 
 str_enum!(
+    /// A private or a public employer (the locker's profile says which).
+    EmployerKind {
+        /// A company or another private organisation.
+        Private,
+        /// The state, a municipality or a county.
+        Public,
+    }
+);
+
+str_enum!(
     /// What a legal basis can be chosen for.
     BasisUse {
         /// The company shares information (the disclosure ledger).
@@ -264,6 +274,10 @@ pub struct Contact {
     pub municipalities: Vec<String>,
     /// What kind of contact.
     pub kind: ContactKind,
+    /// An acute service (112, 113, the out-of-hours service): for help now, never where a
+    /// concern report is sent.
+    #[serde(default)]
+    pub acute: bool,
     /// When to use it.
     pub note: Text,
     /// Where it comes from.
@@ -299,6 +313,9 @@ pub struct LegalBasis {
     /// disclosure on it must describe the basis in words.
     #[serde(default)]
     pub describe: bool,
+    /// The employers that may use it; empty: both.
+    #[serde(default)]
+    pub employers: Vec<EmployerKind>,
     /// Shipped or the organisation's own.
     #[serde(default, skip_deserializing)]
     pub origin: Origin,
@@ -599,6 +616,12 @@ impl Guidance {
         self.sources.iter().find(|s| s.key == key)
     }
 
+    /// The bases a disclosure can be recorded on by this kind of employer.
+    pub fn disclosure_bases(&self, employer: EmployerKind) -> impl Iterator<Item = &LegalBasis> {
+        self.bases_for(BasisUse::Disclosure)
+            .filter(move |b| b.employers.is_empty() || b.employers.contains(&employer))
+    }
+
     /// The legal bases that can be chosen for `use_`.
     pub fn bases_for(&self, use_: BasisUse) -> impl Iterator<Item = &LegalBasis> {
         self.legal_bases
@@ -837,6 +860,38 @@ fn check_org_file(name: &str, f: &GuidanceFile) -> Result<()> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn acute_services_are_shipped_and_labelled_as_acute() {
+        let g = Guidance::shipped().unwrap();
+        // (key, number, acute): the acute services are for help now; the page for concern
+        // reports is where a concern report may go.
+        let cases = [
+            ("police_emergency_112", "112", true),
+            ("medical_emergency_113", "113", true),
+            ("legevakt_116117", "116 117", true),
+            ("oslo_sosial_ambulant_akutt", "23 48 70 90", true),
+            ("legevakt_asker_baerum", "67 50 59 99", true),
+            ("baerum_concern_reports", "", false),
+            ("police_non_emergency_02800", "02800", false),
+        ];
+        for (key, phone, acute) in cases {
+            let c = g.contact(key).unwrap_or_else(|| panic!("{key}"));
+            assert_eq!(c.phone, phone, "{key}");
+            assert_eq!(c.acute, acute, "{key}");
+            if acute && c.kind == ContactKind::Health {
+                assert!(c.note.nb.contains("Akutt tjeneste"), "{key}: {}", c.note.nb);
+                assert!(!c.note.nb.contains("Kan kontaktes ved bekymring"), "{key}");
+            }
+        }
+        assert!(
+            g.contact("oslo_sosial_ambulant_akutt")
+                .unwrap()
+                .name
+                .nb
+                .starts_with("Sosial og ambulant akuttjeneste")
+        );
+    }
 
     #[test]
     fn shipped_content_is_complete_in_both_languages_with_sources() {

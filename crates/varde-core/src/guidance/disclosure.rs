@@ -57,6 +57,9 @@ pub struct NewDisclosure {
     pub incident_ids: Vec<i64>,
     /// The evidence items shared.
     pub evidence_ids: Vec<i64>,
+    /// The persons whose information was shared (persons of the case).
+    #[serde(default)]
+    pub person_ids: Vec<i64>,
     /// A legal basis from the list (see `legal_bases.toml`, `disclosure`).
     pub legal_basis_key: Option<String>,
     /// The legal basis in the officer's words (required with `other` or without a key).
@@ -89,6 +92,11 @@ pub struct Disclosure {
     pub incident_ids: Vec<i64>,
     /// The evidence shared.
     pub evidence_ids: Vec<i64>,
+    /// Whose information left (persons of the case); `None` for entries recorded before
+    /// Varde kept it.
+    pub person_ids: Option<Vec<i64>>,
+    /// When the employee was told afterwards (an entry recorded «not yet informed»).
+    pub informed_later: Option<InformedLater>,
     /// The legal basis chosen from the list.
     pub legal_basis_key: Option<String>,
     /// Its label.
@@ -109,6 +117,18 @@ pub struct Disclosure {
 
 /// A checked disclosure, ready to insert inside a write (for callers in the core that
 /// record a disclosure as part of their own write, such as an export).
+/// That the employee was told about a disclosure after it was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct InformedLater {
+    /// When they were told (RFC 3339).
+    pub at: String,
+    /// By whom.
+    pub by: String,
+    /// How (in a meeting, by e-mail, ...).
+    pub how: String,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct CheckedDisclosure {
     d: NewDisclosure,
@@ -183,6 +203,16 @@ impl Locker {
                 }));
             }
         }
+        d.person_ids = clean_ids(&d.person_ids);
+        for id in &d.person_ids {
+            if self.person(*id)?.case_id != case.id {
+                return Err(Error::invalid(Invalid::NotInCase {
+                    field: Field::Person,
+                    item: Item::new(ItemKind::Person, id),
+                    case: case.reference.clone(),
+                }));
+            }
+        }
         let text = d
             .legal_basis_text
             .as_deref()
@@ -203,12 +233,13 @@ impl Locker {
             }
             None => {}
             Some(k) => {
+                let employer = self.profile()?.employer();
                 let b = guidance
                     .basis(k)
                     .filter(|b| b.applies_to.contains(&BasisUse::Disclosure))
                     .ok_or_else(|| {
                         let keys: Vec<&str> = guidance
-                            .bases_for(BasisUse::Disclosure)
+                            .disclosure_bases(employer)
                             .map(|b| b.key.as_str())
                             .collect();
                         Error::invalid(Invalid::UnknownLegalBasis {
@@ -216,6 +247,12 @@ impl Locker {
                             choices: keys.join(", "),
                         })
                     })?;
+                if !b.employers.is_empty() && !b.employers.contains(&employer) {
+                    return Err(Error::invalid(Invalid::BasisNotForEmployer {
+                        basis: k.to_string(),
+                        public: employer == super::content::EmployerKind::Public,
+                    }));
+                }
                 if b.describe && text.is_empty() {
                     return Err(Error::invalid(Invalid::DescribeLegalBasis));
                 }
@@ -278,6 +315,75 @@ impl Locker {
     }
 }
 
+impl Locker {
+    /// Record that the employee was told about a disclosure recorded «not yet informed»
+    /// (seed 000: the person is told where circumstances allow). The ledger entry stays as
+    /// it was; an append-only record says when, by whom and how. Audited as
+    /// `disclosure.informed`. `at`: when (default now); `how`: in what way.
+    pub fn record_employee_informed(
+        &mut self,
+        disclosure_id: i64,
+        at: Option<&str>,
+        how: &str,
+    ) -> Result<Disclosure> {
+        let d = self.disclosure(disclosure_id)?;
+        if d.employee_informed != EmployeeInformed::NotYet || d.informed_later.is_some() {
+            return Err(Error::invalid(Invalid::NotAwaitingInforming {
+                item: Item::new(ItemKind::Disclosure, disclosure_id),
+            }));
+        }
+        let how = how.trim().to_string();
+        crate::fields::text(Field::Note, None, &how, crate::fields::LONG_MAX)?;
+        let when = match at.map(str::trim).filter(|w| !w.is_empty()) {
+            None => None,
+            Some(w) => {
+                let t = parse_when(w)?;
+                if t > self.clock.now() + chrono::Duration::minutes(10) {
+                    return Err(Error::invalid(Invalid::InFuture {
+                        field: Field::At,
+                        value: w.to_string(),
+                    }));
+                }
+                Some(crate::clock::fmt_time(&t))
+            }
+        };
+        let case = self.case(&d.case_reference)?;
+        self.write(|w| {
+            let seq = w.next_seq();
+            w.tx.execute(
+                "INSERT INTO disclosure_informed (disclosure_id, informed_at, informed_by, how, recorded_at, audit_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    disclosure_id,
+                    when.clone().unwrap_or_else(|| w.time.clone()),
+                    w.actor,
+                    how,
+                    w.time,
+                    seq
+                ],
+            )?;
+            w.audit(
+                "disclosure.informed",
+                &format!("case:{}", case.reference),
+                json!({"disclosure_id": disclosure_id, "uid": d.uid}),
+            )
+        })?;
+        self.disclosure(disclosure_id)
+    }
+
+    /// The case's disclosures recorded «not yet informed» and not yet followed up: each is a
+    /// reminder on the case until the officer records that the employee was told.
+    pub fn awaiting_informing(&self, case_ref: &str) -> Result<Vec<Disclosure>> {
+        Ok(self
+            .disclosures(case_ref)?
+            .into_iter()
+            .filter(|d| {
+                d.employee_informed == EmployeeInformed::NotYet && d.informed_later.is_none()
+            })
+            .collect())
+    }
+}
+
 /// Insert a checked disclosure inside a write, with its audit event. Returns its id.
 pub(crate) fn insert_disclosure(
     w: &mut Write<'_>,
@@ -290,8 +396,8 @@ pub(crate) fn insert_disclosure(
     w.tx.execute(
         "INSERT INTO disclosures (uid, case_id, recipient, recipient_kind, shared, incident_ids, evidence_ids,
            legal_basis_key, legal_basis_text, employee_informed, disclosed_at, disclosed_by, recorded_at,
-           recorded_by, audit_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+           recorded_by, audit_seq, person_ids)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             uid,
             case.id,
@@ -308,6 +414,7 @@ pub(crate) fn insert_disclosure(
             w.time,
             w.actor,
             seq,
+            serde_json::to_string(&d.person_ids).unwrap_or_else(|_| "[]".into()),
         ],
     )?;
     let id = w.tx.last_insert_rowid();
@@ -320,6 +427,7 @@ pub(crate) fn insert_disclosure(
             "recipient_kind": d.recipient_kind.as_str(),
             "incident_ids": d.incident_ids,
             "evidence_ids": d.evidence_ids,
+            "person_ids": d.person_ids,
             "legal_basis": d.legal_basis_key,
             "employee_informed": d.employee_informed.as_str(),
         }),
@@ -330,8 +438,10 @@ pub(crate) fn insert_disclosure(
 const SELECT_DISCLOSURE: &str =
     "SELECT d.id, d.uid, c.reference, d.recipient, d.recipient_kind, d.shared,
     d.incident_ids, d.evidence_ids, d.legal_basis_key, d.legal_basis_text, d.employee_informed,
-    d.disclosed_at, d.disclosed_by, d.recorded_at, d.recorded_by
-    FROM disclosures d JOIN cases c ON c.id = d.case_id";
+    d.disclosed_at, d.disclosed_by, d.recorded_at, d.recorded_by, d.person_ids,
+    i.informed_at, i.informed_by, i.how
+    FROM disclosures d JOIN cases c ON c.id = d.case_id
+    LEFT JOIN disclosure_informed i ON i.disclosure_id = d.id";
 
 fn row_to_disclosure(r: &Row<'_>, g: &Guidance) -> rusqlite::Result<Disclosure> {
     let key: Option<String> = r.get(8)?;
@@ -355,6 +465,17 @@ fn row_to_disclosure(r: &Row<'_>, g: &Guidance) -> rusqlite::Result<Disclosure> 
         disclosed_by: r.get(12)?,
         recorded_at: r.get(13)?,
         recorded_by: r.get(14)?,
+        person_ids: r
+            .get::<_, Option<String>>(15)?
+            .and_then(|s| serde_json::from_str(&s).ok()),
+        informed_later: match r.get::<_, Option<String>>(16)? {
+            Some(at) => Some(InformedLater {
+                at,
+                by: r.get(17)?,
+                how: r.get(18)?,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -422,12 +543,154 @@ mod tests {
             shared: "Logg over hendelsene".into(),
             incident_ids: vec![],
             evidence_ids: vec![],
+            person_ids: vec![],
             legal_basis_key: Some("legitimate_interest_legal_claims".into()),
             legal_basis_text: None,
             employee_informed: EmployeeInformed::Yes,
             when: None,
             by: None,
         }
+    }
+
+    #[test]
+    fn a_public_employer_is_offered_6_1_c_and_e_and_cannot_use_legitimate_interest() {
+        use crate::guidance::content::EmployerKind;
+        let (_d, mut l) = locker();
+        let c = l.create_case("Sak", "").unwrap();
+        // (employer, basis, accepted)
+        let cases = [
+            (
+                EmployerKind::Private,
+                "legitimate_interest_legal_claims",
+                true,
+            ),
+            (EmployerKind::Private, "legal_obligation_6_1_c", false),
+            (EmployerKind::Private, "public_task_6_1_e", false),
+            (EmployerKind::Private, "employer_duty_aml_4_3_4", true),
+            (
+                EmployerKind::Public,
+                "legitimate_interest_legal_claims",
+                false,
+            ),
+            (EmployerKind::Public, "legal_obligation_6_1_c", true),
+            (EmployerKind::Public, "public_task_6_1_e", true),
+            (EmployerKind::Public, "consent", true),
+        ];
+        for (employer, basis, accepted) in cases {
+            let mut p = l.profile().unwrap();
+            p.public_employer = employer == EmployerKind::Public;
+            l.set_profile(&p).unwrap();
+            let offered = l
+                .guidance()
+                .unwrap()
+                .disclosure_bases(employer)
+                .any(|b| b.key == basis);
+            assert_eq!(offered, accepted, "{employer} offered {basis}");
+            let before = l.disclosures(&c.reference).unwrap().len();
+            let r = l.record_disclosure(
+                &c.reference,
+                NewDisclosure {
+                    legal_basis_key: Some(basis.into()),
+                    ..new("Oslo politidistrikt")
+                },
+            );
+            assert_eq!(r.is_ok(), accepted, "{employer} records on {basis}: {r:?}");
+            if !accepted {
+                assert!(matches!(
+                    r,
+                    Err(Error::Invalid(Invalid::BasisNotForEmployer { .. }))
+                ));
+                assert_eq!(l.disclosures(&c.reference).unwrap().len(), before);
+            }
+        }
+    }
+
+    #[test]
+    fn a_disclosure_not_yet_told_is_a_reminder_until_the_employee_is_told() {
+        let (_d, mut l) = locker();
+        let c = l.create_case("Sak", "").unwrap();
+        let kari = l
+            .add_person(
+                &c.reference,
+                crate::NewPerson {
+                    kind: Some(crate::model::PersonKind::Employee),
+                    name: Some("Kari".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .id;
+        let told = l
+            .record_disclosure(&c.reference, new("Oslo politidistrikt"))
+            .unwrap();
+        let later = l
+            .record_disclosure(
+                &c.reference,
+                NewDisclosure {
+                    employee_informed: EmployeeInformed::NotYet,
+                    person_ids: vec![kari, kari],
+                    ..new("Oslo politidistrikt")
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            later.person_ids,
+            Some(vec![kari]),
+            "whose information, once each"
+        );
+        let summary = |l: &Locker| l.case_summaries(&Default::default()).unwrap()[0].not_informed;
+        assert_eq!(summary(&l), 1);
+        assert_eq!(
+            l.awaiting_informing(&c.reference)
+                .unwrap()
+                .iter()
+                .map(|d| d.id)
+                .collect::<Vec<_>>(),
+            [later.id]
+        );
+        // Only an entry waiting for it can be followed up, and only once.
+        assert!(l.record_employee_informed(told.id, None, "møte").is_err());
+        let done = l
+            .record_employee_informed(later.id, Some("2026-03-01 10:00"), "I møte med Kari")
+            .unwrap();
+        let info = done.informed_later.unwrap();
+        assert_eq!(info.how, "I møte med Kari");
+        assert_eq!(info.at, "2026-03-01T09:00:00+00:00");
+        assert_eq!(
+            done.employee_informed,
+            EmployeeInformed::NotYet,
+            "the entry is as it was"
+        );
+        assert_eq!(summary(&l), 0);
+        assert!(l.record_employee_informed(later.id, None, "igjen").is_err());
+        assert_eq!(
+            l.audit_log(None).unwrap().last().unwrap().action,
+            "disclosure.informed"
+        );
+        // A person of another case is refused.
+        let other = l.create_case("Annen", "").unwrap();
+        let stranger = l
+            .add_person(
+                &other.reference,
+                crate::NewPerson {
+                    kind: Some(crate::model::PersonKind::Witness),
+                    name: Some("Per".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .id;
+        assert!(
+            l.record_disclosure(
+                &c.reference,
+                NewDisclosure {
+                    person_ids: vec![stranger],
+                    ..new("Oslo politidistrikt")
+                },
+            )
+            .is_err()
+        );
+        assert!(l.verify(&mut |_| {}).unwrap().ok());
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub const FIELDS: [&str; 8] = [
 ];
 
 /// The other labels the document uses (keys of `[[request.label]]`).
-pub const LABELS: [&str; 13] = [
+pub const LABELS: [&str; 14] = [
     "case",
     "date",
     "request_no",
@@ -44,6 +44,7 @@ pub const LABELS: [&str; 13] = [
     "needed_by",
     "unknown",
     "signature",
+    "conditions",
 ];
 
 str_enum!(
@@ -85,6 +86,10 @@ pub struct NewInfoRequest {
     pub purpose: String,
     /// A `police_request` legal basis key from `legal_bases.toml`.
     pub legal_basis: String,
+    /// Why the basis's conditions are met in this case (e.g. for § 27 first paragraph:
+    /// the concrete and credible information that a crime will be committed).
+    #[serde(default)]
+    pub conditions: String,
     /// Which register (e.g. the criminal records register, a named police case).
     pub register: String,
     /// The period, from (`YYYY-MM-DD` or `DD.MM.YYYY`).
@@ -129,6 +134,8 @@ pub struct InfoRequest {
     pub purpose: String,
     /// The legal basis key.
     pub legal_basis_key: String,
+    /// Why the basis's conditions are met (`None` for requests made before Varde asked).
+    pub conditions: Option<String>,
     /// Which register.
     pub register: String,
     /// Period from (`YYYY-MM-DD`).
@@ -267,7 +274,12 @@ pub fn render(r: &InfoRequest, g: &Guidance, lang: Lang) -> String {
                 wrap(b.explanation.get(lang), ind, W)
             ),
             None => wrap(&r.legal_basis_key, ind, W),
-        },
+        } + &r
+            .conditions
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| format!("{ind}{}:\n{}", label("conditions"), wrap(c, ind, W)))
+            .unwrap_or_default(),
     );
     section(&mut s, "register", wrap(&r.register, ind, W));
     section(
@@ -308,7 +320,8 @@ const SELECT_REQUEST: &str = "SELECT r.id, r.uid, c.reference,
     (SELECT count(*) FROM info_requests x WHERE x.case_id = r.case_id AND x.id <= r.id),
     r.person_id, r.subject_name, r.subject_id_number, r.requester_name, r.requester_position,
     r.requester_department, r.contact, r.purpose, r.legal_basis_key, r.register, r.period_from,
-    r.period_to, r.urgency, r.needed_by, r.lang, r.document, r.created_at, r.created_by
+    r.period_to, r.urgency, r.needed_by, r.lang, r.document, r.created_at, r.created_by,
+    r.conditions
     FROM info_requests r JOIN cases c ON c.id = r.case_id";
 
 fn row_to_request(r: &Row<'_>) -> rusqlite::Result<InfoRequest> {
@@ -335,6 +348,7 @@ fn row_to_request(r: &Row<'_>) -> rusqlite::Result<InfoRequest> {
         document: r.get(19)?,
         created_at: r.get(20)?,
         created_by: r.get(21)?,
+        conditions: r.get(22)?,
     })
 }
 
@@ -388,6 +402,7 @@ impl Locker {
         let department = required(&n.requester_department, Field::Department)?;
         let contact = required(&n.contact, Field::Contact)?;
         let purpose = required(&n.purpose, Field::Purpose)?;
+        let conditions = required(&n.conditions, Field::Conditions)?;
         // The company often cannot know which register holds what; the police decide.
         let register = if n.register.trim().is_empty() {
             match n.lang {
@@ -474,6 +489,7 @@ impl Locker {
             contact,
             purpose,
             legal_basis_key: basis,
+            conditions: Some(conditions),
             register,
             period_from: fmt(from),
             period_to: to.map(fmt),
@@ -491,8 +507,8 @@ impl Locker {
             w.tx.execute(
                 "INSERT INTO info_requests (uid, case_id, person_id, subject_name, subject_id_number, requester_name,
                    requester_position, requester_department, contact, purpose, legal_basis_key, register,
-                   period_from, period_to, urgency, needed_by, lang, document, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                   period_from, period_to, urgency, needed_by, lang, document, created_at, created_by, conditions)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
                 params![
                     req.uid,
                     case.id,
@@ -514,6 +530,7 @@ impl Locker {
                     req.document,
                     req.created_at,
                     req.created_by,
+                    req.conditions,
                 ],
             )?;
             let id = w.tx.last_insert_rowid();
@@ -575,6 +592,9 @@ mod tests {
             contact: "22 00 00 00, sikkerhet@firma.example".into(),
             purpose: "Vurdere sikkerhetstiltak for en ansatt som har mottatt trusler.".into(),
             legal_basis: "politiregisterloven_27_2_nr2".into(),
+            conditions:
+                "Personen har sendt tre trusler på ti dager og sier han vil komme til kontoret."
+                    .into(),
             register: "Straffesaksregisteret".into(),
             period_from: "01.01.2025".into(),
             period_to: None,
@@ -626,6 +646,8 @@ mod tests {
             );
         }
         for needle in [
+            "Derfor mener vi vilkårene er oppfylt:",
+            "tre trusler på ti dager",
             "Ola Truer",
             "01017012345",
             "Sikkerhetssjef",
@@ -721,6 +743,13 @@ mod tests {
                     ..base()
                 },
                 "is not a legal basis here",
+            ),
+            (
+                NewInfoRequest {
+                    conditions: " ".into(),
+                    ..base()
+                },
+                "why the conditions are met",
             ),
             (
                 NewInfoRequest {

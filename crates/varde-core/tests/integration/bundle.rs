@@ -209,6 +209,7 @@ fn populated(l: &mut Locker) -> Case {
             shared: "Bekymringsmelding".into(),
             incident_ids: vec![],
             evidence_ids: vec![],
+            person_ids: vec![],
             legal_basis_key: Some("concern_report".into()),
             legal_basis_text: Some(
                 "Personvernforordningen art. 9 nr. 2 bokstav c: vitale interesser".into(),
@@ -229,6 +230,7 @@ fn populated(l: &mut Locker) -> Case {
                 shared: "Bekymringsmelding".into(),
                 incident_ids: vec![],
                 evidence_ids: vec![],
+                person_ids: vec![],
                 legal_basis_key: Some("concern_report".into()),
                 legal_basis_text: None,
                 employee_informed: EmployeeInformed::Yes,
