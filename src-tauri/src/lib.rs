@@ -49,6 +49,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             cases::case_get,
             cases::case_edit,
             cases::case_set_status,
+            cases::case_set_review,
             cases::persons_list,
             cases::person_add,
             cases::person_edit,

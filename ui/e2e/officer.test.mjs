@@ -234,6 +234,20 @@ async function officerJourney() {
     await ui.shot("10-ledger");
     await ui.click("tab-timeline");
     await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="case-not-informed-reminder"]'))).length === 0, 15_000, "the reminder to go");
+
+    // A date for the next risk review; then the case is closed, and closing asks when it
+    // is to be reviewed for retention (a year on, unless changed).
+    await ui.click("case-review-edit");
+    await ui.type("case-review-day", "15.01.2099");
+    await ui.click("case-review-save");
+    await ui.waitFor(async () => (await ui.text("case-review-on")).includes("15.01.2099"), 15_000, "the review date");
+    await ui.click("case-close");
+    const proposed = await (await ui.visible("case-retention-day")).getAttribute("value");
+    assert.match(proposed, /^\d{2}\.\d{2}\.\d{4}$/, "a retention review date is proposed");
+    await ui.type("case-retention-day", "01.02.2099");
+    await ui.shot("11-close-with-retention-review");
+    await ui.click("case-close-confirm");
+    assert.match(await ui.text("case-retention-on", 15_000), /01\.02\.2099/);
   } finally {
     await app.quit();
   }

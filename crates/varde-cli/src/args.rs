@@ -173,13 +173,30 @@ pub enum CaseCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Close a case
+    /// Close a case; it is then reviewed for retention (keep or delete) on a date
     Close {
         /// The case reference
         reference: String,
         /// Why it is closed
         #[arg(long, default_value = "")]
         note: String,
+        /// When to review it for retention, YYYY-MM-DD [default: 12 months from today]
+        #[arg(long, value_name = "DAY")]
+        retention_review: Option<String>,
+    },
+    /// Set when a case's risk is to be assessed again (shown on the case list when due)
+    Review {
+        /// The case reference
+        reference: String,
+        /// The day, YYYY-MM-DD or DD.MM.YYYY
+        #[arg(long, value_name = "DAY", required_unless_present = "clear")]
+        on: Option<String>,
+        /// Remove the review date
+        #[arg(long, conflicts_with = "on")]
+        clear: bool,
+        /// Why (recorded in the audit log)
+        #[arg(long, default_value = "")]
+        reason: String,
     },
     /// Set a case's status (open, monitoring, closed)
     Status {

@@ -194,16 +194,46 @@ fn case(cli: &Cli, cmd: &CaseCmd) -> anyhow::Result<i32> {
                 );
             }
         }
-        CaseCmd::Close { reference, note } => {
-            let c = locker.set_case_status(reference, CaseStatus::Closed, note)?;
-            say!("{} is closed", c.reference);
+        CaseCmd::Review {
+            reference,
+            on,
+            clear,
+            reason,
+        } => {
+            let c = locker.set_review_date(
+                reference,
+                if *clear { None } else { on.as_deref() },
+                reason,
+            )?;
+            say!(
+                "{}: risk review on {}",
+                c.reference,
+                c.review_on.as_deref().unwrap_or("-")
+            );
+        }
+        CaseCmd::Close {
+            reference,
+            note,
+            retention_review,
+        } => {
+            let c = locker.set_case_status(
+                reference,
+                CaseStatus::Closed,
+                note,
+                retention_review.as_deref(),
+            )?;
+            say!(
+                "{} is closed; review for retention on {}",
+                c.reference,
+                c.retention_review_on.as_deref().unwrap_or("-")
+            );
         }
         CaseCmd::Status {
             reference,
             status,
             note,
         } => {
-            let c = locker.set_case_status(reference, *status, note)?;
+            let c = locker.set_case_status(reference, *status, note, None)?;
             say!("{} is {}", c.reference, c.status);
         }
     }

@@ -1145,3 +1145,31 @@ fn a_police_report_draft_is_written_and_recorded_as_sent() {
     assert_eq!(acts.len(), 1);
     assert_eq!(acts[0]["details"]["reference"], "26-123456");
 }
+
+#[test]
+fn a_case_gets_a_risk_review_and_closing_sets_its_retention_review() {
+    let env = Env::new();
+    let case = env.case();
+    env.fails(&["case", "review", &case, "--on", "2020-01-01"], 4);
+    let out = env.ok(&[
+        "case",
+        "review",
+        &case,
+        "--on",
+        "01.06.2099",
+        "--reason",
+        "Ny vurdering",
+    ]);
+    assert!(out.contains("2099-06-01"), "{out}");
+    let out = env.ok(&["case", "close", &case, "--retention-review", "2099-07-01"]);
+    assert!(out.contains("review for retention on 2099-07-01"), "{out}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["case", "show", &case, "--json"])).unwrap();
+    let c = if shown["case"].is_object() {
+        &shown["case"]
+    } else {
+        &shown
+    };
+    assert_eq!(c["review_on"], "2099-06-01");
+    assert_eq!(c["retention_review_on"], "2099-07-01");
+}

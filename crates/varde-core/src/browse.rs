@@ -44,6 +44,9 @@ pub struct CaseSummary {
     /// to be told.
     #[serde(default)]
     pub not_informed: i64,
+    /// A review that is due (risk for an open case, retention for a closed one).
+    #[serde(default)]
+    pub review_due: Option<crate::cases::ReviewDue>,
 }
 
 /// An incident as a timeline shows it.
@@ -196,6 +199,7 @@ impl Locker {
                     self.open_prompts(&case.reference)?
                 };
                 Ok(CaseSummary {
+                    review_due: case.review_due(self.clock.now().date_naive()),
                     not_informed: not_informed.query_row([case.id], |r| r.get(0))?,
                     open_prompts: open.len() as i64,
                     emergency: open

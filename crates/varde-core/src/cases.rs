@@ -10,7 +10,8 @@ use crate::locker::Locker;
 use crate::model::{Case, CaseStatus};
 
 const SELECT_CASE: &str =
-    "SELECT id, uid, reference, title, status, opened_at, closed_at, notes FROM cases";
+    "SELECT id, uid, reference, title, status, opened_at, closed_at, notes, review_on,
+    retention_review_on FROM cases";
 
 fn row_to_case(r: &Row<'_>) -> rusqlite::Result<Case> {
     Ok(Case {
@@ -22,7 +23,89 @@ fn row_to_case(r: &Row<'_>) -> rusqlite::Result<Case> {
         opened_at: r.get(5)?,
         closed_at: r.get(6)?,
         notes: r.get(7)?,
+        review_on: r.get(8)?,
+        retention_review_on: r.get(9)?,
     })
+}
+
+#[cfg(test)]
+mod review_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::guidance::testing::locker;
+
+    #[test]
+    fn closing_sets_a_retention_review_and_a_risk_review_is_due_on_its_day() {
+        let (_d, mut l) = locker();
+        let today = l.clock.now().date_naive();
+        let c = l.create_case("Sak", "").unwrap();
+        let due = |l: &Locker| {
+            l.case_summaries(&Default::default()).unwrap()[0]
+                .review_due
+                .clone()
+        };
+        // (day given, accepted): a review is set for a day after today.
+        for (day, ok) in [
+            ("2020-01-01", false),
+            (&today.format("%Y-%m-%d").to_string()[..], false),
+            ("ikke en dato", false),
+            ("2099-05-01", true),
+            ("01.06.2099", true),
+        ] {
+            assert_eq!(
+                l.set_review_date(&c.reference, Some(day), "").is_ok(),
+                ok,
+                "{day}"
+            );
+        }
+        assert_eq!(
+            l.case(&c.reference).unwrap().review_on.as_deref(),
+            Some("2099-06-01")
+        );
+        assert_eq!(due(&l), None, "not due yet");
+        assert!(c.clone().review_due(today).is_none());
+        let mut later = l.case(&c.reference).unwrap();
+        let on = chrono::NaiveDate::from_ymd_opt(2099, 6, 1).unwrap();
+        assert_eq!(
+            later.review_due(on).map(|r| r.kind),
+            Some(ReviewKind::Risk),
+            "due on its day"
+        );
+        // Closed: the retention review, by default 12 months on.
+        let closed = l
+            .set_case_status(&c.reference, CaseStatus::Closed, "ferdig", None)
+            .unwrap();
+        let want = today
+            .checked_add_months(chrono::Months::new(RETENTION_REVIEW_MONTHS))
+            .unwrap();
+        assert_eq!(
+            closed.retention_review_on.as_deref(),
+            Some(&want.format("%Y-%m-%d").to_string()[..])
+        );
+        later = closed.clone();
+        let day_before = want.pred_opt().unwrap();
+        assert_eq!(later.review_due(day_before), None, "not due the day before");
+        assert_eq!(
+            later.review_due(on).map(|r| r.kind),
+            Some(ReviewKind::Retention),
+            "a closed case has its retention review, not the risk review"
+        );
+        let ev = l.audit_log(None).unwrap().pop().unwrap();
+        assert_eq!(ev.action, "case.status");
+        assert!(ev.details["retention_review_on"].is_string());
+        // Reopened and closed again with a chosen day.
+        l.set_case_status(&c.reference, CaseStatus::Open, "", None)
+            .unwrap();
+        assert!(
+            l.set_case_status(&c.reference, CaseStatus::Closed, "", Some("2020-01-01"))
+                .is_err()
+        );
+        let again = l
+            .set_case_status(&c.reference, CaseStatus::Closed, "", Some("2030-01-31"))
+            .unwrap();
+        assert_eq!(again.retention_review_on.as_deref(), Some("2030-01-31"));
+        assert!(l.verify(&mut |_| {}).unwrap().ok());
+    }
 }
 
 /// Filter for [`Locker::list_cases`].
@@ -33,6 +116,59 @@ pub struct CaseFilter {
     pub status: Option<CaseStatus>,
     /// Only cases whose reference or title contains this text (case-insensitive).
     pub search: Option<String>,
+}
+
+/// A closed case is reviewed for retention this many months after it is closed, unless the
+/// officer chooses another date (the retention issue lets an organisation set its own).
+pub const RETENTION_REVIEW_MONTHS: u32 = 12;
+
+/// A day after `today`, as `YYYY-MM-DD`.
+fn future_day(s: &str, today: chrono::NaiveDate, field: Field) -> Result<String> {
+    let d = crate::guidance::parse_day(s, field)?;
+    if d <= today {
+        return Err(Error::invalid(Invalid::NotAfterToday {
+            field,
+            value: d.to_string(),
+        }));
+    }
+    Ok(d.format("%Y-%m-%d").to_string())
+}
+
+/// Which review of a case is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewKind {
+    /// Assess the risk again (an open or monitored case).
+    Risk,
+    /// Keep or delete a closed case.
+    Retention,
+}
+
+/// A review that is due: which, and since when.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReviewDue {
+    /// Which review.
+    pub kind: ReviewKind,
+    /// The day it was due (`YYYY-MM-DD`).
+    pub on: String,
+}
+
+impl Case {
+    /// The review due on `today`, if any: the risk review of an open or monitored case,
+    /// the retention review of a closed one.
+    pub fn review_due(&self, today: chrono::NaiveDate) -> Option<ReviewDue> {
+        let (kind, on) = match self.status {
+            CaseStatus::Closed => (ReviewKind::Retention, self.retention_review_on.as_ref()?),
+            _ => (ReviewKind::Risk, self.review_on.as_ref()?),
+        };
+        let day = chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d").ok()?;
+        (day <= today).then(|| ReviewDue {
+            kind,
+            on: on.clone(),
+        })
+    }
 }
 
 impl Locker {
@@ -80,6 +216,8 @@ impl Locker {
                 opened_at: w.time.clone(),
                 closed_at: None,
                 notes: notes.to_string(),
+                review_on: None,
+                retention_review_on: None,
             })
         })
     }
@@ -115,27 +253,73 @@ impl Locker {
             .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Case, id))
     }
 
-    /// Change a case's status; closing records the time, reopening clears it.
+    /// Change a case's status; closing records the time, reopening clears it. Closing
+    /// sets the retention review date: `retention_review` (`YYYY-MM-DD` or `DD.MM.YYYY`,
+    /// after today), or by default [`RETENTION_REVIEW_MONTHS`] after today.
     pub fn set_case_status(
         &mut self,
         reference: &str,
         status: CaseStatus,
         note: &str,
+        retention_review: Option<&str>,
     ) -> Result<Case> {
         let case = self.case(reference)?;
         if case.status == status {
             return Ok(case);
         }
+        let today = self.clock.now().date_naive();
+        let retention = match retention_review.map(str::trim).filter(|d| !d.is_empty()) {
+            _ if status != CaseStatus::Closed => None,
+            Some(d) => Some(future_day(d, today, Field::RetentionReview)?),
+            None => today
+                .checked_add_months(chrono::Months::new(RETENTION_REVIEW_MONTHS))
+                .map(|d| d.format("%Y-%m-%d").to_string()),
+        };
         self.write(|w| {
             let closed_at = (status == CaseStatus::Closed).then(|| w.time.clone());
             w.tx.execute(
-                "UPDATE cases SET status = ?1, closed_at = ?2 WHERE id = ?3",
-                params![status, closed_at, case.id],
+                "UPDATE cases SET status = ?1, closed_at = ?2,
+                   retention_review_on = coalesce(?3, retention_review_on) WHERE id = ?4",
+                params![status, closed_at, retention, case.id],
             )?;
             w.audit(
                 "case.status",
                 &format!("case:{}", case.reference),
-                json!({"from": case.status.as_str(), "to": status.as_str(), "note": note}),
+                json!({"from": case.status.as_str(), "to": status.as_str(), "note": note,
+                       "retention_review_on": retention}),
+            )?;
+            Ok(())
+        })?;
+        self.case(reference)
+    }
+
+    /// Set (or clear, with `None`) when a case's risk is to be assessed again. Audited as
+    /// `case.review` with the reason.
+    pub fn set_review_date(
+        &mut self,
+        reference: &str,
+        day: Option<&str>,
+        reason: &str,
+    ) -> Result<Case> {
+        let case = self.case(reference)?;
+        let today = self.clock.now().date_naive();
+        let day = match day.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => Some(future_day(d, today, Field::Until)?),
+            None => None,
+        };
+        crate::fields::text(Field::Reason, None, reason.trim(), crate::fields::LONG_MAX)?;
+        if day == case.review_on {
+            return Ok(case);
+        }
+        self.write(|w| {
+            w.tx.execute(
+                "UPDATE cases SET review_on = ?1 WHERE id = ?2",
+                params![day, case.id],
+            )?;
+            w.audit(
+                "case.review",
+                &format!("case:{}", case.reference),
+                json!({"review_on": day, "previous": case.review_on, "reason": reason.trim()}),
             )?;
             Ok(())
         })?;

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_seals.sql"),
     include_str!("../migrations/0006_search.sql"),
     include_str!("../migrations/0007_reasons_and_persons.sql"),
+    include_str!("../migrations/0008_reviews.sql"),
 ];
 
 /// The first schema whose audit events seal the records they write (see `seal.rs`).

@@ -91,6 +91,8 @@ pub enum Field {
     OrgNumber,
     /// Why a legal basis's conditions are met (a police request).
     Conditions,
+    /// When a closed case is to be reviewed for retention.
+    RetentionReview,
     /// A person chosen from the case.
     Person,
     /// A new passphrase.
@@ -163,6 +165,7 @@ impl Field {
             Field::IdNumber => "the national identity number",
             Field::OrgNumber => "the organisation number",
             Field::Conditions => "why the conditions are met",
+            Field::RetentionReview => "the retention review date",
             Field::Person => "the person",
             Field::NewPassphrase => "the new passphrase",
             Field::GuidanceFile => "the guidance file",

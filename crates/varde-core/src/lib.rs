@@ -37,7 +37,7 @@ pub use bundle::{
     BundleReport, ExportOptions, ExportPreview, Exported, ImportOptions, Imported, IncidentOrigin,
     KeyStatus, Manifest, ReportRenderer, verify_bundle,
 };
-pub use cases::CaseFilter;
+pub use cases::{CaseFilter, RETENTION_REVIEW_MONTHS, ReviewDue, ReviewKind};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use crypto::KdfParams;
 pub use db::SCHEMA_VERSION;

@@ -170,6 +170,12 @@ pub struct Case {
     pub closed_at: Option<String>,
     /// Free notes.
     pub notes: String,
+    /// When the risk is to be assessed again (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub review_on: Option<String>,
+    /// When a closed case is to be reviewed for retention (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub retention_review_on: Option<String>,
 }
 
 /// One way to reach a person.

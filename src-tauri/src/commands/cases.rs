@@ -58,9 +58,25 @@ pub async fn case_set_status(
     reference: String,
     status: CaseStatus,
     note: String,
+    retention_review: Option<String>,
 ) -> IpcResult<Case> {
     state
-        .with_locker(move |l| Ok(l.set_case_status(&reference, status, &note)?))
+        .with_locker(move |l| {
+            Ok(l.set_case_status(&reference, status, &note, retention_review.as_deref())?)
+        })
+        .await
+}
+
+/// Set or clear when a case's risk is to be assessed again.
+#[tauri::command]
+pub async fn case_set_review(
+    state: State<'_, AppState>,
+    reference: String,
+    on: Option<String>,
+    reason: String,
+) -> IpcResult<Case> {
+    state
+        .with_locker(move |l| Ok(l.set_review_date(&reference, on.as_deref(), &reason)?))
         .await
 }
 

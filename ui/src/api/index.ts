@@ -159,8 +159,9 @@ export const api = {
   case: (reference: string) => call<Case>("case_get", { reference }),
   editCase: (reference: string, title: string, notes: string) =>
     call<Case>("case_edit", { reference, title, notes }),
-  setCaseStatus: (reference: string, status: CaseStatus, note: string) =>
-    call<Case>("case_set_status", { reference, status, note }),
+  setCaseReview: (reference: string, on: string | null, reason: string) => call<Case>("case_set_review", { reference, on, reason }),
+  setCaseStatus: (reference: string, status: CaseStatus, note: string, retentionReview: string | null = null) =>
+    call<Case>("case_set_status", { reference, status, note, retentionReview }),
   persons: (reference: string) => call<Person[]>("persons_list", { reference }),
   addPerson: (reference: string, person: NewPerson) => call<Person>("person_add", { reference, person }),
   editPerson: (id: number, person: NewPerson, reason: string | null) => call<Person>("person_edit", { id, person, reason }),

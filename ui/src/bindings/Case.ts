@@ -36,4 +36,12 @@ closed_at: string | null,
 /**
  * Free notes.
  */
-notes: string, };
+notes: string, 
+/**
+ * When the risk is to be assessed again (`YYYY-MM-DD`).
+ */
+review_on: string | null, 
+/**
+ * When a closed case is to be reviewed for retention (`YYYY-MM-DD`).
+ */
+retention_review_on: string | null, };

@@ -17,6 +17,8 @@ fn case(status: CaseStatus) -> Case {
         opened_at: "2026-01-01T00:00:00+01:00".into(),
         closed_at: None,
         notes: String::new(),
+        review_on: None,
+        retention_review_on: None,
     }
 }
 
@@ -703,7 +705,7 @@ fn open_emergencies_lists_cases_with_an_ongoing_emergency_until_closed() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].0.reference, urgent);
     assert_eq!(found[0].1.key, super::EMERGENCY);
-    l.set_case_status(&urgent, crate::model::CaseStatus::Closed, "")
+    l.set_case_status(&urgent, crate::model::CaseStatus::Closed, "", None)
         .unwrap();
     assert!(l.open_emergencies().unwrap().is_empty());
 }
