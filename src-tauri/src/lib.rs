@@ -83,6 +83,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             guidance::contact_remove,
             guidance::disclosures,
             guidance::disclosure_informed,
+            guidance::disclosures_awaiting,
             guidance::disclosure_bases,
             guidance::health_bases,
             bundle::bundle_export,

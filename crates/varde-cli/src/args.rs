@@ -8,7 +8,8 @@ use strum::VariantNames;
 use varde_core::model::{CaseStatus, Channel, Perception, PersonKind, PlaceKind};
 
 /// Parse a snake_case value into a core enum, listing the choices in --help.
-fn choice<T>() -> impl clap::builder::TypedValueParser<Value = T>
+/// A value parser for a string enum: its variants are the possible values.
+pub(crate) fn choice<T>() -> impl clap::builder::TypedValueParser<Value = T>
 where
     T: VariantNames + std::str::FromStr + Clone + Send + Sync + 'static,
 {

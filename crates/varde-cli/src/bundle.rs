@@ -4,23 +4,14 @@ use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use clap::Args;
-use clap::builder::{PossibleValuesParser, TypedValueParser as _};
-use strum::VariantNames;
 use varde_core::guidance::{EmployeeInformed, Lang, RecipientKind};
 use varde_core::model::Mode;
 use varde_core::{Error, ExportOptions, ReportRenderer, verify_bundle};
 
-use crate::args::Cli;
+use crate::args::{Cli, choice};
 use crate::commands::open;
 use crate::exit;
 use crate::output::{self, ProgressLine, human_size};
-
-fn choice<T>() -> impl clap::builder::TypedValueParser<Value = T>
-where
-    T: VariantNames + std::str::FromStr + Clone + Send + Sync + 'static,
-{
-    PossibleValuesParser::new(T::VARIANTS).try_map(|s| s.parse::<T>().map_err(|_| "unknown value"))
-}
 
 /// The renderer of `report.pdf`: typst, with fonts compiled in (crates/varde-report).
 fn report_renderer() -> impl ReportRenderer {

@@ -3,25 +3,16 @@
 
 use std::path::PathBuf;
 
-use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Subcommand};
-use strum::VariantNames;
 use varde_core::Profile;
 use varde_core::drafts::{DraftKind, DraftOptions, DraftSent};
 use varde_core::guidance::EmployeeInformed;
 
-use crate::args::Cli;
+use crate::args::{Cli, choice};
 use crate::commands::open;
 use crate::exit;
 use crate::guidance::LangArg;
 use crate::output;
-
-fn choice<T>() -> impl clap::builder::TypedValueParser<Value = T>
-where
-    T: VariantNames + std::str::FromStr + Clone + Send + Sync + 'static,
-{
-    PossibleValuesParser::new(T::VARIANTS).try_map(|s| s.parse::<T>().map_err(|_| "unknown value"))
-}
 
 /// What goes into a draft.
 #[derive(Debug, Args)]

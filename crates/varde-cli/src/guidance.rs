@@ -5,9 +5,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Subcommand};
-use strum::VariantNames;
 use varde_core::guidance::disclosure::{ledger_csv, ledger_json};
 use varde_core::guidance::{
     ActionKind, BasisUse, ChecklistState, ContactKind, ContactPatch, DirectoryEntry,
@@ -15,18 +13,11 @@ use varde_core::guidance::{
     PromptState, RecipientKind, Trigger, Urgency,
 };
 
-use crate::args::Cli;
+use crate::args::{Cli, choice};
 use crate::commands::open;
 use crate::exit;
 use crate::output;
 
-/// Parse a snake_case value into a core enum, listing the choices in --help.
-fn choice<T>() -> impl clap::builder::TypedValueParser<Value = T>
-where
-    T: VariantNames + std::str::FromStr + Clone + Send + Sync + 'static,
-{
-    PossibleValuesParser::new(T::VARIANTS).try_map(|s| s.parse::<T>().map_err(|_| "unknown value"))
-}
 
 /// The language of guidance texts.
 #[derive(Debug, Args)]

@@ -139,6 +139,18 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// The text settings, in the order of [`PROFILE_TEXT`].
+    fn text_values(&self) -> [&str; 6] {
+        [
+            &self.owner,
+            &self.org_name,
+            &self.org_number,
+            &self.org_address,
+            &self.contact_phone,
+            &self.contact_email,
+        ]
+    }
+
     /// Private or public: which legal bases and provisions apply.
     pub fn employer(&self) -> crate::guidance::content::EmployerKind {
         if self.public_employer {
@@ -372,18 +384,11 @@ impl Locker {
         if before == new {
             return Ok(before);
         }
-        let values = [
-            &new.owner,
-            &new.org_name,
-            &new.org_number,
-            &new.org_address,
-            &new.contact_phone,
-            &new.contact_email,
-        ];
+        let values = new.text_values();
         let changed: Vec<&str> = PROFILE_TEXT
             .iter()
-            .zip(values)
-            .filter(|(k, v)| self.setting(k).ok().flatten().unwrap_or_default() != **v)
+            .zip(before.text_values().iter().zip(values))
+            .filter(|(_, (was, now))| *was != now)
             .map(|(k, _)| *k)
             .chain((before.public_employer != new.public_employer).then_some("public_employer"))
             .collect();
@@ -391,7 +396,7 @@ impl Locker {
             let public = if new.public_employer { "true" } else { "false" };
             for (k, v) in PROFILE_TEXT
                 .iter()
-                .zip(values.map(String::as_str))
+                .zip(values)
                 .chain(std::iter::once((&"public_employer", public)))
             {
                 w.tx.execute(

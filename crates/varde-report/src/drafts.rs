@@ -14,11 +14,7 @@ pub const DRAFT_TEMPLATE: &str = include_str!("../templates/draft.typ");
 /// Lay a draft out (see [`Rendered`] for its pages, text and PDF).
 pub fn layout(doc: &Document) -> Result<Rendered, Error> {
     let created = chrono::DateTime::parse_from_rfc3339(&doc.created_at).ok();
-    let today = created.map(|t| {
-        use chrono::Datelike;
-        let d = t.date_naive();
-        (d.year(), d.month() as u8, d.day() as u8)
-    });
+    let today = created.as_ref().map(crate::day_of);
     let mut world = ReportWorld::new(DRAFT_TEMPLATE, today);
     let document: PagedDocument = compile(&mut world, DRAFT_TEMPLATE, || {
         Ok(serde_json::to_value(doc)?)

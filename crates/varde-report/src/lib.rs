@@ -171,11 +171,7 @@ pub fn layout<E: Display>(
     lang: Lang,
 ) -> Result<Rendered, Error> {
     let generated = chrono::DateTime::parse_from_rfc3339(&input.created_at).ok();
-    let today = generated.map(|t| {
-        use chrono::Datelike;
-        let d = t.date_naive();
-        (d.year(), d.month() as u8, d.day() as u8)
-    });
+    let today = generated.as_ref().map(day_of);
     let mut world = ReportWorld::new(TEMPLATE, today);
 
     // Thumbnails, one original at a time, for at most `MAX_THUMBS` images in report order;
@@ -218,6 +214,13 @@ pub fn layout<E: Display>(
         document,
         generated_at,
     })
+}
+
+/// The day of a time, as the typst world's `today()`.
+fn day_of(t: &chrono::DateTime<chrono::FixedOffset>) -> (i32, u8, u8) {
+    use chrono::Datelike;
+    let d = t.date_naive();
+    (d.year(), d.month() as u8, d.day() as u8)
 }
 
 /// A time as typst's UTC datetime (the PDF's date).

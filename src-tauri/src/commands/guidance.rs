@@ -129,6 +129,17 @@ pub async fn disclosures(
         .await
 }
 
+/// The case's disclosures still waiting for the employee to be told (the reminder).
+#[tauri::command]
+pub async fn disclosures_awaiting(
+    state: State<'_, AppState>,
+    reference: String,
+) -> IpcResult<Vec<Disclosure>> {
+    state
+        .with_locker(move |l| Ok(l.awaiting_informing(&reference)?))
+        .await
+}
+
 /// Record that the employee was told about a disclosure recorded «not yet informed».
 #[tauri::command]
 pub async fn disclosure_informed(

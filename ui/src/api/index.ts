@@ -229,6 +229,7 @@ export const api = {
   editContact: (id: number, patch: ContactPatch) => call<DirectoryEntry>("contact_edit", { id, patch }),
   removeContact: (id: number) => call<null>("contact_remove", { id }),
   disclosures: (reference: string) => call<Disclosure[]>("disclosures", { reference }),
+  disclosuresAwaiting: (reference: string) => call<Disclosure[]>("disclosures_awaiting", { reference }),
   disclosureInformed: (id: number, at: string | null, how: string) => call<Disclosure>("disclosure_informed", { id, at, how }),
   disclosureBases: () => call<Bases>("disclosure_bases"),
   healthBases: () => call<Bases>("health_bases"),

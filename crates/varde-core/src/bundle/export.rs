@@ -425,7 +425,39 @@ fn target(out: &Path, stem: &str) -> Result<(PathBuf, bool)> {
     Ok((path, zip))
 }
 
-fn temp_beside(path: &Path) -> PathBuf {
+/// How Varde knows health services were notified about a case: a concern report marked
+/// done, or a ledger entry to a health recipient (a bundle's `health_notified`, and the
+/// police report draft's health section).
+pub(crate) fn health_records(
+    history: &[crate::guidance::EscalationAction],
+    ledger: &[crate::guidance::Disclosure],
+) -> Vec<HealthRecord> {
+    let mut out: Vec<HealthRecord> = history
+        .iter()
+        .filter(|a| a.rule_key == HEALTH_CONCERN_REPORT && a.action == ActionKind::Done)
+        .map(|a| HealthRecord {
+            at: a.acted_at.clone(),
+            by: a.acted_by.clone(),
+            to: a.with_whom.clone(),
+            how: format!("escalation:{}", a.id),
+        })
+        .collect();
+    out.extend(
+        ledger
+            .iter()
+            .filter(|d| d.recipient_kind == RecipientKind::Health)
+            .map(|d| HealthRecord {
+                at: d.disclosed_at.clone(),
+                by: d.disclosed_by.clone(),
+                to: Some(d.recipient.clone()),
+                how: format!("disclosure:{}", d.id),
+            }),
+    );
+    out
+}
+
+/// A hidden temporary name beside `path`, for writing a file and renaming it into place.
+pub(crate) fn temp_beside(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -1021,27 +1053,7 @@ impl Locker {
             })
             .collect();
         let ledger = self.disclosures(&case.reference)?;
-        let mut health: Vec<HealthRecord> = history
-            .iter()
-            .filter(|a| a.rule_key == HEALTH_CONCERN_REPORT && a.action == ActionKind::Done)
-            .map(|a| HealthRecord {
-                at: a.acted_at.clone(),
-                by: a.acted_by.clone(),
-                to: a.with_whom.clone(),
-                how: format!("escalation:{}", a.id),
-            })
-            .collect();
-        health.extend(
-            ledger
-                .iter()
-                .filter(|d| d.recipient_kind == RecipientKind::Health)
-                .map(|d| HealthRecord {
-                    at: d.disclosed_at.clone(),
-                    by: d.disclosed_by.clone(),
-                    to: Some(d.recipient.clone()),
-                    how: format!("disclosure:{}", d.id),
-                }),
-        );
+        let health = health_records(&history, &ledger);
         let legal_basis_key = opts
             .legal_basis_key
             .as_deref()

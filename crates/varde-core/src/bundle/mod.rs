@@ -33,6 +33,7 @@ mod verify;
 mod zipcheck;
 
 pub use export::{ExportOptions, Exported};
+pub(crate) use export::{health_records, temp_beside};
 pub use import::{ImportOptions, Imported, IncidentOrigin, KeyStatus};
 pub use manifest::{MANIFEST_FORMAT_VERSION, Manifest};
 pub use verify::{BundleReport, verify_bundle};

@@ -8,8 +8,8 @@
 //! goes one way (health services are bound by confidentiality), and it may go into the
 //! person's health record, which the person can read.
 
-use super::police::{actor_rows, display, renumber};
-use super::{Block, Document, Draft, DraftKind, DraftOptions, Section, Words, ids};
+use super::police::{actor_rows, display};
+use super::{Block, Draft, DraftOptions, Parts, Section, Words};
 use crate::bundle::text::counted;
 use crate::error::Result;
 use crate::guidance::escalation::{HEALTH_CONCERN_REPORT, NON_EMERGENCY, POLICE_REPORT};
@@ -27,7 +27,6 @@ impl Locker {
         let guidance = self.guidance()?;
         let w = Words::new(&guidance.documents, opts.lang);
         let profile = self.profile()?;
-        let now = crate::clock::fmt_time(&self.clock.now());
         let incidents: Vec<_> = self
             .list_incidents(&case.reference)?
             .into_iter()
@@ -128,25 +127,14 @@ impl Locker {
                 labels: vec![w.t("draft.place_date"), w.t("draft.signature")],
             }],
         });
-        renumber(&mut sections);
-
-        let to = opts
-            .to
+        let default_to = match actor
+            .home_municipality
             .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .unwrap_or_else(|| {
-                match actor
-                    .home_municipality
-                    .as_deref()
-                    .filter(|m| !m.trim().is_empty())
-                {
-                    Some(m) => w.f("concern.to_default", &[("municipality", m.trim())]),
-                    None => w.t("concern.to_unknown"),
-                }
-            });
-        let today = self.clock.now().date_naive().format("%Y-%m-%d").to_string();
+            .filter(|m| !m.trim().is_empty())
+        {
+            Some(m) => w.f("concern.to_default", &[("municipality", m.trim())]),
+            None => w.t("concern.to_unknown"),
+        };
         let name = display(&w, &actor);
         let shared = match opts.lang {
             Lang::Nb => format!(
@@ -158,39 +146,21 @@ impl Locker {
                 counted(incidents.len(), "incident", "incidents")
             ),
         };
-        let person_ids = vec![actor.id];
-        Ok(Draft {
-            case_reference: case.reference.clone(),
-            document: Document {
-                kind: DraftKind::ConcernReport,
-                lang: opts.lang,
-                title: w.t("concern.title"),
-                subtitle: w.t("draft.subtitle"),
-                meta: vec![
-                    w.row("draft.to", to.clone()),
-                    w.row("draft.case", case.reference.clone()),
-                    w.row("draft.date", w.day(&today)),
-                ],
-                notices: vec![w.t("concern.about")],
+        Ok(self.finish_draft(
+            &case,
+            opts,
+            &w,
+            Parts {
+                default_to,
+                notice: w.t("concern.about"),
                 sections,
-                footer: w.footer(&case.reference, &now),
-                created_at: now.clone(),
+                incident_ids: incidents.iter().map(|i| i.id).collect(),
+                evidence_ids: Vec::new(),
+                person_ids: vec![actor.id],
+                recipient_kind: RecipientKind::Health,
+                shared,
+                answers: vec![HEALTH_CONCERN_REPORT.to_string()],
             },
-            incident_ids: ids(incidents.iter().map(|i| i.id)),
-            evidence_ids: Vec::new(),
-            person_ids: ids(person_ids),
-            to,
-            recipient_kind: RecipientKind::Health,
-            shared,
-            file_stem: format!(
-                "{}_{}_{today}",
-                case.reference,
-                match opts.lang {
-                    Lang::Nb => "bekymringsmelding",
-                    Lang::En => "concern-report",
-                }
-            ),
-            answers: vec![HEALTH_CONCERN_REPORT.to_string()],
-        })
+        ))
     }
 }

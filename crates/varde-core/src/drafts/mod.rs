@@ -15,7 +15,6 @@
 pub mod concern;
 pub mod police;
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -25,7 +24,7 @@ use serde_json::json;
 
 use crate::error::{Error, Result};
 use crate::guidance::content::DocumentTexts;
-use crate::guidance::disclosure::{NewDisclosure, insert_disclosure};
+use crate::guidance::disclosure::{NewDisclosure, clean_ids, insert_disclosure};
 use crate::guidance::escalation::act::{NewAction, insert_action};
 use crate::guidance::{ActionKind, Disclosure, EmployeeInformed, Lang, RecipientKind};
 use crate::invalid::{Field, Invalid};
@@ -488,16 +487,18 @@ impl Locker {
         )?;
         let acted_at = checked.when().map(str::to_string);
         let recipient = checked.recipient().to_string();
-        let mut triggers = Vec::new();
-        for key in &draft.answers {
-            let t: Vec<String> = self
-                .prompts(case_ref)?
-                .into_iter()
-                .find(|p| &p.key == key)
-                .map(|p| p.subjects().into_iter().collect())
-                .unwrap_or_default();
-            triggers.push(t);
-        }
+        let prompts = self.prompts(case_ref)?;
+        let triggers: Vec<Vec<String>> = draft
+            .answers
+            .iter()
+            .map(|key| {
+                prompts
+                    .iter()
+                    .find(|p| &p.key == key)
+                    .map(|p| p.subjects().into_iter().collect())
+                    .unwrap_or_default()
+            })
+            .collect();
         let id = self.write(|w| {
             let id = insert_disclosure(w, &case, &checked)?;
             for (key, t) in draft.answers.iter().zip(&triggers) {
@@ -529,15 +530,12 @@ impl Locker {
 
 /// Write a new file under a temporary name beside it, then rename it into place.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension(format!(
-        "{}.part",
-        path.extension()
-            .map(|e| e.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    ));
+    let tmp = crate::bundle::temp_beside(path);
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
     let done = fs::write(&tmp, bytes)
         .and_then(|_| fs::File::open(&tmp)?.sync_all())
-        .and_then(|_| fs::rename(&tmp, path));
+        .and_then(|_| fs::rename(&tmp, path))
+        .and_then(|_| dir.map_or(Ok(()), crate::locker::sync_dir));
     done.map_err(|e| {
         let _ = fs::remove_file(&tmp);
         Error::io("writing", path, e)
@@ -701,7 +699,95 @@ impl<'a> Words<'a> {
     }
 }
 
-/// Ids in order, once each.
-pub(crate) fn ids(v: impl IntoIterator<Item = i64>) -> Vec<i64> {
-    v.into_iter().collect::<BTreeSet<_>>().into_iter().collect()
+/// What one kind of draft supplies; [`Locker::finish_draft`] adds what both share.
+pub(crate) struct Parts {
+    /// The addressee unless the officer names another.
+    pub default_to: String,
+    /// The notice set apart before the sections.
+    pub notice: String,
+    /// The sections, not yet numbered.
+    pub sections: Vec<Section>,
+    pub incident_ids: Vec<i64>,
+    pub evidence_ids: Vec<i64>,
+    pub person_ids: Vec<i64>,
+    pub recipient_kind: RecipientKind,
+    /// The ledger's line when it is sent.
+    pub shared: String,
+    /// The prompts sending it answers.
+    pub answers: Vec<String>,
+}
+
+impl DraftKind {
+    /// The key prefix of its texts in `documents.toml`.
+    fn texts(self) -> &'static str {
+        match self {
+            DraftKind::PoliceReport => "police",
+            DraftKind::ConcernReport => "concern",
+        }
+    }
+
+    /// The word for it in a file name.
+    fn file_word(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (DraftKind::PoliceReport, Lang::Nb) => "anmeldelse",
+            (DraftKind::PoliceReport, Lang::En) => "police-report",
+            (DraftKind::ConcernReport, Lang::Nb) => "bekymringsmelding",
+            (DraftKind::ConcernReport, Lang::En) => "concern-report",
+        }
+    }
+}
+
+impl Locker {
+    /// The parts both drafts share: the numbered sections, the addressee (the officer's,
+    /// or the kind's default), the title, case and date, the footer, the file name, and
+    /// the ids once each in order.
+    pub(crate) fn finish_draft(
+        &self,
+        case: &crate::model::Case,
+        opts: &DraftOptions,
+        w: &Words<'_>,
+        mut p: Parts,
+    ) -> Draft {
+        police::number(&mut p.sections);
+        let now = self.clock.now();
+        let created_at = crate::clock::fmt_time(&now);
+        let today = now.date_naive().format("%Y-%m-%d").to_string();
+        let to = opts
+            .to
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .unwrap_or(p.default_to);
+        Draft {
+            case_reference: case.reference.clone(),
+            document: Document {
+                kind: opts.kind,
+                lang: opts.lang,
+                title: w.t(&format!("{}.title", opts.kind.texts())),
+                subtitle: w.t("draft.subtitle"),
+                meta: vec![
+                    w.row("draft.to", to.clone()),
+                    w.row("draft.case", case.reference.clone()),
+                    w.row("draft.date", w.day(&today)),
+                ],
+                notices: vec![p.notice],
+                sections: p.sections,
+                footer: w.footer(&case.reference, &created_at),
+                created_at,
+            },
+            incident_ids: clean_ids(&p.incident_ids),
+            evidence_ids: clean_ids(&p.evidence_ids),
+            person_ids: clean_ids(&p.person_ids),
+            to,
+            recipient_kind: p.recipient_kind,
+            shared: p.shared,
+            file_stem: format!(
+                "{}_{}_{today}",
+                case.reference,
+                opts.kind.file_word(opts.lang)
+            ),
+            answers: p.answers,
+        }
+    }
 }

@@ -17,9 +17,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Block, Document, DraftKind, DraftOptions, Row, Section, Words, ids};
+use super::{Block, DraftOptions, Parts, Row, Section, Words};
 use crate::error::{Error, Result};
-use crate::guidance::escalation::{HEALTH_CONCERN_REPORT, POLICE_REPORT, POLICE_REPORT_HEALTH};
+use crate::guidance::escalation::{POLICE_REPORT, POLICE_REPORT_HEALTH};
 use crate::guidance::{ActionKind, ChecklistState, RecipientKind};
 use crate::invalid::{Field, Invalid, Item, ItemKind};
 use crate::locker::Locker;
@@ -42,7 +42,6 @@ impl Locker {
         let guidance = self.guidance()?;
         let w = Words::new(&guidance.documents, opts.lang);
         let profile = self.profile()?;
-        let now = crate::clock::fmt_time(&self.clock.now());
 
         // The incidents: all of the case, or those chosen (checked as an export checks).
         let (_, incidents, evidence) = self.export_selection(&case, &opts.incidents)?;
@@ -383,23 +382,6 @@ impl Locker {
             }],
         });
 
-        // Numbered sections follow the order above; without a health section the later
-        // ones are renumbered so the numbers run on.
-        renumber(&mut sections);
-
-        let to = opts
-            .to
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .unwrap_or_else(|| w.t("police.to_default"));
-        let warning = if opts.include_private_contacts {
-            w.t("police.warning_private_included")
-        } else {
-            w.t("police.warning_access")
-        };
-        let today = self.clock.now().date_naive().format("%Y-%m-%d").to_string();
         let mut person_ids: Vec<i64> = employees.iter().map(|p| p.id).collect();
         person_ids.extend(actors.iter().map(|p| p.id));
         person_ids.extend(
@@ -419,39 +401,27 @@ impl Locker {
                 counted(listed.len(), "original", "originals")
             ),
         };
-        Ok(Draft {
-            case_reference: case.reference.clone(),
-            document: Document {
-                kind: DraftKind::PoliceReport,
-                lang: opts.lang,
-                title: w.t("police.title"),
-                subtitle: w.t("draft.subtitle"),
-                meta: vec![
-                    w.row("draft.to", to.clone()),
-                    w.row("draft.case", case.reference.clone()),
-                    w.row("draft.date", w.day(&today)),
-                ],
-                notices: vec![warning],
+        let notice = if opts.include_private_contacts {
+            w.t("police.warning_private_included")
+        } else {
+            w.t("police.warning_access")
+        };
+        Ok(self.finish_draft(
+            &case,
+            opts,
+            &w,
+            Parts {
+                default_to: w.t("police.to_default"),
+                notice,
                 sections,
-                footer: w.footer(&case.reference, &now),
-                created_at: now.clone(),
+                incident_ids: incidents.iter().map(|i| i.id).collect(),
+                evidence_ids: listed,
+                person_ids,
+                recipient_kind: RecipientKind::Police,
+                shared,
+                answers,
             },
-            incident_ids: ids(incidents.iter().map(|i| i.id)),
-            evidence_ids: ids(listed),
-            person_ids: ids(person_ids),
-            to,
-            recipient_kind: RecipientKind::Police,
-            shared,
-            file_stem: format!(
-                "{}_{}_{today}",
-                case.reference,
-                match opts.lang {
-                    crate::guidance::Lang::Nb => "anmeldelse",
-                    crate::guidance::Lang::En => "police-report",
-                }
-            ),
-            answers,
-        })
+        ))
     }
 
     /// The latest bundle exported to a recipient (not a self-log) holding every incident.
@@ -483,21 +453,15 @@ impl Locker {
             }))
     }
 
-    /// When and to whom health services were notified: a concern report marked done, or a
-    /// disclosure to a health recipient (as a bundle's `health_notified` counts them).
-    pub(super) fn health_notifications(&self, case_ref: &str) -> Result<Vec<(String, String)>> {
-        let mut out: Vec<(String, String)> = self
-            .escalation_history(case_ref)?
+    /// When and to whom health services were notified, as a bundle counts it; a concern
+    /// report marked sent (its action and its ledger entry, the same minute) once.
+    fn health_notifications(&self, case_ref: &str) -> Result<Vec<(String, String)>> {
+        let history = self.escalation_history(case_ref)?;
+        let ledger = self.disclosures(case_ref)?;
+        let mut out: Vec<(String, String)> = crate::bundle::health_records(&history, &ledger)
             .into_iter()
-            .filter(|a| a.rule_key == HEALTH_CONCERN_REPORT && a.action == ActionKind::Done)
-            .map(|a| (a.acted_at, a.with_whom.unwrap_or_else(|| "–".into())))
+            .map(|r| (r.at, r.to.unwrap_or_else(|| "–".into())))
             .collect();
-        out.extend(
-            self.disclosures(case_ref)?
-                .into_iter()
-                .filter(|d| d.recipient_kind == RecipientKind::Health)
-                .map(|d| (d.disclosed_at, d.recipient)),
-        );
         out.sort();
         out.dedup_by(|a, b| a.1 == b.1 && a.0.get(..16) == b.0.get(..16));
         Ok(out)
@@ -576,16 +540,11 @@ pub(super) fn witness_names(i: &Incident, persons: &HashMap<i64, &Person>) -> Ve
         .collect()
 }
 
-/// Section headings start with their number («3. Den anmeldte»); number them in order.
-pub(super) fn renumber(sections: &mut [Section]) {
+/// Number the sections in order («3. Den anmeldte»): a draft without a health section
+/// runs on without a gap.
+pub(super) fn number(sections: &mut [Section]) {
     for (n, s) in sections.iter_mut().enumerate() {
-        let title = s
-            .heading
-            .split_once(". ")
-            .filter(|(num, _)| num.chars().all(|c| c.is_ascii_digit()))
-            .map(|(_, t)| t.to_string())
-            .unwrap_or_else(|| s.heading.clone());
-        s.heading = format!("{}. {title}", n + 1);
+        s.heading = format!("{}. {}", n + 1, s.heading);
     }
 }
 

@@ -148,7 +148,8 @@ impl CheckedDisclosure {
     }
 }
 
-fn clean_ids(v: &[i64]) -> Vec<i64> {
+/// Ids in order, once each.
+pub(crate) fn clean_ids(v: &[i64]) -> Vec<i64> {
     let mut v = v.to_vec();
     v.sort_unstable();
     v.dedup();
@@ -165,6 +166,22 @@ pub(crate) fn parse_when(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset
 }
 
 impl Locker {
+    /// When something was shared or done, as given (`YYYY-MM-DD HH:MM`, a date or RFC
+    /// 3339), not in the future; `None` when not given (then: the time of the write).
+    fn when_done(&self, given: Option<&str>) -> Result<Option<String>> {
+        let Some(w) = given.map(str::trim).filter(|w| !w.is_empty()) else {
+            return Ok(None);
+        };
+        let t = parse_when(w)?;
+        if t > self.clock.now() + chrono::Duration::minutes(10) {
+            return Err(Error::invalid(Invalid::InFuture {
+                field: Field::At,
+                value: w.to_string(),
+            }));
+        }
+        Ok(Some(crate::clock::fmt_time(&t)))
+    }
+
     /// Check a disclosure against the case, its incidents and evidence, and the legal bases.
     pub(crate) fn check_disclosure(
         &self,
@@ -258,19 +275,7 @@ impl Locker {
                 }
             }
         }
-        let when = match d.when.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
-            None => None,
-            Some(w) => {
-                let t = parse_when(w)?;
-                if t > self.clock.now() + chrono::Duration::minutes(10) {
-                    return Err(Error::invalid(Invalid::InFuture {
-                        field: Field::At,
-                        value: w.to_string(),
-                    }));
-                }
-                Some(crate::clock::fmt_time(&t))
-            }
-        };
+        let when = self.when_done(d.when.as_deref())?;
         d.by =
             d.by.as_deref()
                 .map(str::trim)
@@ -334,19 +339,7 @@ impl Locker {
         }
         let how = how.trim().to_string();
         crate::fields::text(Field::Note, None, &how, crate::fields::LONG_MAX)?;
-        let when = match at.map(str::trim).filter(|w| !w.is_empty()) {
-            None => None,
-            Some(w) => {
-                let t = parse_when(w)?;
-                if t > self.clock.now() + chrono::Duration::minutes(10) {
-                    return Err(Error::invalid(Invalid::InFuture {
-                        field: Field::At,
-                        value: w.to_string(),
-                    }));
-                }
-                Some(crate::clock::fmt_time(&t))
-            }
-        };
+        let when = self.when_done(at)?;
         let case = self.case(&d.case_reference)?;
         self.write(|w| {
             let seq = w.next_seq();
