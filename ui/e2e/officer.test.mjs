@@ -244,6 +244,13 @@ async function officerJourney() {
     await ui.click("case-close");
     const proposed = await (await ui.visible("case-retention-day")).getAttribute("value");
     assert.match(proposed, /^\d{2}\.\d{2}\.\d{4}$/, "a retention review date is proposed");
+    // A day already passed is refused at the field, in Norwegian, and the case stays open.
+    await ui.type("case-retention-day", "01.01.2020");
+    await ui.click("case-close-confirm");
+    const refused = await ui.text("case-close-error", 15_000);
+    assert.match(refused, /velg en dag etter i dag/, refused);
+    assert.doesNotMatch(refused, /retention|must|after today/i, "no English at the field");
+    assert.equal(await ui.text("case-status"), "Åpen");
     await ui.type("case-retention-day", "01.02.2099");
     await ui.shot("11-close-with-retention-review");
     await ui.click("case-close-confirm");
