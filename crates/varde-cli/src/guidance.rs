@@ -18,7 +18,6 @@ use crate::commands::open;
 use crate::exit;
 use crate::output;
 
-
 /// The language of guidance texts.
 #[derive(Debug, Args)]
 pub struct LangArg {
