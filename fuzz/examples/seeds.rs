@@ -217,6 +217,7 @@ fn options() -> ExportOptions {
         recipient_kind: RecipientKind::Police,
         legal_basis_key: Some("legitimate_interest_legal_claims".into()),
         legal_basis_text: None,
+        consent_id: None,
         employee_informed: EmployeeInformed::Yes,
         include_private_contacts: false,
         lang: Lang::Nb,

@@ -45,7 +45,12 @@ impl Cli {
         match &self.command {
             Command::Case(CaseCmd::List { json, .. } | CaseCmd::Show { json, .. })
             | Command::Person(PersonCmd::List { json, .. })
-            | Command::Incident(IncidentCmd::List { json, .. } | IncidentCmd::Show { json, .. })
+            | Command::Incident(
+                IncidentCmd::List { json, .. }
+                | IncidentCmd::Show { json, .. }
+                | IncidentCmd::Senders { json, .. }
+                | IncidentCmd::LinkSender { json, .. },
+            )
             | Command::Evidence(EvidenceCmd::List { json, .. } | EvidenceCmd::Show { json, .. })
             | Command::Verify { json }
             | Command::Log { json, .. } => *json,
@@ -306,6 +311,9 @@ pub struct IncidentFields {
     /// Platform, e.g. Facebook, Snapchat
     #[arg(long)]
     pub platform: Option<String>,
+    /// Who sent it, as it showed: a phone number, an e-mail address, a handle
+    #[arg(long)]
+    pub sender: Option<String>,
     /// The exact wording used
     #[arg(long)]
     pub wording: Option<String>,
@@ -392,6 +400,30 @@ pub enum IncidentCmd {
         reason: Option<String>,
         #[command(flatten)]
         fields: IncidentFields,
+    },
+    /// Senders with two or more incidents and no threat actor
+    Senders {
+        /// The case reference
+        #[arg(long)]
+        case: String,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record an unknown threat actor for a sender and link the sender's incidents to them
+    LinkSender {
+        /// The case reference
+        #[arg(long)]
+        case: String,
+        /// The sender, as recorded on the incidents
+        #[arg(long)]
+        sender: String,
+        /// Why (kept in the audit log) [default: the same sender]
+        #[arg(long)]
+        reason: Option<String>,
+        /// Print the new person as JSON
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -48,6 +48,9 @@ pub struct ExportArgs {
     /// The legal basis in words (required with --basis other or without --basis)
     #[arg(long, value_name = "TEXT")]
     pub basis_text: Option<String>,
+    /// The consent the export rests on, with --basis consent (`varde disclosure consent list`)
+    #[arg(long, value_name = "CONSENT_ID")]
+    pub consent: Option<i64>,
     /// Whether the threatened employee was told [default: not_yet; with --self-log: yes]
     #[arg(long, value_parser = choice::<EmployeeInformed>())]
     pub employee_informed: Option<EmployeeInformed>,
@@ -123,6 +126,7 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> anyhow::Result<i32> {
             .clone()
             .or_else(|| a.self_log.then(|| "consent".to_string())),
         legal_basis_text: a.basis_text.clone(),
+        consent_id: a.consent,
         employee_informed: a.employee_informed.unwrap_or(if a.self_log {
             EmployeeInformed::Yes
         } else {

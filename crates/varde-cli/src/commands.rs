@@ -376,6 +376,7 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
                     place_kind: f.place_kind,
                     channel: Some(*channel),
                     platform: f.platform.clone(),
+                    sender: f.sender.clone(),
                     description: description.clone(),
                     wording: f.wording.clone(),
                     perceived: f.perceived.clone(),
@@ -513,6 +514,7 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
                     place_kind: f.place_kind,
                     channel: *channel,
                     platform: f.platform.clone(),
+                    sender: f.sender.clone(),
                     description: description.clone(),
                     wording: f.wording.clone(),
                     perceived: (!f.perceived.is_empty()).then(|| f.perceived.clone()),
@@ -526,6 +528,33 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
                 },
             )?;
             say!("incident {} is at version {}", i.id, i.version);
+        }
+        IncidentCmd::Senders { case, json } => {
+            let groups = locker.unlinked_senders(case)?;
+            if *json {
+                output::json(&groups)?;
+            } else if groups.is_empty() {
+                say!("No sender has two or more incidents without a threat actor.");
+            } else {
+                let rows: Vec<Vec<String>> = groups
+                    .iter()
+                    .map(|g| vec![g.sender.clone(), format!("{:?}", g.unlinked_ids)])
+                    .collect();
+                output::table(&["SENDER", "INCIDENTS WITHOUT A THREAT ACTOR"], &rows);
+            }
+        }
+        IncidentCmd::LinkSender {
+            case,
+            sender,
+            reason,
+            json,
+        } => {
+            let p = locker.link_sender_to_unknown_actor(case, sender, reason.as_deref())?;
+            if *json {
+                output::json(&p)?;
+            } else {
+                say!("{}", p.id);
+            }
         }
     }
     Ok(exit::OK)

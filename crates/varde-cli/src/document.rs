@@ -99,6 +99,9 @@ pub enum DocumentCmd {
         /// The legal basis in words (required with --basis other, concern_report or without --basis)
         #[arg(long, value_name = "TEXT")]
         basis_text: Option<String>,
+        /// The consent it rests on, with --basis consent (`varde disclosure consent list`)
+        #[arg(long, value_name = "CONSENT_ID")]
+        consent: Option<i64>,
         /// Whether the threatened employee was told
         #[arg(long, value_parser = choice::<EmployeeInformed>())]
         employee_informed: EmployeeInformed,
@@ -165,6 +168,7 @@ pub fn document(cli: &Cli, cmd: &DocumentCmd) -> anyhow::Result<i32> {
             recipient,
             basis,
             basis_text,
+            consent,
             employee_informed,
             at,
             reference,
@@ -179,6 +183,7 @@ pub fn document(cli: &Cli, cmd: &DocumentCmd) -> anyhow::Result<i32> {
                     recipient: recipient.clone(),
                     legal_basis_key: basis.clone(),
                     legal_basis_text: basis_text.clone(),
+                    consent_id: *consent,
                     employee_informed: *employee_informed,
                     at: at.clone(),
                     reference: reference.clone(),

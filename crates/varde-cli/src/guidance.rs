@@ -9,8 +9,8 @@ use clap::{Args, Subcommand};
 use varde_core::guidance::disclosure::{ledger_csv, ledger_json};
 use varde_core::guidance::{
     ActionKind, BasisUse, ChecklistState, ContactKind, ContactPatch, DirectoryEntry,
-    EmployeeInformed, Lang, NewContact, NewDisclosure, NewInfoRequest, Prompt, PromptAct,
-    PromptState, RecipientKind, Trigger, Urgency,
+    EmployeeInformed, Lang, NewConsent, NewContact, NewDisclosure, NewInfoRequest, Prompt,
+    PromptAct, PromptState, RecipientKind, Trigger, Urgency,
 };
 
 use crate::args::{Cli, choice};
@@ -221,6 +221,9 @@ pub enum DisclosureCmd {
         /// The legal basis in words (required with --basis other or without --basis)
         #[arg(long, value_name = "TEXT")]
         basis_text: Option<String>,
+        /// The consent it rests on, with --basis consent (`varde disclosure consent list`)
+        #[arg(long, value_name = "CONSENT_ID")]
+        consent: Option<i64>,
         /// Whether the threatened employee was told
         #[arg(long, value_parser = choice::<EmployeeInformed>())]
         employee_informed: EmployeeInformed,
@@ -255,6 +258,74 @@ pub enum DisclosureCmd {
         json: bool,
         #[command(flatten)]
         lang: LangArg,
+    },
+    /// Record that the employee was told about a disclosure recorded «not yet informed»
+    Informed {
+        /// The ledger entry's id
+        id: i64,
+        /// How they were told (in a meeting, by e-mail, ...)
+        #[arg(long, default_value = "")]
+        how: String,
+        /// When, "YYYY-MM-DD HH:MM" local time [default: now]
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
+        /// Print the entry as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Consents that disclosures rest on: record, list, withdraw
+    #[command(subcommand)]
+    Consent(ConsentCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConsentCmd {
+    /// Record a person's consent to share information; prints its id
+    Add {
+        /// The case reference
+        #[arg(long)]
+        case: String,
+        /// Who gave it: a person in the case (usually the threatened employee)
+        #[arg(long, value_name = "PERSON_ID")]
+        person: i64,
+        /// What may be shared
+        #[arg(long, value_name = "TEXT")]
+        scope: String,
+        /// With whom
+        #[arg(long)]
+        recipient: String,
+        /// How it was given (in writing, by e-mail, orally in a meeting with ...)
+        #[arg(long, value_name = "TEXT")]
+        how: String,
+        /// When it was given, "YYYY-MM-DD HH:MM" local time [default: now]
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
+        /// Print the consent as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// List a case's consents, with their withdrawals and the disclosures resting on them
+    List {
+        /// The case reference
+        #[arg(long)]
+        case: String,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record that a consent was withdrawn: nothing more may be shared on it
+    Withdraw {
+        /// The consent's id
+        id: i64,
+        /// How it was withdrawn
+        #[arg(long, value_name = "TEXT")]
+        how: String,
+        /// When, "YYYY-MM-DD HH:MM" local time [default: now]
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
+        /// Print the consent as JSON
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -377,7 +448,13 @@ impl DisclosureCmd {
         match self {
             DisclosureCmd::Add { json, .. }
             | DisclosureCmd::List { json, .. }
-            | DisclosureCmd::Bases { json, .. } => *json,
+            | DisclosureCmd::Bases { json, .. }
+            | DisclosureCmd::Informed { json, .. }
+            | DisclosureCmd::Consent(
+                ConsentCmd::Add { json, .. }
+                | ConsentCmd::List { json, .. }
+                | ConsentCmd::Withdraw { json, .. },
+            ) => *json,
         }
     }
 }
@@ -491,6 +568,13 @@ fn describe_trigger(t: &Trigger) -> String {
             incidents_from_actor,
         } => format!(
             "incident {incident} is one of {incidents_from_actor} from threat actor {actor} (persistent)"
+        ),
+        Trigger::PersistentSender {
+            incident,
+            sender,
+            incidents_from_sender,
+        } => format!(
+            "incident {incident} is one of {incidents_from_sender} from the sender {sender} (persistent)"
         ),
         Trigger::HealthConcern { person } => {
             format!("threat actor {person} has a mental-health concern")
@@ -780,6 +864,89 @@ fn print_bases(cli: &Cli, use_: BasisUse, json: bool, lang: Lang) -> anyhow::Res
     Ok(())
 }
 
+/// `varde disclosure consent ...`
+fn consent(cli: &Cli, cmd: &ConsentCmd) -> anyhow::Result<()> {
+    match cmd {
+        ConsentCmd::Add {
+            case,
+            person,
+            scope,
+            recipient,
+            how,
+            at,
+            json,
+        } => {
+            let mut locker = open(cli)?;
+            let c = locker.record_consent(
+                case,
+                NewConsent {
+                    person_id: *person,
+                    scope: scope.clone(),
+                    recipient: recipient.clone(),
+                    given_at: at.clone(),
+                    how: how.clone(),
+                },
+            )?;
+            if *json {
+                output::json(&c)?;
+            } else {
+                say!("{}", c.id);
+            }
+        }
+        ConsentCmd::List { case, json } => {
+            let locker = open(cli)?;
+            let list = locker.consents(case)?;
+            if *json {
+                output::json(&list)?;
+            } else {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.id.to_string(),
+                            c.person_id.to_string(),
+                            c.given_at.clone(),
+                            c.recipient.clone(),
+                            c.scope.clone(),
+                            c.withdrawn
+                                .as_ref()
+                                .map(|w| format!("withdrawn {}", w.at))
+                                .unwrap_or_else(|| "in force".into()),
+                            format!("{:?}", c.disclosure_ids),
+                        ]
+                    })
+                    .collect();
+                output::table(
+                    &[
+                        "ID",
+                        "PERSON",
+                        "GIVEN",
+                        "RECIPIENT",
+                        "SCOPE",
+                        "STATUS",
+                        "DISCLOSURES",
+                    ],
+                    &rows,
+                );
+            }
+        }
+        ConsentCmd::Withdraw { id, how, at, json } => {
+            let mut locker = open(cli)?;
+            let c = locker.withdraw_consent(*id, at.as_deref(), how)?;
+            if *json {
+                output::json(&c)?;
+            } else {
+                say!(
+                    "consent {} is withdrawn: nothing more may be shared on it; the {} disclosure(s) made before stay in the ledger",
+                    c.id,
+                    c.disclosure_ids.len()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `varde disclosure ...`
 pub fn disclosure(cli: &Cli, cmd: &DisclosureCmd) -> anyhow::Result<i32> {
     match cmd {
@@ -793,6 +960,7 @@ pub fn disclosure(cli: &Cli, cmd: &DisclosureCmd) -> anyhow::Result<i32> {
             persons,
             basis,
             basis_text,
+            consent,
             employee_informed,
             when,
             by,
@@ -810,6 +978,7 @@ pub fn disclosure(cli: &Cli, cmd: &DisclosureCmd) -> anyhow::Result<i32> {
                     person_ids: persons.clone(),
                     legal_basis_key: basis.clone(),
                     legal_basis_text: basis_text.clone(),
+                    consent_id: *consent,
                     employee_informed: *employee_informed,
                     when: when.clone(),
                     by: by.clone(),
@@ -821,6 +990,16 @@ pub fn disclosure(cli: &Cli, cmd: &DisclosureCmd) -> anyhow::Result<i32> {
                 say!("{}", d.id);
             }
         }
+        DisclosureCmd::Informed { id, how, at, json } => {
+            let mut locker = open(cli)?;
+            let d = locker.record_employee_informed(*id, at.as_deref(), how)?;
+            if *json {
+                output::json(&d)?;
+            } else {
+                say!("disclosure {}: the employee was told", d.id);
+            }
+        }
+        DisclosureCmd::Consent(c) => consent(cli, c)?,
         DisclosureCmd::List {
             case,
             json,

@@ -83,6 +83,7 @@ fn self_log_bundle(tmp: &TempDir) -> (PathBuf, PathBuf) {
         recipient_kind: RecipientKind::Other,
         legal_basis_key: Some("consent".into()),
         legal_basis_text: None,
+        consent_id: None,
         employee_informed: EmployeeInformed::Yes,
         include_private_contacts: false,
         lang: Lang::Nb,

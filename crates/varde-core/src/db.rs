@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_search.sql"),
     include_str!("../migrations/0007_reasons_and_persons.sql"),
     include_str!("../migrations/0008_reviews.sql"),
+    include_str!("../migrations/0009_consent_and_senders.sql"),
 ];
 
 /// The first schema whose audit events seal the records they write (see `seal.rs`).
@@ -235,6 +236,53 @@ mod tests {
             )
             .unwrap();
         assert_eq!((persons, conditions), (None, None));
+    }
+
+    #[test]
+    fn version_9_keeps_the_seals_of_older_incidents_and_ledger_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("t.db")).unwrap();
+        conn.pragma_update(
+            None,
+            "key",
+            "x'0303030303030303030303030303030303030303030303030303030303030303'",
+        )
+        .unwrap();
+        migrate_to(&conn, 8).unwrap();
+        conn.execute_batch(
+            "INSERT INTO audit_events VALUES (1, 't', 'a', 'x', 's', '{}', 'p', 'h');
+             INSERT INTO cases (id, uid, reference, title, status, opened_at, notes)
+                 VALUES (1, 'c1', 'V-2026-0001', 'Sak', 'open', '2026-03-01T10:00:00Z', '');
+             INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision,
+                 logged_at, logged_by, logged_by_role, place, place_kind, channel, description)
+                 VALUES ('i1', 1, '2026-03-01 10:00', 'Europe/Oslo', '2026-03-01T09:00:00Z', 'exact',
+                 '2026-03-01T10:00:00Z', 'Siri', 'officer', 'Mobilen', 'online', 'sms', 'SMS');
+             INSERT INTO disclosures (uid, case_id, recipient, recipient_kind, shared,
+                 legal_basis_key, employee_informed, disclosed_at, disclosed_by, recorded_at,
+                 recorded_by, audit_seq)
+                 VALUES ('d1', 1, 'Advokat', 'lawyer', 'Loggen', 'consent', 'yes',
+                 '2026-03-02', 'Siri', '2026-03-02T10:00:00Z', 'Siri', 1);",
+        )
+        .unwrap();
+        let seals = |conn: &Connection| {
+            [
+                crate::seal::row_hash(conn, "incidents", 1).unwrap(),
+                crate::seal::row_hash(conn, "disclosures", 1).unwrap(),
+            ]
+        };
+        let before = seals(&conn);
+        migrate_to(&conn, 9).unwrap();
+        // The new columns are NULL for the old rows, so a row's seal is what it was: an
+        // older incident has no sender, an older entry on consent names no consent record.
+        assert_eq!(seals(&conn), before);
+        let (sender, consent): (Option<String>, Option<i64>) = conn
+            .query_row(
+                "SELECT i.sender, d.consent_id FROM incidents i, disclosures d",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((sender, consent), (None, None));
     }
 
     #[test]

@@ -107,12 +107,14 @@ pub(crate) fn incident<'a>(
     item: Option<&Item>,
     place: &str,
     platform: Option<&str>,
+    sender: Option<&str>,
     description: &str,
     wording: Option<&str>,
     witness_names: impl IntoIterator<Item = &'a str>,
 ) -> Result<()> {
     text(Field::Place, item, place, SHORT_MAX)?;
     opt_text(Field::Platform, item, platform, SHORT_MAX)?;
+    opt_text(Field::Sender, item, sender, SHORT_MAX)?;
     text(Field::Description, item, description, LONG_MAX)?;
     opt_text(Field::Wording, item, wording, LONG_MAX)?;
     for n in witness_names {
@@ -191,6 +193,7 @@ pub(crate) fn manifest(m: &crate::bundle::Manifest) -> Result<()> {
             Some(&item),
             &i.place,
             i.platform.as_deref(),
+            i.sender.as_deref(),
             &i.description,
             i.wording.as_deref(),
             i.witnesses.iter().filter_map(|w| w.name.as_deref()),

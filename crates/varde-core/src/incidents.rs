@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 use crate::invalid::{Field, Invalid, Item, ItemKind};
 use crate::locker::{Locker, Write};
 use crate::model::{
-    Channel, Incident, LoggedByRole, Mode, Perception, PersonKind, PlaceKind, Precision, Witness,
+    Channel, Incident, LoggedByRole, Mode, Perception, Person, PersonKind, PlaceKind, Precision,
+    Witness,
 };
 use crate::persons::json_col;
 
@@ -35,6 +36,9 @@ pub struct NewIncident {
     pub channel: Option<Channel>,
     /// Platform (social media and the like).
     pub platform: Option<String>,
+    /// Who sent it, as it showed (number, address, handle).
+    #[serde(default)]
+    pub sender: Option<String>,
     /// What happened.
     pub description: String,
     /// The exact words.
@@ -69,6 +73,9 @@ pub struct IncidentPatch {
     pub channel: Option<Channel>,
     /// New platform.
     pub platform: Option<String>,
+    /// New sender (empty: none).
+    #[serde(default)]
+    pub sender: Option<String>,
     /// New description.
     pub description: Option<String>,
     /// New wording.
@@ -111,7 +118,7 @@ pub struct IncidentVersion {
 
 const SELECT_INCIDENT: &str = "SELECT id, uid, case_id, version, occurred_local, occurred_tz, occurred_utc, precision,
     logged_at, logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
-    targets_individuals, ongoing_emergency, actor_id, witnesses FROM incidents";
+    targets_individuals, ongoing_emergency, actor_id, witnesses, sender FROM incidents";
 
 fn row_to_incident(r: &Row<'_>) -> rusqlite::Result<Incident> {
     Ok(Incident {
@@ -137,6 +144,7 @@ fn row_to_incident(r: &Row<'_>) -> rusqlite::Result<Incident> {
         ongoing_emergency: r.get(19)?,
         actor_id: r.get(20)?,
         witnesses: json_col(r, 21)?,
+        sender: r.get(22)?,
     })
 }
 
@@ -224,6 +232,82 @@ pub fn parse_occurred(at: &str, tz: Option<&str>, approximate: bool) -> Result<O
     })
 }
 
+/// A sender as compared: one number, address or handle however it was typed. A phone
+/// number keeps its digits, without a `+47`/`0047` country code (`+47 912 34 567`,
+/// `91234567` and `0047 91234567` are one sender); anything else is compared in lower case
+/// without a leading `@` and without spaces. Written by hand: a phone-number library would
+/// bring the world's numbering plans to compare strings typed by one officer.
+pub fn sender_key(sender: &str) -> Option<String> {
+    let s = sender.trim();
+    let phone_like = s.chars().any(|c| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'));
+    let key = if phone_like {
+        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+        let international = s.starts_with('+') || digits.starts_with("00");
+        let digits = digits.strip_prefix("00").unwrap_or(&digits).to_string();
+        match digits.strip_prefix("47") {
+            Some(rest) if international || (rest.len() == 8 && digits.len() == 10) => {
+                rest.to_string()
+            }
+            _ if international => format!("+{digits}"),
+            _ => digits,
+        }
+    } else {
+        s.trim_start_matches('@')
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    (!key.is_empty()).then_some(key)
+}
+
+/// Incidents that came from one sender (compared by [`sender_key`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SenderGroup {
+    /// The sender as recorded on the earliest of them.
+    pub sender: String,
+    /// The incidents, in time order.
+    pub incident_ids: Vec<i64>,
+    /// Of those, the ones not linked to a threat actor.
+    pub unlinked_ids: Vec<i64>,
+}
+
+/// The case's incidents grouped by sender, in order of each sender's first incident;
+/// incidents without a sender are left out.
+pub fn by_sender(incidents: &[Incident]) -> Vec<SenderGroup> {
+    let mut sorted: Vec<&Incident> = incidents.iter().collect();
+    sorted.sort_by(|a, b| (&a.occurred_utc, a.id).cmp(&(&b.occurred_utc, b.id)));
+    let mut groups: Vec<(String, SenderGroup)> = Vec::new();
+    for i in sorted {
+        let Some(key) = i.sender.as_deref().and_then(sender_key) else {
+            continue;
+        };
+        let at = match groups.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                groups.push((
+                    key,
+                    SenderGroup {
+                        sender: i.sender.clone().unwrap_or_default(),
+                        incident_ids: Vec::new(),
+                        unlinked_ids: Vec::new(),
+                    },
+                ));
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[at].1;
+        g.incident_ids.push(i.id);
+        if i.actor_id.is_none() {
+            g.unlinked_ids.push(i.id);
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
 fn default_place_kind(channel: Channel) -> PlaceKind {
     match channel {
         Channel::Email | Channel::Sms | Channel::SocialMedia => PlaceKind::Online,
@@ -252,6 +336,7 @@ pub(crate) struct CheckedIncident {
     place_kind: PlaceKind,
     perceived: Vec<Perception>,
     wording: Option<String>,
+    sender: Option<String>,
     n: NewIncident,
 }
 
@@ -262,8 +347,8 @@ pub(crate) fn insert_incident(w: &mut Write<'_>, c: &CheckedIncident) -> Result<
     w.tx.execute(
         "INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision, logged_at,
            logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
-           targets_individuals, ongoing_emergency, actor_id, witnesses)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+           targets_individuals, ongoing_emergency, actor_id, witnesses, sender)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
         params![
             uid,
             c.case_id,
@@ -285,6 +370,7 @@ pub(crate) fn insert_incident(w: &mut Write<'_>, c: &CheckedIncident) -> Result<
             n.ongoing_emergency,
             n.actor_id,
             serde_json::to_string(&n.witnesses).unwrap_or_else(|_| "[]".into()),
+            c.sender,
         ],
     )?;
     let id = w.tx.last_insert_rowid();
@@ -295,6 +381,61 @@ pub(crate) fn insert_incident(w: &mut Write<'_>, c: &CheckedIncident) -> Result<
                "channel": c.channel.as_str(), "ongoing_emergency": n.ongoing_emergency}),
     )?;
     Ok(id)
+}
+
+/// Replace an incident with its corrected record `new` in the write `w`, keeping `old` as
+/// an earlier version; audited as `incident.edit` with the fields that changed and why.
+pub(crate) fn update_incident(
+    w: &mut Write<'_>,
+    old: &Incident,
+    new: &Incident,
+    changed: &[&str],
+    reason: Option<&str>,
+) -> Result<()> {
+    let id = old.id;
+    w.tx.execute(
+        "INSERT INTO incident_versions (incident_id, version, snapshot, replaced_at, replaced_by)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            id,
+            old.version,
+            serde_json::to_string(old).unwrap_or_default(),
+            w.time,
+            w.actor
+        ],
+    )?;
+    w.tx.execute(
+        "UPDATE incidents SET version = ?2, occurred_local = ?3, occurred_tz = ?4, occurred_utc = ?5,
+           precision = ?6, place = ?7, place_kind = ?8, channel = ?9, platform = ?10, description = ?11,
+           wording = ?12, perceived = ?13, targets_individuals = ?14, ongoing_emergency = ?15,
+           actor_id = ?16, witnesses = ?17, sender = ?18 WHERE id = ?1",
+        params![
+            id,
+            new.version,
+            new.occurred_local,
+            new.occurred_tz,
+            new.occurred_utc,
+            new.precision,
+            new.place,
+            new.place_kind,
+            new.channel,
+            new.platform,
+            new.description,
+            new.wording,
+            serde_json::to_string(&new.perceived).unwrap_or_else(|_| "[]".into()),
+            new.targets_individuals,
+            new.ongoing_emergency,
+            new.actor_id,
+            serde_json::to_string(&new.witnesses).unwrap_or_else(|_| "[]".into()),
+            new.sender,
+        ],
+    )?;
+    w.audit(
+        "incident.edit",
+        &format!("incident:{id}"),
+        json!({"from_version": old.version, "to_version": new.version, "changed": changed, "reason": reason}),
+    )?;
+    Ok(())
 }
 
 impl Locker {
@@ -377,6 +518,7 @@ impl Locker {
             None,
             &n.place,
             n.platform.as_deref(),
+            n.sender.as_deref(),
             &n.description,
             n.wording.as_deref(),
             n.witnesses.iter().filter_map(|w| w.name.as_deref()),
@@ -395,6 +537,12 @@ impl Locker {
             place_kind: n.place_kind.unwrap_or_else(|| default_place_kind(channel)),
             perceived: dedup_perceived(n.perceived.clone()),
             wording: n.wording.clone().filter(|w| !w.trim().is_empty()),
+            sender: n
+                .sender
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
             n,
         })
     }
@@ -464,6 +612,11 @@ impl Locker {
             platform,
             p.platform.map(|s| Some(s).filter(|s| !s.trim().is_empty()))
         );
+        set!(
+            sender,
+            p.sender
+                .map(|s| Some(s.trim().to_string()).filter(|s| !s.is_empty()))
+        );
         set!(description, p.description.map(|s| s.trim().to_string()));
         set!(
             wording,
@@ -489,6 +642,7 @@ impl Locker {
             None,
             &new.place,
             new.platform.as_deref(),
+            new.sender.as_deref(),
             &new.description,
             new.wording.as_deref(),
             new.witnesses.iter().filter_map(|w| w.name.as_deref()),
@@ -519,45 +673,66 @@ impl Locker {
             return Ok(old);
         }
         new.version = old.version + 1;
-        self.write(|w| {
-            w.tx.execute(
-                "INSERT INTO incident_versions (incident_id, version, snapshot, replaced_at, replaced_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, old.version, serde_json::to_string(&old).unwrap_or_default(), w.time, w.actor],
-            )?;
-            w.tx.execute(
-                "UPDATE incidents SET version = ?2, occurred_local = ?3, occurred_tz = ?4, occurred_utc = ?5,
-                   precision = ?6, place = ?7, place_kind = ?8, channel = ?9, platform = ?10, description = ?11,
-                   wording = ?12, perceived = ?13, targets_individuals = ?14, ongoing_emergency = ?15,
-                   actor_id = ?16, witnesses = ?17 WHERE id = ?1",
-                params![
-                    id,
-                    new.version,
-                    new.occurred_local,
-                    new.occurred_tz,
-                    new.occurred_utc,
-                    new.precision,
-                    new.place,
-                    new.place_kind,
-                    new.channel,
-                    new.platform,
-                    new.description,
-                    new.wording,
-                    serde_json::to_string(&new.perceived).unwrap_or_else(|_| "[]".into()),
-                    new.targets_individuals,
-                    new.ongoing_emergency,
-                    new.actor_id,
-                    serde_json::to_string(&new.witnesses).unwrap_or_else(|_| "[]".into()),
-                ],
-            )?;
-            w.audit(
-                "incident.edit",
-                &format!("incident:{id}"),
-                json!({"from_version": old.version, "to_version": new.version, "changed": changed, "reason": reason}),
-            )?;
-            Ok(())
-        })?;
+        self.write(|w| update_incident(w, &old, &new, &changed, reason.as_deref()))?;
         self.incident(id)
+    }
+
+    /// The case's senders with two or more incidents none of which is linked to a threat
+    /// actor: for each, the suggestion to record an «ukjent trusselutøver» and link them.
+    pub fn unlinked_senders(&self, case_ref: &str) -> Result<Vec<SenderGroup>> {
+        Ok(by_sender(&self.list_incidents(case_ref)?)
+            .into_iter()
+            .filter(|g| g.unlinked_ids.len() >= 2)
+            .collect())
+    }
+
+    /// Record an unknown threat actor for a sender and link every incident of the case from
+    /// that sender that has no threat actor to them, in one write: the person (no name, the
+    /// sender as their alias) and each incident's correction, with `reason` (or a reason
+    /// that says why) in the audit log. Refused when fewer than one such incident is left.
+    pub fn link_sender_to_unknown_actor(
+        &mut self,
+        case_ref: &str,
+        sender: &str,
+        reason: Option<&str>,
+    ) -> Result<Person> {
+        let case = self.case(case_ref)?;
+        let key = sender_key(sender).ok_or(Error::invalid(Invalid::Required {
+            field: Field::Sender,
+        }))?;
+        let incidents = self.list_incidents(case_ref)?;
+        let unlinked: Vec<&Incident> = incidents
+            .iter()
+            .filter(|i| i.actor_id.is_none())
+            .filter(|i| i.sender.as_deref().and_then(sender_key).as_deref() == Some(&key))
+            .collect();
+        if unlinked.is_empty() {
+            return Err(Error::invalid(Invalid::NoUnlinkedFromSender {
+                sender: sender.trim().to_string(),
+            }));
+        }
+        let person = crate::persons::check_person(crate::persons::NewPerson {
+            kind: Some(PersonKind::ThreatActor),
+            aliases: vec![sender.trim().to_string()],
+            ..Default::default()
+        })?;
+        let reason = reason
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .unwrap_or("Samme avsender: knyttet til ukjent trusselutøver")
+            .to_string();
+        crate::fields::text(Field::Reason, None, &reason, crate::fields::SHORT_MAX)?;
+        let id = self.write(|w| {
+            let actor = crate::persons::insert_person(w, &case, &person)?;
+            for old in &unlinked {
+                let mut new = (*old).clone();
+                new.actor_id = Some(actor);
+                new.version = old.version + 1;
+                update_incident(w, old, &new, &["actor_id"], Some(&reason))?;
+            }
+            Ok(actor)
+        })?;
+        self.person(id)
     }
 
     /// Earlier versions of an incident, oldest first.
@@ -582,6 +757,28 @@ impl Locker {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn one_sender_however_it_was_typed() {
+        // (as typed, as compared)
+        let cases = [
+            ("+47 912 34 567", Some("91234567")),
+            ("912 34 567", Some("91234567")),
+            ("0047 91234567", Some("91234567")),
+            ("4791234567", Some("91234567")),
+            ("47 91 23 45", Some("47912345")), // eight digits: a Norwegian number
+            ("+46 70 123 45 67", Some("+46701234567")),
+            ("0046701234567", Some("+46701234567")),
+            ("@Trollet_99", Some("trollet_99")),
+            ("trollet_99", Some("trollet_99")),
+            ("Ola.Nordmann@Example.no", Some("ola.nordmann@example.no")),
+            ("  ", None),
+            ("@", None),
+        ];
+        for (typed, key) in cases {
+            assert_eq!(sender_key(typed).as_deref(), key, "{typed}");
+        }
+    }
 
     #[test]
     fn parses_iso_norwegian_and_date_only() {

@@ -29,6 +29,14 @@ pub enum Field {
     Place,
     /// The platform or service (Messenger, ...).
     Platform,
+    /// Who sent it (number, address, handle).
+    Sender,
+    /// The consent a disclosure rests on.
+    Consent,
+    /// What a consent covers.
+    ConsentScope,
+    /// How a consent was given or withdrawn.
+    ConsentHow,
     /// The exact wording of a threat.
     Wording,
     /// The threat actor of an incident.
@@ -134,6 +142,10 @@ impl Field {
             Field::Description => "the description",
             Field::Place => "the place",
             Field::Platform => "the platform",
+            Field::Sender => "the sender",
+            Field::Consent => "the consent",
+            Field::ConsentScope => "what the consent covers",
+            Field::ConsentHow => "how the consent was given or withdrawn",
             Field::Wording => "the exact wording",
             Field::Actor => "the threat actor",
             Field::Witness => "a witness",
@@ -219,6 +231,8 @@ pub enum ItemKind {
     Request,
     /// A stored original (by SHA-256).
     Original,
+    /// A consent record.
+    Consent,
 }
 
 impl ItemKind {
@@ -238,6 +252,7 @@ impl ItemKind {
             ItemKind::Disclosure => "disclosure",
             ItemKind::Request => "request",
             ItemKind::Original => "original",
+            ItemKind::Consent => "consent",
         }
     }
 }
@@ -470,6 +485,35 @@ pub enum Invalid {
         /// The locker's organisation is public.
         public: bool,
     },
+    /// A disclosure on the basis of consent names no consent record (in officer mode the
+    /// consent is recorded first: what, to whom, when and how).
+    ConsentRequired,
+    /// The consent was withdrawn at or before the time of the disclosure.
+    ConsentWithdrawn {
+        /// The consent.
+        item: Item,
+        /// When it was withdrawn (RFC 3339).
+        withdrawn_at: String,
+    },
+    /// The disclosure is dated before the consent was given.
+    ConsentNotYetGiven {
+        /// The consent.
+        item: Item,
+        /// When it was given (RFC 3339).
+        given_at: String,
+    },
+    /// The consent was already withdrawn.
+    ConsentAlreadyWithdrawn {
+        /// The consent.
+        item: Item,
+        /// When (RFC 3339).
+        withdrawn_at: String,
+    },
+    /// No incident of the case from this sender is without a threat actor.
+    NoUnlinkedFromSender {
+        /// The sender as given.
+        sender: String,
+    },
     /// An organisation number that is not 9 digits with a valid check digit.
     OrgNumber {
         /// What was written.
@@ -611,6 +655,11 @@ impl Invalid {
             PhoneOrEmail => Some(Field::Phone),
             NothingShared => Some(Field::Shared),
             NotAwaitingInforming { .. } => None,
+            ConsentRequired | ConsentWithdrawn { .. } | ConsentNotYetGiven { .. } => {
+                Some(Field::Consent)
+            }
+            ConsentAlreadyWithdrawn { .. } => None,
+            NoUnlinkedFromSender { .. } => Some(Field::Sender),
             UnknownLegalBasis { .. } | DescribeLegalBasis | BasisNotForEmployer { .. } => {
                 Some(Field::LegalBasis)
             }
@@ -755,6 +804,25 @@ impl std::fmt::Display for Invalid {
             DescribeLegalBasis => write!(
                 f,
                 "give the legal basis: choose one from the list, or with \"other\" describe it in words"
+            ),
+            ConsentRequired => write!(
+                f,
+                "choose the consent the disclosure rests on (record it first: what, to whom, when and how it was given)"
+            ),
+            ConsentWithdrawn { item, withdrawn_at } => write!(
+                f,
+                "{item} was withdrawn at {withdrawn_at}: nothing more may be shared on it"
+            ),
+            ConsentNotYetGiven { item, given_at } => write!(
+                f,
+                "{item} was given at {given_at}, after the time of this disclosure"
+            ),
+            ConsentAlreadyWithdrawn { item, withdrawn_at } => {
+                write!(f, "{item} was already withdrawn at {withdrawn_at}")
+            }
+            NoUnlinkedFromSender { sender } => write!(
+                f,
+                "no incident from the sender \"{sender}\" is without a threat actor"
             ),
             NotAwaitingInforming { item } => write!(
                 f,

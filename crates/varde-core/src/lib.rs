@@ -45,7 +45,7 @@ pub use drafts::{Document, Draft, DraftKind, DraftOptions, DraftRenderer, DraftS
 pub use error::{Error, ErrorKind, Result};
 pub use evidence::{AddOptions, Added, Logged, NewOriginal, Progress, ThreadPatch};
 pub use guidance::Guidance;
-pub use incidents::{IncidentPatch, NewIncident};
+pub use incidents::{IncidentPatch, NewIncident, SenderGroup, by_sender, sender_key};
 pub use invalid::{Field, FileNameProblem, Invalid, Item, ItemKind};
 pub use locker::{
     InitOptions, Locker, PASSPHRASE_RULE, PassphraseCheck, PassphraseProblem, PassphraseRule,

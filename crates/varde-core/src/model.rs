@@ -280,6 +280,10 @@ pub struct Incident {
     pub channel: Channel,
     /// Platform, for social media and the like.
     pub platform: Option<String>,
+    /// Who sent it, as it showed: a phone number, an e-mail address, a handle. Repeated
+    /// contact from one sender counts as persistent even before anyone knows who it is.
+    #[serde(default)]
+    pub sender: Option<String>,
     /// What happened.
     pub description: String,
     /// The exact words used, if any.

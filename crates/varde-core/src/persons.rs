@@ -5,8 +5,8 @@ use serde_json::json;
 
 use crate::error::{Error, Result};
 use crate::invalid::{Field, Invalid};
-use crate::locker::Locker;
-use crate::model::{ContactDetail, Person, PersonKind};
+use crate::locker::{Locker, Write};
+use crate::model::{Case, ContactDetail, Person, PersonKind};
 
 /// What is needed to add a person.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -91,7 +91,7 @@ fn non_empty(s: Option<String>) -> Option<String> {
 }
 
 /// A person's record as it will be written, after every check.
-struct CheckedPerson {
+pub(crate) struct CheckedPerson {
     kind: PersonKind,
     name: Option<String>,
     title: Option<String>,
@@ -105,7 +105,7 @@ struct CheckedPerson {
     health_observations: String,
 }
 
-fn check_person(p: NewPerson) -> Result<CheckedPerson> {
+pub(crate) fn check_person(p: NewPerson) -> Result<CheckedPerson> {
     let kind = p.kind.ok_or_else(|| {
         Error::invalid(Invalid::Required {
             field: Field::PersonKind,
@@ -154,42 +154,46 @@ fn check_person(p: NewPerson) -> Result<CheckedPerson> {
     })
 }
 
+/// Write a checked person of `case` and its audit event (`person.add`) in the write `w`;
+/// its id.
+pub(crate) fn insert_person(w: &mut Write<'_>, case: &Case, c: &CheckedPerson) -> Result<i64> {
+    let uid = uuid::Uuid::new_v4().to_string();
+    w.tx.execute(
+        "INSERT INTO persons (uid, case_id, kind, name, title, department, contacts, notes, known, aliases,
+           home_municipality, health_concern, health_observations, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            uid,
+            case.id,
+            c.kind,
+            c.name,
+            c.title,
+            c.department,
+            serde_json::to_string(&c.contacts).unwrap_or_else(|_| "[]".into()),
+            c.notes,
+            c.known,
+            serde_json::to_string(&c.aliases).unwrap_or_else(|_| "[]".into()),
+            c.home_municipality,
+            c.health_concern,
+            c.health_observations,
+            w.time,
+        ],
+    )?;
+    let id = w.tx.last_insert_rowid();
+    w.audit(
+        "person.add",
+        &format!("case:{}", case.reference),
+        json!({"person_id": id, "uid": uid, "kind": c.kind.as_str(), "known": c.known}),
+    )?;
+    Ok(id)
+}
+
 impl Locker {
     /// Add a person to a case.
     pub fn add_person(&mut self, case_ref: &str, p: NewPerson) -> Result<Person> {
         let case = self.case(case_ref)?;
         let c = check_person(p)?;
-        let id = self.write(|w| {
-            let uid = uuid::Uuid::new_v4().to_string();
-            w.tx.execute(
-                "INSERT INTO persons (uid, case_id, kind, name, title, department, contacts, notes, known, aliases,
-                   home_municipality, health_concern, health_observations, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                params![
-                    uid,
-                    case.id,
-                    c.kind,
-                    c.name,
-                    c.title,
-                    c.department,
-                    serde_json::to_string(&c.contacts).unwrap_or_else(|_| "[]".into()),
-                    c.notes,
-                    c.known,
-                    serde_json::to_string(&c.aliases).unwrap_or_else(|_| "[]".into()),
-                    c.home_municipality,
-                    c.health_concern,
-                    c.health_observations,
-                    w.time,
-                ],
-            )?;
-            let id = w.tx.last_insert_rowid();
-            w.audit(
-                "person.add",
-                &format!("case:{}", case.reference),
-                json!({"person_id": id, "uid": uid, "kind": c.kind.as_str(), "known": c.known}),
-            )?;
-            Ok(id)
-        })?;
+        let id = self.write(|w| insert_person(w, &case, &c))?;
         self.person(id)
     }
 

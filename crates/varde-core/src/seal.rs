@@ -47,6 +47,8 @@ pub(crate) const SEALED_TABLES: &[&str] = &[
     "bundle_imports",
     "evidence_origins",
     "incident_origins",
+    "consents",
+    "consent_withdrawals",
 ];
 
 /// Records per event when an older locker's existing records are sealed at upgrade.

@@ -173,6 +173,7 @@ fn sample() -> Sample {
             },
             channel,
             platform: platform.map(str::to_owned),
+            sender: None,
             description: format!(
                 "Hendelse nummer {} i rekken. Meldingen kom mens den ansatte var på jobb; \
                  han ble urolig og varslet sikkerhetsansvarlig med én gang.",

@@ -56,6 +56,9 @@ pub struct ExportOptions {
     pub legal_basis_key: Option<String>,
     /// The legal basis in words (required with `other` or without a key).
     pub legal_basis_text: Option<String>,
+    /// The consent it rests on, with the basis `consent`.
+    #[serde(default)]
+    pub consent_id: Option<i64>,
     /// Whether the threatened employee was told.
     pub employee_informed: EmployeeInformed,
     /// Include the threatened employee's (and witnesses') private contact details.
@@ -689,6 +692,7 @@ impl Locker {
                     .collect(),
                 legal_basis_key: opts.legal_basis_key.clone(),
                 legal_basis_text: opts.legal_basis_text.clone(),
+                consent_id: opts.consent_id,
                 employee_informed: opts.employee_informed,
                 when: None,
                 by: None,
@@ -993,6 +997,7 @@ impl Locker {
                 place_kind: i.place_kind,
                 channel: i.channel,
                 platform: i.platform.clone(),
+                sender: i.sender.clone(),
                 description: i.description.clone(),
                 wording: i.wording.clone(),
                 perceived: i.perceived.clone(),

@@ -449,8 +449,8 @@ impl Locker {
                 w.tx.execute(
                     "INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision, logged_at,
                        logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
-                       targets_individuals, ongoing_emergency, actor_id, witnesses)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                       targets_individuals, ongoing_emergency, actor_id, witnesses, sender)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
                     params![
                         i.uid,
                         case.id,
@@ -472,6 +472,7 @@ impl Locker {
                         i.ongoing_emergency,
                         actor,
                         serde_json::to_string(&witnesses).unwrap_or_else(|_| "[]".into()),
+                        i.sender.as_deref().map(str::trim).filter(|s| !s.is_empty()),
                     ],
                 )?;
                 let id = w.tx.last_insert_rowid();

@@ -189,6 +189,10 @@ pub struct IncidentEntry {
     pub channel: Channel,
     /// Platform (social media and the like).
     pub platform: Option<String>,
+    /// Who sent it, as it showed (number, address, handle). Left out when not recorded
+    /// (and in bundles made before Varde kept it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
     /// What happened.
     pub description: String,
     /// The exact words used.

@@ -346,6 +346,9 @@ pub struct DraftSent {
     pub legal_basis_key: Option<String>,
     /// The legal basis in words.
     pub legal_basis_text: Option<String>,
+    /// The consent it rests on, with the basis `consent`.
+    #[serde(default)]
+    pub consent_id: Option<i64>,
     /// Whether the threatened employee was told.
     pub employee_informed: EmployeeInformed,
     /// When it was sent (`YYYY-MM-DD HH:MM`, a date or RFC 3339); default now.
@@ -468,6 +471,7 @@ impl Locker {
                 person_ids: draft.person_ids.clone(),
                 legal_basis_key: sent.legal_basis_key.clone(),
                 legal_basis_text: sent.legal_basis_text.clone(),
+                consent_id: sent.consent_id,
                 employee_informed: sent.employee_informed,
                 when: sent.at.clone(),
                 by: None,

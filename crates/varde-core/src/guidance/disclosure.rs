@@ -66,6 +66,10 @@ pub struct NewDisclosure {
     pub legal_basis_text: Option<String>,
     /// Whether the employee was told.
     pub employee_informed: EmployeeInformed,
+    /// The consent it rests on (a record of [`Locker::consents`]), with the basis
+    /// `consent`; read only with that basis.
+    #[serde(default)]
+    pub consent_id: Option<i64>,
     /// When it was shared: RFC 3339, or `YYYY-MM-DD HH:MM` local time (Europe/Oslo); default now.
     pub when: Option<String>,
     /// Who shared it; default the locker's actor.
@@ -103,6 +107,8 @@ pub struct Disclosure {
     pub legal_basis_label: Option<Text>,
     /// The legal basis in the officer's words.
     pub legal_basis_text: String,
+    /// The consent it rests on, when its basis is consent and it was recorded.
+    pub consent_id: Option<i64>,
     /// Whether the employee was told.
     pub employee_informed: EmployeeInformed,
     /// When it was shared (RFC 3339).
@@ -148,6 +154,9 @@ impl CheckedDisclosure {
     }
 }
 
+/// The legal basis `consent` (GDPR art. 6(1)(a) / 9(2)(a)).
+pub const CONSENT: &str = "consent";
+
 /// Ids in order, once each.
 pub(crate) fn clean_ids(v: &[i64]) -> Vec<i64> {
     let mut v = v.to_vec();
@@ -168,7 +177,7 @@ pub(crate) fn parse_when(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset
 impl Locker {
     /// When something was shared or done, as given (`YYYY-MM-DD HH:MM`, a date or RFC
     /// 3339), not in the future; `None` when not given (then: the time of the write).
-    fn when_done(&self, given: Option<&str>) -> Result<Option<String>> {
+    pub(crate) fn when_done(&self, given: Option<&str>) -> Result<Option<String>> {
         let Some(w) = given.map(str::trim).filter(|w| !w.is_empty()) else {
             return Ok(None);
         };
@@ -276,6 +285,34 @@ impl Locker {
             }
         }
         let when = self.when_done(d.when.as_deref())?;
+        if d.legal_basis_key.as_deref() == Some(CONSENT) {
+            match d.consent_id {
+                Some(id) => {
+                    let c = self.consent(id)?;
+                    if c.case_reference != case.reference {
+                        return Err(Error::invalid(Invalid::NotInCase {
+                            field: Field::Consent,
+                            item: Item::new(ItemKind::Consent, id),
+                            case: case.reference.clone(),
+                        }));
+                    }
+                    let at = when
+                        .clone()
+                        .unwrap_or_else(|| crate::clock::fmt_time(&self.clock.now()));
+                    c.usable_at(&at)?;
+                    // The person who consented is among those whose information left.
+                    d.person_ids = clean_ids(&[d.person_ids.as_slice(), &[c.person_id]].concat());
+                }
+                // In a self-log locker the employee shares their own log: the act is the
+                // consent. An officer records the employee's consent first.
+                None if self.mode()? == crate::model::Mode::Officer => {
+                    return Err(Error::invalid(Invalid::ConsentRequired));
+                }
+                None => {}
+            }
+        } else {
+            d.consent_id = None;
+        }
         d.by =
             d.by.as_deref()
                 .map(str::trim)
@@ -389,8 +426,8 @@ pub(crate) fn insert_disclosure(
     w.tx.execute(
         "INSERT INTO disclosures (uid, case_id, recipient, recipient_kind, shared, incident_ids, evidence_ids,
            legal_basis_key, legal_basis_text, employee_informed, disclosed_at, disclosed_by, recorded_at,
-           recorded_by, audit_seq, person_ids)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+           recorded_by, audit_seq, person_ids, consent_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         params![
             uid,
             case.id,
@@ -408,6 +445,7 @@ pub(crate) fn insert_disclosure(
             w.actor,
             seq,
             serde_json::to_string(&d.person_ids).unwrap_or_else(|_| "[]".into()),
+            d.consent_id,
         ],
     )?;
     let id = w.tx.last_insert_rowid();
@@ -422,6 +460,7 @@ pub(crate) fn insert_disclosure(
             "evidence_ids": d.evidence_ids,
             "person_ids": d.person_ids,
             "legal_basis": d.legal_basis_key,
+            "consent_id": d.consent_id,
             "employee_informed": d.employee_informed.as_str(),
         }),
     )?;
@@ -432,7 +471,7 @@ const SELECT_DISCLOSURE: &str =
     "SELECT d.id, d.uid, c.reference, d.recipient, d.recipient_kind, d.shared,
     d.incident_ids, d.evidence_ids, d.legal_basis_key, d.legal_basis_text, d.employee_informed,
     d.disclosed_at, d.disclosed_by, d.recorded_at, d.recorded_by, d.person_ids,
-    i.informed_at, i.informed_by, i.how
+    i.informed_at, i.informed_by, i.how, d.consent_id
     FROM disclosures d JOIN cases c ON c.id = d.case_id
     LEFT JOIN disclosure_informed i ON i.disclosure_id = d.id";
 
@@ -453,6 +492,7 @@ fn row_to_disclosure(r: &Row<'_>, g: &Guidance) -> rusqlite::Result<Disclosure> 
             .map(|b| b.label.clone()),
         legal_basis_key: key,
         legal_basis_text: r.get(9)?,
+        consent_id: r.get(19)?,
         employee_informed: r.get(10)?,
         disclosed_at: r.get(11)?,
         disclosed_by: r.get(12)?,
@@ -539,6 +579,7 @@ mod tests {
             person_ids: vec![],
             legal_basis_key: Some("legitimate_interest_legal_claims".into()),
             legal_basis_text: None,
+            consent_id: None,
             employee_informed: EmployeeInformed::Yes,
             when: None,
             by: None,
@@ -550,6 +591,28 @@ mod tests {
         use crate::guidance::content::EmployerKind;
         let (_d, mut l) = locker();
         let c = l.create_case("Sak", "").unwrap();
+        let kari = l
+            .add_person(
+                &c.reference,
+                crate::NewPerson {
+                    kind: Some(crate::model::PersonKind::Employee),
+                    name: Some("Kari".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let consent = l
+            .record_consent(
+                &c.reference,
+                crate::guidance::NewConsent {
+                    person_id: kari.id,
+                    scope: "Loggen".into(),
+                    recipient: "Oslo politidistrikt".into(),
+                    given_at: None,
+                    how: "Skriftlig".into(),
+                },
+            )
+            .unwrap();
         // (employer, basis, accepted)
         let cases = [
             (
@@ -557,7 +620,8 @@ mod tests {
                 "legitimate_interest_legal_claims",
                 true,
             ),
-            (EmployerKind::Private, "legal_obligation_6_1_c", false),
+            // Art. 6(1)(c) is open to every controller with a legal obligation.
+            (EmployerKind::Private, "legal_obligation_6_1_c", true),
             (EmployerKind::Private, "public_task_6_1_e", false),
             (EmployerKind::Private, "employer_duty_aml_4_3_4", true),
             (
@@ -584,6 +648,7 @@ mod tests {
                 &c.reference,
                 NewDisclosure {
                     legal_basis_key: Some(basis.into()),
+                    consent_id: (basis == CONSENT).then_some(consent.id),
                     ..new("Oslo politidistrikt")
                 },
             );

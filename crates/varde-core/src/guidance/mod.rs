@@ -5,9 +5,11 @@
 //! naming its source); the engine here loads them ([`content`]), keeps each case's
 //! checklist ([`checklist`]), evaluates the escalation rules ([`escalation`]), and records
 //! what the officer does: actions on prompts, local contacts ([`contacts`]), disclosures
-//! ([`disclosure`]) and police requests ([`request`]). Every change is audited.
+//! ([`disclosure`]), the consents they rest on ([`consent`]) and police requests
+//! ([`request`]). Every change is audited.
 
 pub mod checklist;
+pub mod consent;
 pub mod contacts;
 pub mod content;
 pub mod disclosure;
@@ -15,6 +17,7 @@ pub mod escalation;
 pub mod request;
 
 pub use checklist::{Checklist, ChecklistEntry, ChecklistProgress, ChecklistState};
+pub use consent::{Consent, NewConsent, Withdrawal};
 pub use contacts::{ContactPatch, DirectoryEntry, NewContact};
 pub use content::{
     Audience, BasisUse, ChecklistItem, Contact, ContactKind, Guidance, Lang, LegalBasis, Origin,

@@ -214,6 +214,7 @@ fn populated(l: &mut Locker) -> Case {
             legal_basis_text: Some(
                 "Personvernforordningen art. 9 nr. 2 bokstav c: vitale interesser".into(),
             ),
+            consent_id: None,
             employee_informed: EmployeeInformed::Yes,
             when: None,
             by: None,
@@ -233,6 +234,7 @@ fn populated(l: &mut Locker) -> Case {
                 person_ids: vec![],
                 legal_basis_key: Some("concern_report".into()),
                 legal_basis_text: None,
+                consent_id: None,
                 employee_informed: EmployeeInformed::Yes,
                 when: None,
                 by: None,
@@ -259,6 +261,7 @@ pub(crate) fn police() -> ExportOptions {
         recipient_kind: RecipientKind::Police,
         legal_basis_key: Some("legitimate_interest_legal_claims".into()),
         legal_basis_text: None,
+        consent_id: None,
         employee_informed: EmployeeInformed::Yes,
         include_private_contacts: false,
         lang: Lang::Nb,

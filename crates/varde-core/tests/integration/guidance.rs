@@ -280,6 +280,7 @@ fn a_threat_case_from_first_message_to_police_request() {
                 person_ids: vec![],
                 legal_basis_key: Some("legitimate_interest_legal_claims".into()),
                 legal_basis_text: None,
+                consent_id: None,
                 employee_informed: EmployeeInformed::Yes,
                 when: None,
                 by: None,
@@ -554,4 +555,240 @@ source = { doc = "veileder", ref = "Merk" }
     .unwrap();
     let err = l.checklist(&case).unwrap_err().to_string();
     assert!(err.contains("feil.toml") && err.contains("org."), "{err}");
+}
+
+fn consent_disclosure(consent: Option<i64>, when: &str) -> NewDisclosure {
+    NewDisclosure {
+        recipient: "Advokatfirmaet Lund".into(),
+        recipient_kind: RecipientKind::Lawyer,
+        shared: "Loggen over hendelsene".into(),
+        incident_ids: vec![],
+        evidence_ids: vec![],
+        person_ids: vec![],
+        legal_basis_key: Some("consent".into()),
+        legal_basis_text: None,
+        consent_id: consent,
+        employee_informed: EmployeeInformed::Yes,
+        when: Some(when.into()),
+        by: None,
+    }
+}
+
+#[test]
+fn a_disclosure_on_consent_names_the_consent_and_a_withdrawal_stops_further_ones() {
+    use varde_core::guidance::NewConsent;
+    use varde_core::{Error, Invalid};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("locker");
+    let mut l = init(&dir);
+    let case = l.create_case("Trusler", "").unwrap().reference;
+    let kari = l
+        .add_person(
+            &case,
+            NewPerson {
+                kind: Some(PersonKind::Employee),
+                name: Some("Kari Nordmann".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let refused = |e: Error| match e {
+        Error::Invalid(i) => i,
+        other => panic!("not a refusal: {other:?}"),
+    };
+
+    // (1) In officer mode, the basis «consent» needs the consent on record.
+    let e = l
+        .record_disclosure(&case, consent_disclosure(None, "2026-03-10 09:00"))
+        .unwrap_err();
+    assert_eq!(refused(e), Invalid::ConsentRequired);
+
+    let consent = l
+        .record_consent(
+            &case,
+            NewConsent {
+                person_id: kari,
+                scope: "Loggen over hendelsene og skjermbildene".into(),
+                recipient: "Advokatfirmaet Lund".into(),
+                given_at: Some("2026-03-09 14:00".into()),
+                how: "Skriftlig, e-post til sikkerhetssjefen".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(consent.given_at, "2026-03-09T13:00:00+00:00");
+    assert!(consent.withdrawn.is_none());
+
+    // (2) Before the consent was given: refused.
+    let e = l
+        .record_disclosure(
+            &case,
+            consent_disclosure(Some(consent.id), "2026-03-09 13:00"),
+        )
+        .unwrap_err();
+    assert!(matches!(refused(e), Invalid::ConsentNotYetGiven { .. }));
+
+    // (3) After: recorded, naming the consent, and the person who consented is among
+    // those whose information left.
+    let d = l
+        .record_disclosure(
+            &case,
+            consent_disclosure(Some(consent.id), "2026-03-10 09:00"),
+        )
+        .unwrap();
+    assert_eq!(d.consent_id, Some(consent.id));
+    assert_eq!(d.person_ids, Some(vec![kari]));
+    assert_eq!(l.consent(consent.id).unwrap().disclosure_ids, [d.id]);
+
+    // (4) Withdrawn at 10:00: a disclosure at 11:00 is refused and says so; one dated
+    // 09:30 (shared before the withdrawal, recorded late) is still accepted.
+    let w = l
+        .withdraw_consent(
+            consent.id,
+            Some("2026-03-10 10:00"),
+            "Muntlig i møte med Siri",
+        )
+        .unwrap();
+    let withdrawn = w.withdrawn.clone().unwrap();
+    assert_eq!(withdrawn.at, "2026-03-10T09:00:00+00:00");
+    let e = l
+        .record_disclosure(
+            &case,
+            consent_disclosure(Some(consent.id), "2026-03-10 11:00"),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("withdrawn"), "{e}");
+    assert_eq!(
+        refused(e),
+        Invalid::ConsentWithdrawn {
+            item: varde_core::Item::new(varde_core::ItemKind::Consent, consent.id),
+            withdrawn_at: withdrawn.at.clone(),
+        }
+    );
+    let late = l
+        .record_disclosure(
+            &case,
+            consent_disclosure(Some(consent.id), "2026-03-10 09:30"),
+        )
+        .unwrap();
+    // Nor can the same consent be withdrawn twice.
+    let e = l.withdraw_consent(consent.id, None, "Igjen").unwrap_err();
+    assert!(matches!(
+        refused(e),
+        Invalid::ConsentAlreadyWithdrawn { .. }
+    ));
+
+    // What was shared before stays in the ledger.
+    let after = l.consent(consent.id).unwrap();
+    assert_eq!(after.disclosure_ids, [d.id, late.id]);
+    assert_eq!(l.disclosures(&case).unwrap().len(), 2);
+
+    // The records are append-only, and the audit log names each step.
+    for sql in [
+        "UPDATE consents SET scope = 'alt'",
+        "DELETE FROM consent_withdrawals",
+    ] {
+        assert!(
+            l.raw_connection().execute(sql, []).is_err(),
+            "{sql} was allowed"
+        );
+    }
+    let actions: Vec<String> = l
+        .audit_log(None)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .filter(|a| a.starts_with("consent."))
+        .collect();
+    assert_eq!(actions, ["consent.add", "consent.withdraw"]);
+    assert!(l.verify(&mut |_| {}).unwrap().ok());
+}
+
+#[test]
+fn repeated_contact_from_one_sender_is_persistent_and_can_become_an_unknown_actor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("locker");
+    let mut l = init(&dir);
+    let case = l.create_case("Ukjent nummer", "").unwrap().reference;
+    let sms = |at: &str, sender: &str| NewIncident {
+        at: at.into(),
+        place: "mobilen".into(),
+        channel: Some(Channel::Sms),
+        sender: Some(sender.into()),
+        description: "SMS fra ukjent nummer".into(),
+        ..Default::default()
+    };
+    let first = l
+        .add_incident(&case, sms("2026-03-01 10:00", "+47 912 34 567"))
+        .unwrap();
+    // One message, nothing perceived: no report prompt yet.
+    assert!(!open_keys(&l, &case).contains(&"police_report".to_string()));
+    let other = l
+        .add_incident(&case, sms("2026-03-02 10:00", "+47 400 00 000"))
+        .unwrap();
+    assert!(!open_keys(&l, &case).contains(&"police_report".to_string()));
+    // The same number typed another way: persistent.
+    let second = l
+        .add_incident(&case, sms("2026-03-03 10:00", "912 34 567"))
+        .unwrap();
+    let prompt = l
+        .open_prompts(&case)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.key == "police_report")
+        .expect("the report prompt is raised by the repeated sender");
+    assert_eq!(
+        prompt.triggers,
+        [
+            Trigger::PersistentSender {
+                incident: first.id,
+                sender: "+47 912 34 567".into(),
+                incidents_from_sender: 2,
+            },
+            Trigger::PersistentSender {
+                incident: second.id,
+                sender: "+47 912 34 567".into(),
+                incidents_from_sender: 2,
+            },
+        ]
+    );
+
+    // The suggestion: one sender, two incidents without a threat actor.
+    let groups = l.unlinked_senders(&case).unwrap();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].unlinked_ids, [first.id, second.id]);
+
+    let actor = l
+        .link_sender_to_unknown_actor(&case, "91234567", None)
+        .unwrap();
+    assert_eq!(actor.kind, PersonKind::ThreatActor);
+    assert!(!actor.known);
+    assert_eq!(actor.aliases, ["91234567"]);
+    for id in [first.id, second.id] {
+        let i = l.incident(id).unwrap();
+        assert_eq!(i.actor_id, Some(actor.id));
+        assert_eq!(i.version, 2);
+        assert_eq!(l.incident_versions(id).unwrap()[0].incident.actor_id, None);
+    }
+    assert_eq!(l.incident(other.id).unwrap().actor_id, None);
+    assert!(l.unlinked_senders(&case).unwrap().is_empty());
+    // Now persistent through the actor, as before.
+    let prompt = l
+        .open_prompts(&case)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.key == "police_report")
+        .unwrap();
+    assert!(
+        prompt
+            .triggers
+            .iter()
+            .all(|t| matches!(t, Trigger::Persistent { actor: a, .. } if *a == actor.id))
+    );
+    // Asking again finds nothing left to link.
+    let e = l
+        .link_sender_to_unknown_actor(&case, "+4791234567", None)
+        .unwrap_err();
+    assert!(e.to_string().contains("no incident from the sender"), "{e}");
+    assert!(l.verify(&mut |_| {}).unwrap().ok());
 }

@@ -15,7 +15,9 @@
 //! | `health_concern_municipality_missing` | a threat actor has a health concern and no home municipality |
 //!
 //! **Persistent**: two or more incidents in the case attributed to the same threat actor
-//! (the same `actor_id`). Incidents without an actor never count as persistent.
+//! (the same `actor_id`), or from the same sender (the same number, address or handle,
+//! compared by [`crate::incidents::sender_key`]) whether or not anyone is linked to them —
+//! repeated contact is persistent before anyone knows who is behind it.
 //!
 //! **Acting and re-raising**: each prompt carries its *triggers* — the incidents and
 //! persons (or checklist rows) that raised it. Acting on a prompt (done, declined,
@@ -132,6 +134,16 @@ pub enum Trigger {
         /// How many incidents in the case are attributed to that actor.
         incidents_from_actor: usize,
     },
+    /// The incident is one of several from the same sender (number, address, handle),
+    /// and not already persistent through its threat actor.
+    PersistentSender {
+        /// The incident.
+        incident: i64,
+        /// The sender, as recorded on the first of them.
+        sender: String,
+        /// How many incidents in the case came from that sender.
+        incidents_from_sender: usize,
+    },
     /// A threat actor has a mental-health concern.
     HealthConcern {
         /// The threat actor.
@@ -168,6 +180,7 @@ impl Trigger {
             | Trigger::Perceived { incident, .. }
             | Trigger::TargetsIndividuals { incident }
             | Trigger::Persistent { incident, .. }
+            | Trigger::PersistentSender { incident, .. }
             | Trigger::ThreatsWithHealthConcern { incident, .. } => {
                 Some(format!("incident:{incident}"))
             }
@@ -188,6 +201,7 @@ impl Trigger {
             | Trigger::Perceived { incident, .. }
             | Trigger::TargetsIndividuals { incident }
             | Trigger::Persistent { incident, .. }
+            | Trigger::PersistentSender { incident, .. }
             | Trigger::ThreatsWithHealthConcern { incident, .. } => Some(*incident),
             _ => None,
         }
@@ -415,6 +429,7 @@ fn conditions(key: &str, rule: &Rule, f: &CaseFacts<'_>) -> (Vec<Trigger>, Promp
             for a in f.incidents.iter().filter_map(|i| i.actor_id) {
                 *per_actor.entry(a).or_default() += 1;
             }
+            let senders = crate::incidents::by_sender(f.incidents);
             for i in f.incidents {
                 if !i.perceived.is_empty() {
                     t.push(Trigger::Perceived {
@@ -433,6 +448,14 @@ fn conditions(key: &str, rule: &Rule, f: &CaseFacts<'_>) -> (Vec<Trigger>, Promp
                         incident: i.id,
                         actor,
                         incidents_from_actor: n,
+                    });
+                } else if let Some(g) = senders.iter().find(|g| g.incident_ids.contains(&i.id))
+                    && g.incident_ids.len() >= 2
+                {
+                    t.push(Trigger::PersistentSender {
+                        incident: i.id,
+                        sender: g.sender.clone(),
+                        incidents_from_sender: g.incident_ids.len(),
                     });
                 }
             }

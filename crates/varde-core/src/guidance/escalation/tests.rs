@@ -73,6 +73,7 @@ fn mild(id: i64) -> Incident {
         place_kind: crate::model::PlaceKind::Online,
         channel: Channel::Email,
         platform: None,
+        sender: None,
         description: format!("Hendelse {id}"),
         wording: None,
         perceived: vec![],
@@ -756,6 +757,6 @@ fn a_report_made_with_a_case_number_asks_for_further_information_not_a_new_repor
         again.title.nb,
         "Gi politiet tilleggsopplysninger i sak 24-123456"
     );
-    assert!(again.body.nb.contains("ikke som en ny anmeldelse"));
+    assert!(again.body.nb.contains("som tilleggsopplysninger i saken"));
     assert_eq!(again.follow_up_of.as_deref(), Some("24-123456"));
 }
