@@ -61,6 +61,9 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     Disclosure::export_all(cfg)?;
     varde_core::guidance::disclosure::InformedLater::export_all(cfg)?;
     NewDisclosure::export_all(cfg)?;
+    varde_core::guidance::Consent::export_all(cfg)?;
+    varde_core::guidance::NewConsent::export_all(cfg)?;
+    varde_core::SenderGroup::export_all(cfg)?;
     ExportOptions::export_all(cfg)?;
     Exported::export_all(cfg)?;
     Imported::export_all(cfg)?;

@@ -4,6 +4,7 @@ use tauri::State;
 use varde_core::model::{Case, CaseStatus, Incident, Person};
 use varde_core::{
     AuditPage, CaseFilter, CaseSummary, IncidentPage, IncidentPatch, NewIncident, NewPerson,
+    SenderGroup,
 };
 
 use crate::error::IpcResult;
@@ -162,6 +163,30 @@ pub async fn incident_edit(
 ) -> IpcResult<Incident> {
     state
         .with_locker(move |l| Ok(l.edit_incident(id, patch)?))
+        .await
+}
+
+/// The case's senders with two or more incidents and no threat actor (the suggestion to
+/// record an «ukjent trusselutøver»).
+#[tauri::command]
+pub async fn unlinked_senders(
+    state: State<'_, AppState>,
+    reference: String,
+) -> IpcResult<Vec<SenderGroup>> {
+    state
+        .with_locker(move |l| Ok(l.unlinked_senders(&reference)?))
+        .await
+}
+
+/// Record an unknown threat actor for a sender and link the sender's incidents to them.
+#[tauri::command]
+pub async fn link_sender(
+    state: State<'_, AppState>,
+    reference: String,
+    sender: String,
+) -> IpcResult<Person> {
+    state
+        .with_locker(move |l| Ok(l.link_sender_to_unknown_actor(&reference, &sender, None)?))
         .await
 }
 

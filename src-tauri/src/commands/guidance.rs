@@ -4,8 +4,8 @@ use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 use varde_core::guidance::{
-    BasisUse, Checklist, ChecklistEntry, ChecklistState, ContactPatch, DirectoryEntry, Disclosure,
-    EscalationAction, LegalBasis, NewContact, Prompt, PromptAct, SourceDoc,
+    BasisUse, Checklist, ChecklistEntry, ChecklistState, Consent, ContactPatch, DirectoryEntry,
+    Disclosure, EscalationAction, LegalBasis, NewConsent, NewContact, Prompt, PromptAct, SourceDoc,
 };
 
 use crate::error::IpcResult;
@@ -150,6 +150,39 @@ pub async fn disclosure_informed(
 ) -> IpcResult<Disclosure> {
     state
         .with_locker(move |l| Ok(l.record_employee_informed(id, at.as_deref(), &how)?))
+        .await
+}
+
+/// A case's consents, with their withdrawals and the disclosures resting on them.
+#[tauri::command]
+pub async fn consents(state: State<'_, AppState>, reference: String) -> IpcResult<Vec<Consent>> {
+    state
+        .with_locker(move |l| Ok(l.consents(&reference)?))
+        .await
+}
+
+/// Record a person's consent to a disclosure.
+#[tauri::command]
+pub async fn consent_add(
+    state: State<'_, AppState>,
+    reference: String,
+    consent: NewConsent,
+) -> IpcResult<Consent> {
+    state
+        .with_locker(move |l| Ok(l.record_consent(&reference, consent)?))
+        .await
+}
+
+/// Record that a consent was withdrawn: nothing more may be shared on it.
+#[tauri::command]
+pub async fn consent_withdraw(
+    state: State<'_, AppState>,
+    id: i64,
+    at: Option<String>,
+    how: String,
+) -> IpcResult<Consent> {
+    state
+        .with_locker(move |l| Ok(l.withdraw_consent(id, at.as_deref(), &how)?))
         .await
 }
 

@@ -14,7 +14,10 @@ import type { ChecklistEntry } from "../bindings/ChecklistEntry";
 import type { ChecklistState } from "../bindings/ChecklistState";
 import type { DefaultLocker } from "../bindings/DefaultLocker";
 import type { DirectoryEntry } from "../bindings/DirectoryEntry";
+import type { Consent } from "../bindings/Consent";
 import type { Disclosure } from "../bindings/Disclosure";
+import type { NewConsent } from "../bindings/NewConsent";
+import type { SenderGroup } from "../bindings/SenderGroup";
 import type { DraftOptions } from "../bindings/DraftOptions";
 import type { DraftPreview } from "../bindings/DraftPreview";
 import type { DraftSent } from "../bindings/DraftSent";
@@ -230,6 +233,11 @@ export const api = {
   removeContact: (id: number) => call<null>("contact_remove", { id }),
   disclosures: (reference: string) => call<Disclosure[]>("disclosures", { reference }),
   disclosuresAwaiting: (reference: string) => call<Disclosure[]>("disclosures_awaiting", { reference }),
+  consents: (reference: string) => call<Consent[]>("consents", { reference }),
+  addConsent: (reference: string, consent: NewConsent) => call<Consent>("consent_add", { reference, consent }),
+  withdrawConsent: (id: number, at: string | null, how: string) => call<Consent>("consent_withdraw", { id, at, how }),
+  unlinkedSenders: (reference: string) => call<SenderGroup[]>("unlinked_senders", { reference }),
+  linkSender: (reference: string, sender: string) => call<Person>("link_sender", { reference, sender }),
   disclosureInformed: (id: number, at: string | null, how: string) => call<Disclosure>("disclosure_informed", { id, at, how }),
   disclosureBases: () => call<Bases>("disclosure_bases"),
   healthBases: () => call<Bases>("health_bases"),

@@ -62,6 +62,10 @@ legal_basis_label: Text | null,
  */
 legal_basis_text: string, 
 /**
+ * The consent it rests on, when its basis is consent and it was recorded.
+ */
+consent_id: number | null, 
+/**
  * Whether the employee was told.
  */
 employee_informed: EmployeeInformed, 

@@ -23,6 +23,10 @@ legal_basis_key: string | null,
  */
 legal_basis_text: string | null, 
 /**
+ * The consent it rests on, with the basis `consent`.
+ */
+consent_id: number | null, 
+/**
  * Whether the threatened employee was told.
  */
 employee_informed: EmployeeInformed, 

@@ -71,6 +71,11 @@ channel: Channel,
  */
 platform: string | null, 
 /**
+ * Who sent it, as it showed: a phone number, an e-mail address, a handle. Repeated
+ * contact from one sender counts as persistent even before anyone knows who it is.
+ */
+sender: string | null, 
+/**
  * What happened.
  */
 description: string, 

@@ -37,6 +37,10 @@ channel: Channel | null,
  */
 platform: string | null, 
 /**
+ * New sender (empty: none).
+ */
+sender: string | null, 
+/**
  * New description.
  */
 description: string | null, 

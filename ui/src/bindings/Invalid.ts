@@ -179,7 +179,35 @@ basis: string,
 /**
  * The locker's organisation is public.
  */
-public: boolean, } | { "kind": "org_number", 
+public: boolean, } | { "kind": "consent_required" } | { "kind": "consent_withdrawn", 
+/**
+ * The consent.
+ */
+item: Item, 
+/**
+ * When it was withdrawn (RFC 3339).
+ */
+withdrawn_at: string, } | { "kind": "consent_not_yet_given", 
+/**
+ * The consent.
+ */
+item: Item, 
+/**
+ * When it was given (RFC 3339).
+ */
+given_at: string, } | { "kind": "consent_already_withdrawn", 
+/**
+ * The consent.
+ */
+item: Item, 
+/**
+ * When (RFC 3339).
+ */
+withdrawn_at: string, } | { "kind": "no_unlinked_from_sender", 
+/**
+ * The sender as given.
+ */
+sender: string, } | { "kind": "org_number", 
 /**
  * What was written.
  */

@@ -43,6 +43,11 @@ legal_basis_text: string | null,
  */
 employee_informed: EmployeeInformed, 
 /**
+ * The consent it rests on (a record of [`Locker::consents`]), with the basis
+ * `consent`; read only with that basis.
+ */
+consent_id: number | null, 
+/**
  * When it was shared: RFC 3339, or `YYYY-MM-DD HH:MM` local time (Europe/Oslo); default now.
  */
 when: string | null, 

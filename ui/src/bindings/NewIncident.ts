@@ -37,6 +37,10 @@ channel: Channel | null,
  */
 platform: string | null, 
 /**
+ * Who sent it, as it showed (number, address, handle).
+ */
+sender: string | null, 
+/**
  * What happened.
  */
 description: string, 

@@ -36,7 +36,19 @@ actor: number,
 /**
  * How many incidents in the case are attributed to that actor.
  */
-incidents_from_actor: number, } | { "kind": "health_concern", 
+incidents_from_actor: number, } | { "kind": "persistent_sender", 
+/**
+ * The incident.
+ */
+incident: number, 
+/**
+ * The sender, as recorded on the first of them.
+ */
+sender: string, 
+/**
+ * How many incidents in the case came from that sender.
+ */
+incidents_from_sender: number, } | { "kind": "health_concern", 
 /**
  * The threat actor.
  */

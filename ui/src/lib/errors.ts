@@ -8,6 +8,7 @@ import type { Field } from "../bindings/Field";
 import type { Invalid } from "../bindings/Invalid";
 import type { Item } from "../bindings/Item";
 import { i18n, dictionaries, t } from "../i18n/index.svelte";
+import { instant } from "./format";
 
 function has(key: string): boolean {
   return key in dictionaries[i18n.lang] || key in dictionaries.nb;
@@ -35,6 +36,8 @@ export function invalidText(i: Invalid): string {
   if ("item" in i) params.item = i.item ? ` (${itemText(i.item)})` : "";
   if (i.kind === "not_in_case") params.item = capitalise(itemText(i.item));
   if (i.kind === "file_name") params.problem = t(`file_name_problem.${i.problem}`);
+  // Times (RFC 3339) are shown as the user reads them, in local time.
+  for (const k of ["withdrawn_at", "given_at"]) if (typeof params[k] === "string") params[k] = instant(params[k] as string);
   return t(`invalid.${i.kind}`, params);
 }
 

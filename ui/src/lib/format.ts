@@ -102,3 +102,11 @@ export function shortHash(h: string): string {
 export function grouped(fp: string): string {
   return (fp.match(/.{1,4}/g) ?? []).join(" ");
 }
+
+/** How a person is named in a list: their name, or for someone without one (an unknown
+ *  threat actor) their part and first account: «Trusselutøver (+47 912 34 567)». */
+export function personName(p: { name: string | null; kind: string; aliases: string[] }): string {
+  if (p.name) return p.name;
+  const part = t(`person.kind.${p.kind}`);
+  return p.aliases[0] ? `${part} (${p.aliases[0]})` : `${part} ${t("person.unknown")}`;
+}
