@@ -280,32 +280,28 @@ pub struct SenderGroup {
 pub fn by_sender(incidents: &[Incident]) -> Vec<SenderGroup> {
     let mut sorted: Vec<&Incident> = incidents.iter().collect();
     sorted.sort_by(|a, b| (&a.occurred_utc, a.id).cmp(&(&b.occurred_utc, b.id)));
-    let mut groups: Vec<(String, SenderGroup)> = Vec::new();
+    // A case can hold thousands of incidents: each sender is found by its key, not by a scan.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut groups: Vec<SenderGroup> = Vec::new();
     for i in sorted {
         let Some(key) = i.sender.as_deref().and_then(sender_key) else {
             continue;
         };
-        let at = match groups.iter().position(|(k, _)| *k == key) {
-            Some(at) => at,
-            None => {
-                groups.push((
-                    key,
-                    SenderGroup {
-                        sender: i.sender.clone().unwrap_or_default(),
-                        incident_ids: Vec::new(),
-                        unlinked_ids: Vec::new(),
-                    },
-                ));
-                groups.len() - 1
-            }
-        };
-        let g = &mut groups[at].1;
+        let at = *index.entry(key).or_insert_with(|| {
+            groups.push(SenderGroup {
+                sender: i.sender.clone().unwrap_or_default(),
+                incident_ids: Vec::new(),
+                unlinked_ids: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        let g = &mut groups[at];
         g.incident_ids.push(i.id);
         if i.actor_id.is_none() {
             g.unlinked_ids.push(i.id);
         }
     }
-    groups.into_iter().map(|(_, g)| g).collect()
+    groups
 }
 
 fn default_place_kind(channel: Channel) -> PlaceKind {
@@ -697,9 +693,11 @@ impl Locker {
         reason: Option<&str>,
     ) -> Result<Person> {
         let case = self.case(case_ref)?;
-        let key = sender_key(sender).ok_or(Error::invalid(Invalid::Required {
-            field: Field::Sender,
-        }))?;
+        let key = sender_key(sender).ok_or_else(|| {
+            Error::invalid(Invalid::Required {
+                field: Field::Sender,
+            })
+        })?;
         let incidents = self.list_incidents(case_ref)?;
         let unlinked: Vec<&Incident> = incidents
             .iter()

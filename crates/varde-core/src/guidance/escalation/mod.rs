@@ -429,7 +429,11 @@ fn conditions(key: &str, rule: &Rule, f: &CaseFacts<'_>) -> (Vec<Trigger>, Promp
             for a in f.incidents.iter().filter_map(|i| i.actor_id) {
                 *per_actor.entry(a).or_default() += 1;
             }
-            let senders = crate::incidents::by_sender(f.incidents);
+            let groups = crate::incidents::by_sender(f.incidents);
+            let sender_of: BTreeMap<i64, &crate::incidents::SenderGroup> = groups
+                .iter()
+                .flat_map(|g| g.incident_ids.iter().map(move |id| (*id, g)))
+                .collect();
             for i in f.incidents {
                 if !i.perceived.is_empty() {
                     t.push(Trigger::Perceived {
@@ -449,7 +453,7 @@ fn conditions(key: &str, rule: &Rule, f: &CaseFacts<'_>) -> (Vec<Trigger>, Promp
                         actor,
                         incidents_from_actor: n,
                     });
-                } else if let Some(g) = senders.iter().find(|g| g.incident_ids.contains(&i.id))
+                } else if let Some(g) = sender_of.get(&i.id)
                     && g.incident_ids.len() >= 2
                 {
                     t.push(Trigger::PersistentSender {
