@@ -1,0 +1,239 @@
+//! A photo's EXIF, read with kamadak-exif (JPEG, HEIF, PNG, TIFF, WebP): when it was
+//! taken, by what camera, and where, when the phone recorded it.
+
+use exif::{In, Tag, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::{Format, ReadError};
+
+/// A GPS position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Gps {
+    /// Latitude in degrees, north positive.
+    pub latitude: f64,
+    /// Longitude in degrees, east positive.
+    pub longitude: f64,
+    /// Altitude in metres above sea level, when recorded.
+    pub altitude_m: Option<f64>,
+}
+
+/// What a photo says about itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Image {
+    /// The photo has EXIF at all (a screenshot usually has none).
+    pub has_exif: bool,
+    /// When it was taken: RFC 3339 when the offset is recorded, else the camera's clock time
+    /// `YYYY-MM-DDTHH:MM:SS` with `taken_is_local` set.
+    pub taken: Option<String>,
+    /// `taken` is the camera's clock time with no zone.
+    pub taken_is_local: bool,
+    /// Camera maker.
+    pub make: Option<String>,
+    /// Camera model.
+    pub model: Option<String>,
+    /// Software that wrote the file (an editor's name means it was edited before it came in).
+    pub software: Option<String>,
+    /// Where it was taken.
+    pub gps: Option<Gps>,
+}
+
+fn ascii(exif: &exif::Exif, tag: Tag) -> Option<String> {
+    let f = exif.get_field(tag, In::PRIMARY)?;
+    match &f.value {
+        Value::Ascii(v) => {
+            let s = String::from_utf8_lossy(v.first()?)
+                .trim_matches(|c: char| c == '\0' || c.is_whitespace())
+                .to_string();
+            (!s.is_empty()).then_some(s)
+        }
+        _ => None,
+    }
+}
+
+fn degrees(exif: &exif::Exif, tag: Tag, reference: Tag, negative: &str) -> Option<f64> {
+    let f = exif.get_field(tag, In::PRIMARY)?;
+    let Value::Rational(r) = &f.value else {
+        return None;
+    };
+    if r.len() < 3 || r.iter().any(|x| x.denom == 0) {
+        return None;
+    }
+    let v = r[0].to_f64() + r[1].to_f64() / 60.0 + r[2].to_f64() / 3600.0;
+    let sign = match ascii(exif, reference) {
+        Some(s) if s.eq_ignore_ascii_case(negative) => -1.0,
+        _ => 1.0,
+    };
+    let v = sign * v;
+    v.is_finite().then_some(v)
+}
+
+fn taken(exif: &exif::Exif) -> Option<(String, bool)> {
+    let raw = ascii(exif, Tag::DateTimeOriginal).or_else(|| ascii(exif, Tag::DateTime))?;
+    let t = chrono::NaiveDateTime::parse_from_str(&raw, "%Y:%m:%d %H:%M:%S").ok()?;
+    let local = t.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let offset = ascii(exif, Tag::OffsetTimeOriginal).or_else(|| ascii(exif, Tag::OffsetTime));
+    match offset.and_then(|o| chrono::DateTime::parse_from_rfc3339(&format!("{local}{o}")).ok()) {
+        Some(with) => Some((with.to_rfc3339(), false)),
+        None => Some((local, true)),
+    }
+}
+
+/// Read a photo's EXIF.
+pub(crate) fn read(bytes: &[u8]) -> Result<Image, ReadError> {
+    let exif = match exif::Reader::new().read_from_container(&mut std::io::Cursor::new(bytes)) {
+        Ok(e) => e,
+        Err(exif::Error::NotFound(_)) => {
+            return Ok(Image {
+                has_exif: false,
+                taken: None,
+                taken_is_local: false,
+                make: None,
+                model: None,
+                software: None,
+                gps: None,
+            });
+        }
+        Err(e) => return Err(ReadError::malformed(Format::Image, e)),
+    };
+    let (taken, taken_is_local) = match taken(&exif) {
+        Some((t, local)) => (Some(t), local),
+        None => (None, false),
+    };
+    let gps = match (
+        degrees(&exif, Tag::GPSLatitude, Tag::GPSLatitudeRef, "S"),
+        degrees(&exif, Tag::GPSLongitude, Tag::GPSLongitudeRef, "W"),
+    ) {
+        (Some(latitude), Some(longitude)) => Some(Gps {
+            latitude,
+            longitude,
+            altitude_m: exif.get_field(Tag::GPSAltitude, In::PRIMARY).and_then(|f| {
+                match &f.value {
+                    Value::Rational(r) if r.first().is_some_and(|x| x.denom != 0) => {
+                        Some(r[0].to_f64())
+                    }
+                    _ => None,
+                }
+            }),
+        }),
+        _ => None,
+    };
+    Ok(Image {
+        has_exif: true,
+        taken,
+        taken_is_local,
+        make: ascii(&exif, Tag::Make),
+        model: ascii(&exif, Tag::Model),
+        software: ascii(&exif, Tag::Software),
+        gps,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    #![allow(clippy::unwrap_used)]
+    use exif::{Field, Rational};
+
+    use super::*;
+
+    fn field(tag: Tag, value: Value) -> Field {
+        Field {
+            tag,
+            ifd_num: In::PRIMARY,
+            value,
+        }
+    }
+
+    fn ascii_value(s: &str) -> Value {
+        Value::Ascii(vec![s.as_bytes().to_vec()])
+    }
+
+    fn dms(d: u32, m: u32, s_hundredths: u32) -> Value {
+        Value::Rational(vec![
+            Rational { num: d, denom: 1 },
+            Rational { num: m, denom: 1 },
+            Rational {
+                num: s_hundredths,
+                denom: 100,
+            },
+        ])
+    }
+
+    /// A made-up phone photo: a real 8×8 JPEG with EXIF (time with offset, camera, and a
+    /// GPS position in Oslo).
+    pub(crate) fn sample_jpeg() -> Vec<u8> {
+        let fields = [
+            field(Tag::Make, ascii_value("Apple")),
+            field(Tag::Model, ascii_value("iPhone 15")),
+            field(Tag::DateTimeOriginal, ascii_value("2026:11:21 21:14:03")),
+            field(Tag::OffsetTimeOriginal, ascii_value("+01:00")),
+            field(Tag::GPSLatitudeRef, ascii_value("N")),
+            field(Tag::GPSLatitude, dms(59, 54, 4200)),
+            field(Tag::GPSLongitudeRef, ascii_value("E")),
+            field(Tag::GPSLongitude, dms(10, 45, 1800)),
+        ];
+        let mut w = exif::experimental::Writer::new();
+        for f in &fields {
+            w.push_field(f);
+        }
+        let mut tiff = std::io::Cursor::new(Vec::new());
+        w.write(&mut tiff, false).expect("exif");
+        let tiff = tiff.into_inner();
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
+            .encode(&[128u8; 8 * 8 * 3], 8, 8, image::ExtendedColorType::Rgb8)
+            .expect("jpeg");
+        // SOI, then an APP1 segment with the EXIF, then the rest of the JPEG.
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&u16::try_from(tiff.len() + 8).expect("small").to_be_bytes());
+        out.extend_from_slice(b"Exif\0\0");
+        out.extend_from_slice(&tiff);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn a_phone_photo_gives_its_time_camera_and_position() {
+        let bytes = sample_jpeg();
+        assert_eq!(
+            crate::detect("image/jpeg", "IMG_0042.jpg", &bytes),
+            Some(Format::Image)
+        );
+        let i = read(&bytes).expect("read");
+        assert!(i.has_exif);
+        assert_eq!(i.taken.as_deref(), Some("2026-11-21T21:14:03+01:00"));
+        assert!(!i.taken_is_local);
+        assert_eq!(i.make.as_deref(), Some("Apple"));
+        assert_eq!(i.model.as_deref(), Some("iPhone 15"));
+        let gps = i.gps.expect("gps");
+        assert!(
+            (gps.latitude - (59.0 + 54.0 / 60.0 + 42.0 / 3600.0)).abs() < 1e-9,
+            "{}",
+            gps.latitude
+        );
+        assert!((gps.longitude - (10.0 + 45.0 / 60.0 + 18.0 / 3600.0)).abs() < 1e-9);
+        assert_eq!(gps.altitude_m, None);
+    }
+
+    #[test]
+    fn a_screenshot_without_exif_says_so_and_a_broken_one_is_malformed() {
+        let mut png = Vec::new();
+        image::ImageEncoder::write_image(
+            image::codecs::png::PngEncoder::new(&mut png),
+            &[0u8; 4 * 4 * 3],
+            4,
+            4,
+            image::ExtendedColorType::Rgb8,
+        )
+        .expect("png");
+        let i = read(&png).expect("read");
+        assert!(!i.has_exif);
+        assert_eq!(i.taken, None);
+        let mut broken = sample_jpeg();
+        // Cut inside the EXIF segment.
+        broken.truncate(40);
+        assert_eq!(read(&broken).unwrap_err().code(), "malformed");
+    }
+}
