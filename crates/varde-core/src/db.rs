@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_reasons_and_persons.sql"),
     include_str!("../migrations/0008_reviews.sql"),
     include_str!("../migrations/0009_consent_and_senders.sql"),
+    include_str!("../migrations/0010_derived.sql"),
 ];
 
 /// The first schema whose audit events seal the records they write (see `seal.rs`).

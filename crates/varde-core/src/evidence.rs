@@ -80,7 +80,7 @@ pub struct Logged {
 
 /// Where the files of one write go.
 #[derive(Clone, Copy)]
-enum Target<'a> {
+pub(crate) enum Target<'a> {
     /// An incident already logged.
     Incident(i64),
     /// An incident written in the same transaction as its files.
@@ -140,7 +140,7 @@ pub(crate) fn blob_path(dir: &Path, file: &str) -> PathBuf {
 }
 
 const SELECT_EVIDENCE: &str = "SELECT id, uid, incident_id, sha256, size, media_type, original_name, acquired_at,
-    acquired_by, source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note FROM evidence";
+    acquired_by, source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note, parent_evidence, parent_part FROM evidence";
 
 fn row_to_evidence(r: &Row<'_>) -> rusqlite::Result<Evidence> {
     Ok(Evidence {
@@ -161,6 +161,10 @@ fn row_to_evidence(r: &Row<'_>) -> rusqlite::Result<Evidence> {
         thread_seq: r.get(14)?,
         whole_thread: r.get(15)?,
         note: r.get(16)?,
+        attachment_of: match (r.get::<_, Option<i64>>(17)?, r.get::<_, Option<u32>>(18)?) {
+            (Some(evidence), Some(index)) => Some(crate::model::AttachmentOf { evidence, index }),
+            _ => None,
+        },
     })
 }
 
@@ -421,7 +425,7 @@ pub(crate) fn output_parent(out: &Path) -> Result<PathBuf> {
     Ok(parent)
 }
 
-fn remove_temps(items: &[Streamed]) {
+pub(crate) fn remove_temps(items: &[Streamed]) {
     for s in items {
         let _ = fs::remove_file(&s.tmp);
     }
@@ -456,8 +460,9 @@ impl Locker {
         }
         let originals: Vec<NewOriginal> = paths.iter().cloned().map(NewOriginal::Path).collect();
         let streamed = self.stream_originals(&originals, opts, progress)?;
-        self.commit_streamed(Target::Incident(incident_id), streamed, opts)
-            .map(|(_, added)| added)
+        let (_, added) = self.commit_streamed(Target::Incident(incident_id), streamed, opts)?;
+        self.read_added(&added);
+        Ok(added)
     }
 
     /// Log an incident together with its files (picked, dropped or pasted before the first
@@ -481,6 +486,7 @@ impl Locker {
         }
         let streamed = self.stream_originals(files, opts, progress)?;
         let (id, added) = self.commit_streamed(Target::New(&checked), streamed, opts)?;
+        self.read_added(&added);
         Ok(Logged {
             incident: self.incident(id)?,
             added,
@@ -489,7 +495,7 @@ impl Locker {
 
     /// Check every original (paths exist and are files, names are names, nothing given
     /// twice), then stream them all into temp blobs. On a failure nothing is left behind.
-    fn stream_originals(
+    pub(crate) fn stream_originals(
         &self,
         originals: &[NewOriginal],
         opts: &AddOptions,
@@ -599,13 +605,24 @@ impl Locker {
     /// Make streamed temp blobs durable and commit their records and audit events in one
     /// transaction (with the new incident they belong to, when there is one). On any
     /// failure every file of this call is removed again.
-    fn commit_streamed(
+    pub(crate) fn commit_streamed(
         &mut self,
         target: Target<'_>,
         items: Vec<Streamed>,
         opts: &AddOptions,
     ) -> Result<(i64, Vec<Added>)> {
-        let result = self.commit_streamed_inner(target, &items, opts);
+        self.commit_streamed_from(target, items, opts, None)
+    }
+
+    /// [`Self::commit_streamed`], for files taken out of the e-mail `attachment_of`.
+    pub(crate) fn commit_streamed_from(
+        &mut self,
+        target: Target<'_>,
+        items: Vec<Streamed>,
+        opts: &AddOptions,
+        attachment_of: Option<&crate::model::AttachmentOf>,
+    ) -> Result<(i64, Vec<Added>)> {
+        let result = self.commit_streamed_inner(target, &items, opts, attachment_of);
         // Temp files were renamed away, are duplicates, or must go after a failure.
         remove_temps(&items);
         result
@@ -616,6 +633,7 @@ impl Locker {
         target: Target<'_>,
         items: &[Streamed],
         opts: &AddOptions,
+        attachment_of: Option<&crate::model::AttachmentOf>,
     ) -> Result<(i64, Vec<Added>)> {
         let (existing, case_id) = match target {
             Target::Incident(id) => (Some(id), self.incident(id)?.case_id),
@@ -747,8 +765,9 @@ impl Locker {
                 next_seq = next_seq.map(|n| n + 1);
                 w.tx.execute(
                     "INSERT INTO evidence (uid, incident_id, sha256, size, media_type, original_name, acquired_at, acquired_by,
-                       source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note, audit_seq)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                       source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note, audit_seq,
+                       parent_evidence, parent_part)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
                     params![
                         uid,
                         incident_id,
@@ -767,6 +786,8 @@ impl Locker {
                         opts.whole_thread,
                         opts.note,
                         audit_seq,
+                        attachment_of.map(|a| a.evidence),
+                        attachment_of.map(|a| a.index),
                     ],
                 )?;
                 let id = w.tx.last_insert_rowid();
@@ -774,7 +795,8 @@ impl Locker {
                     "evidence.add",
                     &format!("evidence:{id}"),
                     json!({"incident": incident_id, "uid": uid, "sha256": sha, "size": s.size, "name": s.name,
-                           "media_type": s.media_type, "source": s.source.unwrap_or(source).as_str(), "deduplicated": blob_file.is_none()}),
+                           "media_type": s.media_type, "source": s.source.unwrap_or(source).as_str(), "deduplicated": blob_file.is_none(),
+                           "attachment_of": attachment_of}),
                 )?;
                 ids.push(id);
             }

@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::invalid::{Field, Invalid, Item, ItemKind};
 use crate::locker::{Locker, Write};
 use crate::model::{
-    Channel, Incident, LoggedByRole, Mode, Perception, Person, PersonKind, PlaceKind, Precision,
-    Witness,
+    Channel, Incident, LoggedByRole, MessageSource, Mode, Perception, Person, PersonKind,
+    PlaceKind, Precision, Witness,
 };
 use crate::persons::json_col;
 
@@ -118,7 +118,8 @@ pub struct IncidentVersion {
 
 const SELECT_INCIDENT: &str = "SELECT id, uid, case_id, version, occurred_local, occurred_tz, occurred_utc, precision,
     logged_at, logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
-    targets_individuals, ongoing_emergency, actor_id, witnesses, sender FROM incidents";
+    targets_individuals, ongoing_emergency, actor_id, witnesses, sender, source_sha256, source_message, source_text_sha256
+    FROM incidents";
 
 fn row_to_incident(r: &Row<'_>) -> rusqlite::Result<Incident> {
     Ok(Incident {
@@ -145,6 +146,18 @@ fn row_to_incident(r: &Row<'_>) -> rusqlite::Result<Incident> {
         actor_id: r.get(20)?,
         witnesses: json_col(r, 21)?,
         sender: r.get(22)?,
+        source: match (
+            r.get::<_, Option<String>>(23)?,
+            r.get::<_, Option<u32>>(24)?,
+            r.get::<_, Option<String>>(25)?,
+        ) {
+            (Some(sha256), Some(message), Some(text_sha256)) => Some(MessageSource {
+                sha256,
+                message,
+                text_sha256,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -333,6 +346,8 @@ pub(crate) struct CheckedIncident {
     perceived: Vec<Perception>,
     wording: Option<String>,
     sender: Option<String>,
+    /// The message it is made from (set only by [`Locker::log_incident_from_message`]).
+    pub(crate) source: Option<MessageSource>,
     n: NewIncident,
 }
 
@@ -343,8 +358,10 @@ pub(crate) fn insert_incident(w: &mut Write<'_>, c: &CheckedIncident) -> Result<
     w.tx.execute(
         "INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision, logged_at,
            logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
-           targets_individuals, ongoing_emergency, actor_id, witnesses, sender)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+           targets_individuals, ongoing_emergency, actor_id, witnesses, sender, source_sha256, source_message,
+           source_text_sha256)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+           ?22, ?23, ?24)",
         params![
             uid,
             c.case_id,
@@ -367,6 +384,9 @@ pub(crate) fn insert_incident(w: &mut Write<'_>, c: &CheckedIncident) -> Result<
             n.actor_id,
             serde_json::to_string(&n.witnesses).unwrap_or_else(|_| "[]".into()),
             c.sender,
+            c.source.as_ref().map(|m| &m.sha256),
+            c.source.as_ref().map(|m| m.message),
+            c.source.as_ref().map(|m| &m.text_sha256),
         ],
     )?;
     let id = w.tx.last_insert_rowid();
@@ -374,7 +394,8 @@ pub(crate) fn insert_incident(w: &mut Write<'_>, c: &CheckedIncident) -> Result<
         "incident.add",
         &format!("incident:{id}"),
         json!({"case": c.case_reference, "uid": uid, "occurred": c.occ.local, "tz": c.occ.tz,
-               "channel": c.channel.as_str(), "ongoing_emergency": n.ongoing_emergency}),
+               "channel": c.channel.as_str(), "ongoing_emergency": n.ongoing_emergency,
+               "source": c.source}),
     )?;
     Ok(id)
 }
@@ -539,6 +560,7 @@ impl Locker {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string),
+            source: None,
             n,
         })
     }

@@ -524,6 +524,40 @@ pub enum Invalid {
         /// What was written.
         value: String,
     },
+    /// An evidence item with no messages to read (not an e-mail or chat export, or one that
+    /// could not be read).
+    NoMessages {
+        /// The evidence item.
+        item: Item,
+    },
+    /// A message index past the end of a thread.
+    NoSuchMessage {
+        /// The evidence item.
+        item: Item,
+        /// The index asked for.
+        index: u32,
+        /// How many messages there are.
+        count: usize,
+    },
+    /// An attachment index past the end of an e-mail's attachments (or no e-mail at all).
+    NoSuchAttachment {
+        /// The evidence item.
+        item: Item,
+        /// The index asked for.
+        index: u32,
+        /// How many attachments there are.
+        count: usize,
+    },
+    /// A file given as an e-mail that Varde cannot read as one.
+    NotAnEmailFile {
+        /// The path.
+        path: String,
+    },
+    /// A file that changed while Varde read it (nothing was stored).
+    ChangedWhileRead {
+        /// The path.
+        path: String,
+    },
     /// An original too large to show inside Varde (open it in another program instead).
     TooLargeToShow {
         /// Its size in bytes.
@@ -676,7 +710,12 @@ impl Invalid {
             | NoFiles => Some(Field::Path),
             ThreadOrder { .. } => Some(Field::Thread),
             NoIncidents => Some(Field::Incidents),
-            TooLargeToShow { .. } => None,
+            TooLargeToShow { .. }
+            | NoMessages { .. }
+            | NoSuchMessage { .. }
+            | NoSuchAttachment { .. }
+            | NotAnEmailFile { .. }
+            | ChangedWhileRead { .. } => None,
             PageRange { .. } => Some(Field::Page),
             GuidanceFile { .. } => Some(Field::GuidanceFile),
             PassphrasesDiffer | NewPassphraseMissing | PassphraseFile { .. } => {
@@ -846,6 +885,23 @@ impl std::fmt::Display for Invalid {
             OrgNumber { value } => write!(
                 f,
                 "{value:?}: an organisation number has 9 digits, the last a check digit (modulus 11)"
+            ),
+            NoMessages { item } => write!(f, "{item}: Varde reads no messages from this file"),
+            NoSuchMessage { item, index, count } => write!(
+                f,
+                "{item} has {count} messages, numbered from 0; there is no message {index}"
+            ),
+            NoSuchAttachment { item, index, count } => write!(
+                f,
+                "{item} has {count} attachments, numbered from 0; there is no attachment {index}"
+            ),
+            NotAnEmailFile { path } => write!(
+                f,
+                "{path}: Varde cannot read this file as an e-mail (.eml or .msg)"
+            ),
+            ChangedWhileRead { path } => write!(
+                f,
+                "{path}: the file changed while Varde read it; nothing was stored"
             ),
             TooLargeToShow { size, max } => write!(
                 f,

@@ -298,6 +298,32 @@ pub struct Incident {
     pub actor_id: Option<i64>,
     /// Witnesses.
     pub witnesses: Vec<Witness>,
+    /// The message it was made from, when it was made from one (a chat export's or an
+    /// e-mail's); `None` when written by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<MessageSource>,
+}
+
+/// The e-mail an evidence item was taken from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AttachmentOf {
+    /// The e-mail (an evidence item).
+    pub evidence: i64,
+    /// The attachment's place among the e-mail's attachments, from 0.
+    pub index: u32,
+}
+
+/// The message of a chat export or e-mail an incident was made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MessageSource {
+    /// The original's SHA-256 (the same in every locker and bundle).
+    pub sha256: String,
+    /// The message's index in what Varde read from it (0 for an e-mail).
+    pub message: u32,
+    /// SHA-256 of the message's text, to find it again.
+    pub text_sha256: String,
 }
 
 /// An original file with its hash and acquisition record.
@@ -338,4 +364,8 @@ pub struct Evidence {
     pub whole_thread: bool,
     /// Free note.
     pub note: String,
+    /// The e-mail this item is an attachment of, and its place among the attachments;
+    /// `None` when the item came in on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_of: Option<AttachmentOf>,
 }

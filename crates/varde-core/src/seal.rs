@@ -49,6 +49,7 @@ pub(crate) const SEALED_TABLES: &[&str] = &[
     "incident_origins",
     "consents",
     "consent_withdrawals",
+    "derived",
 ];
 
 /// Records per event when an older locker's existing records are sealed at upgrade.

@@ -75,8 +75,8 @@ pub fn sha256_text(text: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Chat {
-    /// The app and shape.
-    pub format: ChatFormat,
+    /// The app and shape it was exported in.
+    pub app: ChatFormat,
     /// The thread's title when the export has one (a group name, the other person).
     pub title: Option<String>,
     /// Everyone who wrote in the thread, in order of first message (or as the export lists them).

@@ -246,49 +246,13 @@ pub(crate) fn attachment(bytes: &[u8], index: u32) -> Result<(Option<String>, Ve
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    /// A made-up threat by e-mail: multipart, a Norwegian subject as an encoded word,
-    /// quoted-printable body, a PNG attachment, two Received lines and the receiving
-    /// server's Authentication-Results.
-    pub(crate) fn sample_eml() -> Vec<u8> {
-        let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
-        format!(
-            "Return-Path: <anonym.avsender@example.net>\r\n\
-Received: from mx.example.net (mx.example.net [192.0.2.10])\r\n\tby mail.firma.example (Postfix) with ESMTPS id 4A1B2C3\r\n\tfor <kari.hansen@firma.example>; Sat, 21 Nov 2026 21:14:05 +0100 (CET)\r\n\
-Received: from [198.51.100.7] by mx.example.net; Sat, 21 Nov 2026 20:14:03 +0000\r\n\
-Authentication-Results: mail.firma.example;\r\n\tspf=pass smtp.mailfrom=example.net;\r\n\tdkim=none; dmarc=none\r\n\
-From: =?UTF-8?Q?Ukjent_avsender?= <anonym.avsender@example.net>\r\n\
-To: Kari Hansen <kari.hansen@firma.example>\r\n\
-Cc: post@firma.example\r\n\
-Subject: =?UTF-8?B?RHUgc2thbCBmw6UgYmV0YWxlIGZvciBkZXR0ZQ==?=\r\n\
-Date: Sat, 21 Nov 2026 21:14:03 +0100\r\n\
-Message-ID: <20261121201403.ABC123@example.net>\r\n\
-MIME-Version: 1.0\r\n\
-Content-Type: multipart/mixed; boundary=\"grense\"\r\n\
-\r\n\
---grense\r\n\
-Content-Type: text/plain; charset=utf-8\r\n\
-Content-Transfer-Encoding: quoted-printable\r\n\
-\r\n\
-Jeg vet hvor du bor. Du skal f=C3=A5 svi for det du gjorde =F0=9F=94=AA\r\n\
-Neste gang st=C3=A5r jeg utenfor d=C3=B8ra.\r\n\
---grense\r\n\
-Content-Type: image/png; name=\"bilde av huset.png\"\r\n\
-Content-Disposition: attachment; filename=\"bilde av huset.png\"\r\n\
-Content-Transfer-Encoding: base64\r\n\
-\r\n\
-{png}\r\n\
---grense--\r\n"
-        )
-        .into_bytes()
-    }
-
     #[test]
     fn a_multipart_email_with_a_norwegian_subject_is_read_field_by_field() {
-        let e = read(&sample_eml()).expect("read");
+        let e = read(&crate::samples::eml()).expect("read");
         assert_eq!(e.from.len(), 1);
         assert_eq!(e.from[0].name.as_deref(), Some("Ukjent avsender"));
         assert_eq!(
@@ -331,7 +295,7 @@ Content-Transfer-Encoding: base64\r\n\
         let a = &e.attachments[0];
         assert_eq!(a.name.as_deref(), Some("bilde av huset.png"));
         assert_eq!(a.media_type, "image/png");
-        let (name, bytes) = attachment(&sample_eml(), 0).expect("attachment");
+        let (name, bytes) = attachment(&crate::samples::eml(), 0).expect("attachment");
         assert_eq!(name.as_deref(), Some("bilde av huset.png"));
         assert!(bytes.starts_with(b"\x89PNG"));
         assert_eq!(a.size, bytes.len() as u64);

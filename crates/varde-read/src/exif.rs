@@ -131,72 +131,14 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Image, ReadError> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     #![allow(clippy::unwrap_used)]
-    use exif::{Field, Rational};
 
     use super::*;
 
-    fn field(tag: Tag, value: Value) -> Field {
-        Field {
-            tag,
-            ifd_num: In::PRIMARY,
-            value,
-        }
-    }
-
-    fn ascii_value(s: &str) -> Value {
-        Value::Ascii(vec![s.as_bytes().to_vec()])
-    }
-
-    fn dms(d: u32, m: u32, s_hundredths: u32) -> Value {
-        Value::Rational(vec![
-            Rational { num: d, denom: 1 },
-            Rational { num: m, denom: 1 },
-            Rational {
-                num: s_hundredths,
-                denom: 100,
-            },
-        ])
-    }
-
-    /// A made-up phone photo: a real 8×8 JPEG with EXIF (time with offset, camera, and a
-    /// GPS position in Oslo).
-    pub(crate) fn sample_jpeg() -> Vec<u8> {
-        let fields = [
-            field(Tag::Make, ascii_value("Apple")),
-            field(Tag::Model, ascii_value("iPhone 15")),
-            field(Tag::DateTimeOriginal, ascii_value("2026:11:21 21:14:03")),
-            field(Tag::OffsetTimeOriginal, ascii_value("+01:00")),
-            field(Tag::GPSLatitudeRef, ascii_value("N")),
-            field(Tag::GPSLatitude, dms(59, 54, 4200)),
-            field(Tag::GPSLongitudeRef, ascii_value("E")),
-            field(Tag::GPSLongitude, dms(10, 45, 1800)),
-        ];
-        let mut w = exif::experimental::Writer::new();
-        for f in &fields {
-            w.push_field(f);
-        }
-        let mut tiff = std::io::Cursor::new(Vec::new());
-        w.write(&mut tiff, false).expect("exif");
-        let tiff = tiff.into_inner();
-        let mut jpeg = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
-            .encode(&[128u8; 8 * 8 * 3], 8, 8, image::ExtendedColorType::Rgb8)
-            .expect("jpeg");
-        // SOI, then an APP1 segment with the EXIF, then the rest of the JPEG.
-        let mut out = jpeg[..2].to_vec();
-        out.extend_from_slice(&[0xFF, 0xE1]);
-        out.extend_from_slice(&u16::try_from(tiff.len() + 8).expect("small").to_be_bytes());
-        out.extend_from_slice(b"Exif\0\0");
-        out.extend_from_slice(&tiff);
-        out.extend_from_slice(&jpeg[2..]);
-        out
-    }
-
     #[test]
     fn a_phone_photo_gives_its_time_camera_and_position() {
-        let bytes = sample_jpeg();
+        let bytes = crate::samples::jpeg();
         assert_eq!(
             crate::detect("image/jpeg", "IMG_0042.jpg", &bytes),
             Some(Format::Image)
@@ -231,7 +173,7 @@ pub(crate) mod tests {
         let i = read(&png).expect("read");
         assert!(!i.has_exif);
         assert_eq!(i.taken, None);
-        let mut broken = sample_jpeg();
+        let mut broken = crate::samples::jpeg();
         // Cut inside the EXIF segment.
         broken.truncate(40);
         assert_eq!(read(&broken).unwrap_err().code(), "malformed");

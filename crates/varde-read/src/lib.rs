@@ -21,6 +21,8 @@ mod exif;
 mod media;
 mod messenger;
 mod msg;
+#[cfg(any(test, feature = "samples"))]
+pub mod samples;
 mod sms;
 mod text;
 mod whatsapp;
@@ -50,18 +52,19 @@ pub enum Derived {
     Chat(Chat),
     /// A photo's EXIF.
     Image(Image),
-    /// A recording's (audio or video) format and length.
+    /// A recording's format and length (`kind` "audio"; a video is one with `has_video`).
+    #[serde(rename = "audio")]
     Media(Media),
 }
 
 impl Derived {
-    /// The kind as a word (`email`, `chat`, `image`, `media`).
+    /// The kind as a word (`email`, `chat`, `image`, `audio`).
     pub fn kind(&self) -> &'static str {
         match self {
             Derived::Email(_) => "email",
             Derived::Chat(_) => "chat",
             Derived::Image(_) => "image",
-            Derived::Media(_) => "media",
+            Derived::Media(_) => "audio",
         }
     }
 

@@ -86,38 +86,13 @@ pub(crate) fn read(bytes: &[u8], lower_name: &str) -> Result<Media, ReadError> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    /// A made-up voicemail: 2.5 s of 8 kHz mono 16-bit PCM in a WAV.
-    pub(crate) fn sample_wav() -> Vec<u8> {
-        let rate: u32 = 8000;
-        let samples = rate * 5 / 2;
-        let data_len = samples * 2;
-        let mut w = Vec::new();
-        w.extend_from_slice(b"RIFF");
-        w.extend_from_slice(&(36 + data_len).to_le_bytes());
-        w.extend_from_slice(b"WAVEfmt ");
-        w.extend_from_slice(&16u32.to_le_bytes());
-        w.extend_from_slice(&1u16.to_le_bytes()); // PCM
-        w.extend_from_slice(&1u16.to_le_bytes()); // mono
-        w.extend_from_slice(&rate.to_le_bytes());
-        w.extend_from_slice(&(rate * 2).to_le_bytes());
-        w.extend_from_slice(&2u16.to_le_bytes());
-        w.extend_from_slice(&16u16.to_le_bytes());
-        w.extend_from_slice(b"data");
-        w.extend_from_slice(&data_len.to_le_bytes());
-        for i in 0..samples {
-            let v = ((f64::from(i) / 8.0).sin() * 8000.0) as i16;
-            w.extend_from_slice(&v.to_le_bytes());
-        }
-        w
-    }
-
     #[test]
     fn a_wav_recording_gives_its_length_and_format() {
-        let bytes = sample_wav();
+        let bytes = crate::samples::wav();
         let m = read(&bytes, "telefonsvarer.wav").expect("read");
         assert_eq!(m.container, "Waveform Audio File Format");
         assert_eq!(m.sample_rate, Some(8000));
@@ -129,7 +104,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_broken_recording_is_malformed() {
-        let mut bytes = sample_wav();
+        let mut bytes = crate::samples::wav();
         bytes.truncate(20);
         assert_eq!(read(&bytes, "kuttet.wav").unwrap_err().code(), "malformed");
         assert_eq!(

@@ -118,7 +118,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Chat, ReadError> {
         })
         .collect();
     Ok(Chat {
-        format: ChatFormat::Messenger,
+        app: ChatFormat::Messenger,
         title,
         participants: if participants.is_empty() {
             Chat::participants_from_messages(&messages)
@@ -132,33 +132,22 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Chat, ReadError> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    /// A made-up export as Facebook writes it: newest first, Norwegian letters and an
-    /// emoji written byte by byte.
-    pub(crate) const EXPORT: &str = r#"{
-  "participants": [{"name": "Ola Nordmann"}, {"name": "Kari Hansen"}],
-  "messages": [
-    {"sender_name": "Ola Nordmann", "timestamp_ms": 1795292160000, "photos": [{"uri": "your_facebook_activity/messages/inbox/olanordmann_10/photos/4711.jpg", "creation_timestamp": 1795292160}], "is_geoblocked_for_viewer": false},
-    {"sender_name": "Kari Hansen", "timestamp_ms": 1795292100000, "content": "Slutt \u00c3\u00a5 skrive til meg.", "is_geoblocked_for_viewer": false},
-    {"sender_name": "Ola Nordmann", "timestamp_ms": 1795292040000, "content": "Du f\u00c3\u00a5r se hva som skjer p\u00c3\u00a5 m\u00c3\u00b8tet \u00f0\u009f\u0094\u00aa", "is_geoblocked_for_viewer": false}
-  ],
-  "title": "Ola Nordmann",
-  "is_still_participant": true,
-  "thread_path": "inbox/olanordmann_10",
-  "magic_words": []
-}"#;
 
     #[test]
     fn a_messenger_export_is_read_oldest_first_with_its_letters_repaired() {
         assert_eq!(
-            crate::detect("application/json", "message_1.json", EXPORT.as_bytes()),
+            crate::detect(
+                "application/json",
+                "message_1.json",
+                crate::samples::MESSENGER_JSON.as_bytes()
+            ),
             Some(Format::Messenger)
         );
-        let c = read(EXPORT.as_bytes()).expect("read");
-        assert_eq!(c.format, ChatFormat::Messenger);
+        let c = read(crate::samples::MESSENGER_JSON.as_bytes()).expect("read");
+        assert_eq!(c.app, ChatFormat::Messenger);
         assert!(c.repaired_encoding);
         assert_eq!(c.title.as_deref(), Some("Ola Nordmann"));
         assert_eq!(

@@ -17,11 +17,11 @@ use crate::email::{Attachment, Email, Mailbox};
 use crate::{Format, MAX_INPUT, ReadError, text};
 
 const SUBJECT: u16 = 0x0037;
-const CLIENT_SUBMIT_TIME: u16 = 0x0039;
+pub(crate) const CLIENT_SUBMIT_TIME: u16 = 0x0039;
 const TRANSPORT_HEADERS: u16 = 0x007D;
 const SENDER_NAME: u16 = 0x0C1A;
 const SENDER_EMAIL: u16 = 0x0C1F;
-const RECIPIENT_TYPE: u16 = 0x0C15;
+pub(crate) const RECIPIENT_TYPE: u16 = 0x0C15;
 const DISPLAY_NAME: u16 = 0x3001;
 const EMAIL_ADDRESS: u16 = 0x3003;
 const BODY: u16 = 0x1000;
@@ -34,8 +34,8 @@ const ATTACH_FILENAME: u16 = 0x3704;
 const ATTACH_LONG_FILENAME: u16 = 0x3707;
 const ATTACH_MIME_TAG: u16 = 0x370E;
 
-const PT_LONG: u16 = 0x0003;
-const PT_SYSTIME: u16 = 0x0040;
+pub(crate) const PT_LONG: u16 = 0x0003;
+pub(crate) const PT_SYSTIME: u16 = 0x0040;
 const PT_STRING8: u16 = 0x001E;
 const PT_UNICODE: u16 = 0x001F;
 const PT_BINARY: u16 = 0x0102;
@@ -267,113 +267,14 @@ pub(crate) fn attachment(bytes: &[u8], index: u32) -> Result<(Option<String>, Ve
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     #![allow(clippy::unwrap_used)]
-    use std::io::Write;
 
     use super::*;
 
-    fn utf16(s: &str) -> Vec<u8> {
-        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
-    }
-
-    fn put(cf: &mut cfb::CompoundFile<Cursor<Vec<u8>>>, path: &str, data: &[u8]) {
-        let mut s = cf.create_stream(path).expect("stream");
-        s.write_all(data).expect("write");
-    }
-
-    fn props(header: usize, entries: &[(u16, u16, [u8; 8])]) -> Vec<u8> {
-        let mut b = vec![0u8; header];
-        for (id, kind, v) in entries {
-            b.extend_from_slice(&((u32::from(*id) << 16) | u32::from(*kind)).to_le_bytes());
-            b.extend_from_slice(&6u32.to_le_bytes());
-            b.extend_from_slice(v);
-        }
-        b
-    }
-
-    /// A made-up Outlook message as Outlook saves a received e-mail: internet headers,
-    /// subject, sender, a body, one To and one Cc recipient, and a PDF attachment.
-    pub(crate) fn sample_msg(with_headers: bool) -> Vec<u8> {
-        let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("create");
-        if with_headers {
-            let headers = "Received: from mx.example.net by exchange.firma.example with SMTP;\r\n Mon, 23 Nov 2026 07:02:11 +0100\r\nAuthentication-Results: exchange.firma.example; spf=fail smtp.mailfrom=example.net\r\nFrom: Ukjent <trussel@example.net>\r\nTo: Kari Hansen <kari.hansen@firma.example>\r\nDate: Mon, 23 Nov 2026 07:02:09 +0100\r\nMessage-ID: <msg-42@example.net>\r\nSubject: Siste advarsel\r\n";
-            put(&mut cf, "/__substg1.0_007D001F", &utf16(headers));
-        }
-        put(
-            &mut cf,
-            "/__substg1.0_0037001F",
-            &utf16("Siste advarsel – les dette"),
-        );
-        put(&mut cf, "/__substg1.0_0C1A001F", &utf16("Ukjent"));
-        put(
-            &mut cf,
-            "/__substg1.0_5D01001F",
-            &utf16("trussel@example.net"),
-        );
-        put(
-            &mut cf,
-            "/__substg1.0_1000001F",
-            &utf16("Dette er siste advarsel. Slutt å grave i saken, ellers skjer det noe med deg."),
-        );
-        // 2026-11-23 06:02:09 UTC as a FILETIME.
-        let ft: u64 = (1_795_413_729 + 11_644_473_600) * 10_000_000;
-        put(
-            &mut cf,
-            "/__properties_version1.0",
-            &props(32, &[(CLIENT_SUBMIT_TIME, PT_SYSTIME, ft.to_le_bytes())]),
-        );
-        for (i, (name, address, kind)) in [
-            ("Kari Hansen", "kari.hansen@firma.example", 1u32),
-            ("Sikkerhet", "sikkerhet@firma.example", 2),
-        ]
-        .iter()
-        .enumerate()
-        {
-            let dir = format!("/__recip_version1.0_#{i:08X}");
-            cf.create_storage(&dir).expect("storage");
-            put(
-                &mut cf,
-                &format!("{dir}/__substg1.0_3001001F"),
-                &utf16(name),
-            );
-            put(
-                &mut cf,
-                &format!("{dir}/__substg1.0_39FE001F"),
-                &utf16(address),
-            );
-            let mut v = [0u8; 8];
-            v[..4].copy_from_slice(&kind.to_le_bytes());
-            put(
-                &mut cf,
-                &format!("{dir}/__properties_version1.0"),
-                &props(8, &[(RECIPIENT_TYPE, PT_LONG, v)]),
-            );
-        }
-        let dir = "/__attach_version1.0_#00000000";
-        cf.create_storage(dir).expect("storage");
-        put(
-            &mut cf,
-            &format!("{dir}/__substg1.0_3707001F"),
-            &utf16("kart over området.pdf"),
-        );
-        put(
-            &mut cf,
-            &format!("{dir}/__substg1.0_370E001F"),
-            &utf16("application/pdf"),
-        );
-        put(
-            &mut cf,
-            &format!("{dir}/__substg1.0_37010102"),
-            b"%PDF-1.4\n% made-up attachment\n",
-        );
-        cf.flush().expect("flush");
-        cf.into_inner().into_inner()
-    }
-
     #[test]
     fn an_outlook_message_is_read_from_its_internet_headers_and_properties() {
-        let bytes = sample_msg(true);
+        let bytes = crate::samples::msg(true);
         assert_eq!(
             crate::detect("application/x-ole-storage", "advarsel.msg", &bytes),
             Some(Format::Msg)
@@ -410,7 +311,7 @@ pub(crate) mod tests {
 
     #[test]
     fn an_outlook_message_without_headers_uses_its_properties() {
-        let e = read(&sample_msg(false)).expect("read");
+        let e = read(&crate::samples::msg(false)).expect("read");
         assert_eq!(e.date.as_deref(), Some("2026-11-23T06:02:09+00:00"));
         assert_eq!(e.from[0].display(), "Ukjent <trussel@example.net>");
         assert_eq!(e.to.len(), 1);
@@ -421,11 +322,11 @@ pub(crate) mod tests {
     #[test]
     fn a_compound_file_that_is_no_message_is_malformed() {
         let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("create");
-        put(&mut cf, "/WordDocument", b"not mail");
+        crate::samples::put(&mut cf, "/WordDocument", b"not mail");
         cf.flush().expect("flush");
         let bytes = cf.into_inner().into_inner();
         assert_eq!(read(&bytes).unwrap_err().code(), "malformed");
-        let mut cut = sample_msg(true);
+        let mut cut = crate::samples::msg(true);
         cut.truncate(700);
         assert_eq!(read(&cut).unwrap_err().code(), "malformed");
     }

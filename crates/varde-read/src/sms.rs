@@ -157,7 +157,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Chat, ReadError> {
         }
     }
     Ok(Chat {
-        format: ChatFormat::SmsBackup,
+        app: ChatFormat::SmsBackup,
         title: (contacts.len() == 1).then(|| contacts[0].clone()),
         participants,
         messages,
@@ -167,36 +167,22 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Chat, ReadError> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    /// A made-up backup: a received threat over two lines, the employee's reply, an MMS
-    /// with a photo and a caption.
-    pub(crate) const BACKUP: &str = r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
-<!--File Created By SMS Backup & Restore v10.20.002-->
-<smses count="3" backup_set="8d0f" backup_date="1795330000000" type="full">
-  <sms protocol="0" address="+4791234567" date="1795292040000" type="1" subject="null" body="Du slipper ikke unna.&#10;Jeg vet hvor du parkerer 😠" toa="null" sc_toa="null" service_center="+4792001000" read="1" status="-1" locked="0" date_sent="1795292039000" sub_id="1" readable_date="21. nov. 2026 21:14:00" contact_name="(Unknown)" />
-  <sms protocol="0" address="+4791234567" date="1795292160000" type="2" subject="null" body="Ikke kontakt meg igjen." toa="null" sc_toa="null" service_center="null" read="1" status="-1" locked="0" date_sent="0" sub_id="1" readable_date="21. nov. 2026 21:16:00" contact_name="(Unknown)" />
-  <mms date="1795292100000" ct_t="application/vnd.wap.multipart.related" msg_box="1" address="+4791234567" contact_name="(Unknown)" readable_date="21. nov. 2026 21:15:00">
-    <parts>
-      <part seq="-1" ct="application/smil" name="null" chset="null" cl="smil.xml" text="&lt;smil&gt;&lt;/smil&gt;" />
-      <part seq="0" ct="image/jpeg" name="IMG_20261121_211500.jpg" chset="null" cl="IMG_20261121_211500.jpg" data="/9j/4AAQ" />
-      <part seq="0" ct="text/plain" name="null" chset="106" cl="txt000.txt" text="Bilen din?" />
-    </parts>
-    <addrs><addr address="+4791234567" type="137" charset="106" /></addrs>
-  </mms>
-</smses>
-"#;
 
     #[test]
     fn an_sms_backup_is_read_in_time_order_with_mms_parts() {
         assert_eq!(
-            crate::detect("text/xml", "sms-20261122.xml", BACKUP.as_bytes()),
+            crate::detect(
+                "text/xml",
+                "sms-20261122.xml",
+                crate::samples::SMS_BACKUP_XML.as_bytes()
+            ),
             Some(Format::SmsBackup)
         );
-        let c = read(BACKUP.as_bytes()).expect("read");
-        assert_eq!(c.format, ChatFormat::SmsBackup);
+        let c = read(crate::samples::SMS_BACKUP_XML.as_bytes()).expect("read");
+        assert_eq!(c.app, ChatFormat::SmsBackup);
         assert_eq!(c.messages.len(), 3);
         let threat = &c.messages[0];
         assert_eq!(threat.sender.as_deref(), Some("+4791234567"));

@@ -180,7 +180,7 @@ fn parse(s: &str, format: Format) -> Result<Chat, ReadError> {
         messages.push(m);
     }
     Ok(Chat {
-        format: if ios {
+        app: if ios {
             ChatFormat::WhatsappIos
         } else {
             ChatFormat::WhatsappAndroid
@@ -257,35 +257,16 @@ pub(crate) fn read_zip(bytes: &[u8]) -> Result<Chat, ReadError> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     #![allow(clippy::unwrap_used)]
     use std::io::Write;
 
     use super::*;
 
-    /// Android, Norwegian: a notice, a multi-line threat, an omitted photo, an attached one.
-    pub(crate) const ANDROID_NB: &str = "21.11.2026, 21:10 - Meldinger og anrop er ende-til-ende-kryptert. Ingen utenfor denne chatten, ikke engang WhatsApp, kan lese eller lytte til dem.
-21.11.2026, 21:12 - Kari Hansen: Hvem er dette?
-21.11.2026, 21:14 - +47 912 34 567: Du vet godt hvem jeg er.
-Jeg vet hvor du bor 🔪
-Pass deg.
-21.11.2026, 21:15 - +47 912 34 567: <Media utelatt>
-22.11.2026, 07:01 - +47 912 34 567: IMG-20261122-WA0003.jpg (fil vedlagt)
-Se hvem som står utenfor
-";
-
-    /// iPhone, English (US): seconds, 12-hour clock with U+202F before PM, LRM marks.
-    pub(crate) const IOS_EN: &str = "[11/21/26, 9:10:00\u{202F}PM] Kari Hansen: \u{200E}Messages and calls are end-to-end encrypted.
-[11/21/26, 9:14:03\u{202F}PM] +47 912 34 567: You know who I am.
-I know where you live
-[11/21/26, 9:15:41\u{202F}PM] +47 912 34 567: \u{200E}<attached: 00000012-PHOTO-2026-11-21-21-15-41.jpg>
-[11/22/26, 12:01:00\u{202F}AM] Kari Hansen: Stop this
-";
-
     #[test]
     fn an_android_export_in_norwegian_is_read_message_by_message() {
-        let c = read_text(ANDROID_NB.as_bytes()).expect("read");
-        assert_eq!(c.format, ChatFormat::WhatsappAndroid);
+        let c = read_text(crate::samples::WHATSAPP_ANDROID_NB.as_bytes()).expect("read");
+        assert_eq!(c.app, ChatFormat::WhatsappAndroid);
         assert_eq!(c.messages.len(), 5);
         let notice = &c.messages[0];
         assert_eq!(notice.sender, None);
@@ -315,8 +296,8 @@ I know where you live
 
     #[test]
     fn an_iphone_export_in_english_with_narrow_spaces_is_read() {
-        let c = read_text(IOS_EN.as_bytes()).expect("read");
-        assert_eq!(c.format, ChatFormat::WhatsappIos);
+        let c = read_text(crate::samples::WHATSAPP_IOS_EN.as_bytes()).expect("read");
+        assert_eq!(c.app, ChatFormat::WhatsappIos);
         assert_eq!(c.messages.len(), 4);
         assert_eq!(c.messages[1].time.as_deref(), Some("2026-11-21T21:14:03"));
         assert_eq!(
@@ -339,7 +320,7 @@ I know where you live
     fn an_iphone_export_in_norwegian_and_an_android_one_in_english_are_read() {
         let ios_nb = "[21.11.2026, 21:14:03] Ola: Du skal få svi\n[21.11.2026, 21:15:00] Ola: \u{200E}<vedlagt: 00000013-AUDIO-2026-11-21-21-15-00.opus>\n";
         let c = read_text(ios_nb.as_bytes()).expect("read");
-        assert_eq!(c.format, ChatFormat::WhatsappIos);
+        assert_eq!(c.app, ChatFormat::WhatsappIos);
         assert_eq!(c.messages[0].time.as_deref(), Some("2026-11-21T21:14:03"));
         assert_eq!(
             c.messages[1].media.as_deref(),
@@ -347,7 +328,7 @@ I know where you live
         );
         let android_en = "11/21/26, 9:14\u{202F}PM - Ola: You'll pay\n11/21/26, 9:15\u{202F}PM - Ola: <Media omitted>\n";
         let c = read_text(android_en.as_bytes()).expect("read");
-        assert_eq!(c.format, ChatFormat::WhatsappAndroid);
+        assert_eq!(c.app, ChatFormat::WhatsappAndroid);
         assert_eq!(c.messages[0].time.as_deref(), Some("2026-11-21T21:14"));
         // en-GB: day first, 24-hour clock.
         let android_gb = "21/11/2026, 21:14 - Ola: You'll pay\n";
@@ -361,7 +342,8 @@ I know where you live
         let opts = zip::write::SimpleFileOptions::default();
         w.start_file("WhatsApp-chat med +47 912 34 567.txt", opts)
             .expect("file");
-        w.write_all(ANDROID_NB.as_bytes()).expect("write");
+        w.write_all(crate::samples::WHATSAPP_ANDROID_NB.as_bytes())
+            .expect("write");
         w.start_file("IMG-20261122-WA0003.jpg", opts).expect("file");
         w.write_all(b"\xFF\xD8\xFF\xE0 made-up photo")
             .expect("write");
@@ -382,8 +364,8 @@ I know where you live
     #[test]
     fn text_that_only_looks_like_a_chat_is_not_taken_for_one() {
         assert!(!looks_like_export("Møte 21.11.2026, 21:14 i kantina\n"));
-        assert!(looks_like_export(ANDROID_NB));
-        assert!(looks_like_export(IOS_EN));
+        assert!(looks_like_export(crate::samples::WHATSAPP_ANDROID_NB));
+        assert!(looks_like_export(crate::samples::WHATSAPP_IOS_EN));
         // An impossible date is kept as a message without a time, not a panic.
         let c = read_text(b"31.02.2026, 25:99 - Ola: hei\n").expect("read");
         assert_eq!(c.messages[0].time, None);

@@ -215,7 +215,43 @@ value: string, } | { "kind": "id_number",
 /**
  * What was written.
  */
-value: string, } | { "kind": "too_large_to_show", 
+value: string, } | { "kind": "no_messages", 
+/**
+ * The evidence item.
+ */
+item: Item, } | { "kind": "no_such_message", 
+/**
+ * The evidence item.
+ */
+item: Item, 
+/**
+ * The index asked for.
+ */
+index: number, 
+/**
+ * How many messages there are.
+ */
+count: number, } | { "kind": "no_such_attachment", 
+/**
+ * The evidence item.
+ */
+item: Item, 
+/**
+ * The index asked for.
+ */
+index: number, 
+/**
+ * How many attachments there are.
+ */
+count: number, } | { "kind": "not_an_email_file", 
+/**
+ * The path.
+ */
+path: string, } | { "kind": "changed_while_read", 
+/**
+ * The path.
+ */
+path: string, } | { "kind": "too_large_to_show", 
 /**
  * Its size in bytes.
  */

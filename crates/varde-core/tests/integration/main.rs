@@ -5,6 +5,7 @@
 mod browse;
 mod bundle;
 mod damage;
+mod derived;
 mod drafts;
 mod guidance;
 mod locker;

@@ -74,6 +74,7 @@ fn mild(id: i64) -> Incident {
         channel: Channel::Email,
         platform: None,
         sender: None,
+        source: None,
         description: format!("Hendelse {id}"),
         wording: None,
         perceived: vec![],
