@@ -51,7 +51,11 @@ impl Cli {
                 | IncidentCmd::Senders { json, .. }
                 | IncidentCmd::LinkSender { json, .. },
             )
-            | Command::Evidence(EvidenceCmd::List { json, .. } | EvidenceCmd::Show { json, .. })
+            | Command::Evidence(
+                EvidenceCmd::List { json, .. }
+                | EvidenceCmd::Show { json, .. }
+                | EvidenceCmd::Messages { json, .. },
+            )
             | Command::Verify { json }
             | Command::Log { json, .. } => *json,
             Command::Checklist(c) => c.json(),
@@ -359,6 +363,52 @@ pub enum IncidentCmd {
         #[command(flatten)]
         fields: IncidentFields,
     },
+    /// Log an incident from a message of a chat export or e-mail (see `evidence
+    /// messages`): time, channel, sender and the exact words come from the message, linked
+    /// to it; any option given replaces what was read. Prints the new incident's id
+    FromMessage {
+        /// The evidence id of the chat export or e-mail
+        #[arg(long)]
+        evidence: i64,
+        /// The message's index (from `evidence messages`)
+        #[arg(long)]
+        message: u32,
+        /// When, instead of the message's time
+        #[arg(long)]
+        at: Option<String>,
+        /// How it came, instead of what the export says
+        #[arg(long, value_parser = choice::<Channel>())]
+        channel: Option<Channel>,
+        /// Where, instead of the thread's name
+        #[arg(long)]
+        place: Option<String>,
+        /// What happened, instead of «Melding nr. … i …»
+        #[arg(long)]
+        description: Option<String>,
+        #[command(flatten)]
+        fields: IncidentFields,
+    },
+    /// Store an e-mail (.eml or .msg) as evidence in a new incident made from it: time from
+    /// its Date header, channel e-mail, place «e-post til …», the body as the exact words,
+    /// the sender. Any option given replaces what was read. Prints the incident's id
+    FromEmail {
+        /// The case reference
+        #[arg(long)]
+        case: String,
+        /// The e-mail file
+        file: PathBuf,
+        /// When, instead of the Date header
+        #[arg(long)]
+        at: Option<String>,
+        /// Where, instead of «e-post til …»
+        #[arg(long)]
+        place: Option<String>,
+        /// What happened, instead of «E-post med emnet …»
+        #[arg(long)]
+        description: Option<String>,
+        #[command(flatten)]
+        fields: IncidentFields,
+    },
     /// List a case's incidents in time order
     List {
         /// The case reference
@@ -500,6 +550,22 @@ pub enum EvidenceCmd {
         /// Print as JSON
         #[arg(long)]
         json: bool,
+    },
+    /// The messages of a chat export or e-mail, oldest first
+    Messages {
+        /// The evidence id
+        id: i64,
+        /// Print as JSON: [{index, sender, time, text, …}]
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take an attachment out of an e-mail as evidence of its own (in the e-mail's
+    /// incident, naming the e-mail); prints its evidence id
+    Attachment {
+        /// The e-mail's evidence id
+        id: i64,
+        /// The attachment's index (from `evidence show`), from 0
+        index: u32,
     },
     /// Write an original back out, byte-identical (its SHA-256 is checked on the way)
     Extract {

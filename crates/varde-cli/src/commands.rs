@@ -355,6 +355,146 @@ fn witnesses(f: &IncidentFields) -> Vec<Witness> {
         .collect()
 }
 
+/// What Varde read from an original, in a few lines.
+fn print_reading(r: &varde_core::Reading) {
+    use varde_core::varde_read::Derived;
+    say!(
+        "  read as:   {} ({}, reader {})",
+        r.format.as_str(),
+        r.parser,
+        r.reader_version
+    );
+    match &r.content {
+        varde_core::Content::Unreadable { problem, .. } => {
+            say!("  could not be read: {problem}");
+        }
+        varde_core::Content::Read(d) => match d.as_ref() {
+            Derived::Email(m) => {
+                let list = |v: &[varde_core::varde_read::Mailbox]| {
+                    v.iter().map(|m| m.display()).collect::<Vec<_>>().join(", ")
+                };
+                say!("  from:      {}", list(&m.from));
+                say!("  to:        {}", list(&m.to));
+                if !m.cc.is_empty() {
+                    say!("  cc:        {}", list(&m.cc));
+                }
+                say!(
+                    "  date:      {}",
+                    m.date
+                        .as_deref()
+                        .or(m.date_raw.as_deref())
+                        .unwrap_or("(none)")
+                );
+                say!("  subject:   {}", m.subject.as_deref().unwrap_or("(none)"));
+                if let Some(id) = &m.message_id {
+                    say!("  message-id: {id}");
+                }
+                say!("  received:  {} hops", m.received.len());
+                for a in &m.authentication_results {
+                    say!("  auth:      {a}");
+                }
+                for a in &m.attachments {
+                    say!(
+                        "  attachment {}: {} ({}, {} bytes, sha256 {})",
+                        a.index,
+                        a.name.as_deref().unwrap_or("(no name)"),
+                        a.media_type,
+                        a.size,
+                        a.sha256
+                    );
+                }
+            }
+            Derived::Chat(c) => {
+                say!(
+                    "  chat:      {} messages from {}",
+                    c.messages.len(),
+                    c.participants.join(", ")
+                );
+                if c.repaired_encoding {
+                    say!("             (letters repaired from the export's mis-encoded UTF-8)");
+                }
+            }
+            Derived::Image(i) => {
+                if !i.has_exif {
+                    say!("  exif:      none");
+                }
+                if let Some(t) = &i.taken {
+                    say!(
+                        "  taken:     {t}{}",
+                        if i.taken_is_local {
+                            " (camera clock, no zone)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+                if let Some(m) = &i.model {
+                    say!("  camera:    {} {m}", i.make.as_deref().unwrap_or_default());
+                }
+                if let Some(g) = &i.gps {
+                    say!("  gps:       {:.6}, {:.6}", g.latitude, g.longitude);
+                }
+            }
+            Derived::Media(m) => {
+                say!(
+                    "  recording: {}{}{}",
+                    m.container,
+                    m.duration_seconds
+                        .map(|d| format!(", {d:.1} s"))
+                        .unwrap_or_default(),
+                    if m.has_video { ", with video" } else { "" }
+                );
+            }
+        },
+    }
+}
+
+/// Replace what was read from a message with what the officer gave on the command line.
+fn override_incident(
+    n: &mut NewIncident,
+    at: &Option<String>,
+    place: &Option<String>,
+    description: &Option<String>,
+    f: &IncidentFields,
+) {
+    let set = |v: &Option<String>, to: &mut String| {
+        if let Some(v) = v {
+            *to = v.clone();
+        }
+    };
+    set(at, &mut n.at);
+    set(place, &mut n.place);
+    set(description, &mut n.description);
+    if f.tz.is_some() {
+        n.tz = f.tz.clone();
+    }
+    n.approximate |= f.approximate;
+    if f.place_kind.is_some() {
+        n.place_kind = f.place_kind;
+    }
+    if f.platform.is_some() {
+        n.platform = f.platform.clone();
+    }
+    if f.sender.is_some() {
+        n.sender = f.sender.clone();
+    }
+    if f.wording.is_some() {
+        n.wording = f.wording.clone();
+    }
+    if !f.perceived.is_empty() {
+        n.perceived = f.perceived.clone();
+    }
+    n.targets_individuals |= f.targets_individuals;
+    n.ongoing_emergency |= f.emergency;
+    if f.actor_person.is_some() {
+        n.actor_id = f.actor_person;
+    }
+    let w = witnesses(f);
+    if !w.is_empty() {
+        n.witnesses = w;
+    }
+}
+
 fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
     let mut locker = open(cli)?;
     match cmd {
@@ -387,6 +527,36 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
                 },
             )?;
             say!("{}", i.id);
+        }
+        IncidentCmd::FromMessage {
+            evidence,
+            message,
+            at,
+            channel,
+            place,
+            description,
+            fields: f,
+        } => {
+            let mut n = locker.incident_from_message_draft(*evidence, *message)?;
+            if let Some(c) = channel {
+                n.channel = Some(*c);
+            }
+            override_incident(&mut n, at, place, description, f);
+            let i = locker.log_incident_from_message(*evidence, *message, n)?;
+            say!("{}", i.id);
+        }
+        IncidentCmd::FromEmail {
+            case,
+            file,
+            at,
+            place,
+            description,
+            fields: f,
+        } => {
+            let logged = locker.log_incident_from_email(case, file, &mut |n| {
+                override_incident(n, at, place, description, f)
+            })?;
+            say!("{}", logged.incident.id);
         }
         IncidentCmd::List { case, json } => {
             let list = locker.list_incidents(case)?;
@@ -442,6 +612,17 @@ fn incident(cli: &Cli, cmd: &IncidentCmd) -> anyhow::Result<i32> {
                 say!("  description: {}", i.description);
                 if let Some(w) = &i.wording {
                     say!("  wording:     «{w}»");
+                }
+                if let Some(s) = &i.sender {
+                    say!("  sender:      {s}");
+                }
+                if let Some(m) = &i.source {
+                    say!(
+                        "  from:        message {} of the original {} (text sha256 {})",
+                        m.message,
+                        m.sha256,
+                        m.text_sha256
+                    );
                 }
                 if !i.perceived.is_empty() {
                     let p: Vec<String> = i.perceived.iter().map(ToString::to_string).collect();
@@ -662,10 +843,46 @@ fn evidence(cli: &Cli, cmd: &EvidenceCmd) -> anyhow::Result<i32> {
                 output::table(&["ID", "INCIDENT", "SHA256", "SIZE", "TYPE", "NAME"], &rows);
             }
         }
+        EvidenceCmd::Messages { id, json } => {
+            let messages = locker.messages(*id)?;
+            if *json {
+                output::json(&messages)?;
+            } else {
+                for m in &messages {
+                    let who = match (&m.sender, m.outgoing) {
+                        (Some(s), _) => s.clone(),
+                        (None, Some(true)) => "(sent from this phone)".into(),
+                        (None, _) => "(notice)".into(),
+                    };
+                    say!(
+                        "#{} {} {}:{}",
+                        m.index,
+                        m.time.as_deref().unwrap_or("(no time)"),
+                        who,
+                        m.media
+                            .as_ref()
+                            .map(|n| format!(" [{n}]"))
+                            .unwrap_or_default()
+                    );
+                    for line in m.text.lines() {
+                        say!("    {line}");
+                    }
+                }
+            }
+        }
+        EvidenceCmd::Attachment { id, index } => {
+            let added = locker.extract_attachment(*id, *index)?;
+            say!("{}", added.evidence.id);
+        }
         EvidenceCmd::Show { id, json } => {
             let e = locker.evidence(*id)?;
+            let reading = locker.read_evidence(*id)?;
             if *json {
-                output::json(&e)?;
+                let mut v = serde_json::to_value(&e)?;
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("derived".into(), serde_json::to_value(&reading)?);
+                }
+                output::json(&v)?;
             } else {
                 say!("Evidence {} (incident {})", e.id, e.incident);
                 say!("  name:      {}", e.original_name);
@@ -699,6 +916,16 @@ fn evidence(cli: &Cli, cmd: &EvidenceCmd) -> anyhow::Result<i32> {
                 }
                 if !e.note.is_empty() {
                     say!("  note:      {}", e.note);
+                }
+                if let Some(of) = &e.attachment_of {
+                    say!(
+                        "  from:      attachment {} of evidence {}",
+                        of.index,
+                        of.evidence
+                    );
+                }
+                if let Some(r) = &reading {
+                    print_reading(r);
                 }
             }
         }

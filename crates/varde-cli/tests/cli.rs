@@ -1173,3 +1173,106 @@ fn a_case_gets_a_risk_review_and_closing_sets_its_retention_review() {
     assert_eq!(c["review_on"], "2099-06-01");
     assert_eq!(c["retention_review_on"], "2099-07-01");
 }
+
+/// The forms scripts rely on for what Varde reads (issue: evidence from the channels
+/// threats come through): `evidence show --json` with "derived", `evidence messages
+/// --json`, `incident from-message` and `incident from-email`, each printing an id.
+#[test]
+fn emails_and_chat_exports_are_read_in_the_documented_forms() {
+    use varde_read::samples;
+    let env = Env::new();
+    let case = env.case();
+    let eml = env.write("trussel.eml", &samples::eml());
+    let inc = env.ok(&[
+        "incident",
+        "from-email",
+        "--case",
+        &case,
+        eml.to_str().unwrap(),
+    ]);
+    let inc = inc.trim().to_string();
+    assert!(inc.parse::<i64>().is_ok(), "{inc}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["incident", "show", &inc, "--json"])).unwrap();
+    assert_eq!(shown["incident"]["channel"], "email");
+    assert_eq!(shown["incident"]["occurred_local"], "2026-11-21 21:14");
+    assert_eq!(shown["incident"]["source"]["message"], 0);
+    let email_id = shown["evidence"][0]["id"].as_i64().unwrap().to_string();
+    let ev: serde_json::Value =
+        serde_json::from_str(&env.ok(&["evidence", "show", &email_id, "--json"])).unwrap();
+    assert_eq!(ev["sha256"], sha256_hex(&samples::eml()));
+    assert_eq!(ev["derived"]["kind"], "email");
+    assert_eq!(ev["derived"]["format"], "eml");
+    assert_eq!(ev["derived"]["subject"], "Du skal få betale for dette");
+    assert_eq!(
+        ev["derived"]["attachments"][0]["name"],
+        "bilde av huset.png"
+    );
+    let att = env.ok(&["evidence", "attachment", &email_id, "0"]);
+    let att_ev: serde_json::Value =
+        serde_json::from_str(&env.ok(&["evidence", "show", att.trim(), "--json"])).unwrap();
+    assert_eq!(att_ev["attachment_of"]["evidence"].to_string(), email_id);
+    assert_eq!(att_ev["sha256"], ev["derived"]["attachments"][0]["sha256"]);
+
+    let chat = env.write("WhatsApp-chat.zip", &samples::whatsapp_zip());
+    let out = env.ok(&[
+        "evidence",
+        "add",
+        "--incident",
+        &inc,
+        chat.to_str().unwrap(),
+    ]);
+    let chat_id = out.split('\t').next().unwrap().to_string();
+    let ev: serde_json::Value =
+        serde_json::from_str(&env.ok(&["evidence", "show", &chat_id, "--json"])).unwrap();
+    assert_eq!(ev["derived"]["kind"], "chat");
+    assert_eq!(ev["derived"]["app"], "whatsapp_android");
+    let messages: serde_json::Value =
+        serde_json::from_str(&env.ok(&["evidence", "messages", &chat_id, "--json"])).unwrap();
+    let m = &messages[2];
+    assert_eq!(m["index"], 2);
+    assert_eq!(m["sender"], "+47 912 34 567");
+    assert_eq!(m["time"], "2026-11-21T21:14");
+    assert_eq!(
+        m["text"],
+        "Du vet godt hvem jeg er.\nJeg vet hvor du bor 🔪\nPass deg."
+    );
+    let made = env.ok(&[
+        "incident",
+        "from-message",
+        "--evidence",
+        &chat_id,
+        "--message",
+        "2",
+        "--place",
+        "WhatsApp, Karis mobil",
+    ]);
+    let made: serde_json::Value =
+        serde_json::from_str(&env.ok(&["incident", "show", made.trim(), "--json"])).unwrap();
+    assert_eq!(made["incident"]["place"], "WhatsApp, Karis mobil");
+    assert_eq!(made["incident"]["wording"], m["text"]);
+    assert_eq!(made["incident"]["source"]["text_sha256"], m["text_sha256"]);
+    assert_eq!(made["incident"]["source"]["sha256"], ev["sha256"]);
+    // Past the end: refused in words, nothing made.
+    let out = env.run(&[
+        "incident",
+        "from-message",
+        "--evidence",
+        &chat_id,
+        "--message",
+        "9",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("there is no message 9"));
+    // A file that is no e-mail.
+    let note = env.write("notat.txt", b"bare et notat");
+    let out = env.run(&[
+        "incident",
+        "from-email",
+        "--case",
+        &case,
+        note.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read this file as an e-mail"));
+}

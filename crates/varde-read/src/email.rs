@@ -191,6 +191,10 @@ pub(crate) fn from_message(msg: &mail_parser::Message<'_>) -> Result<Email, Read
         }
         None => (String::new(), false),
     };
+    // Line ends as text has them (the original keeps its CRLF).
+    if body_text.contains('\r') {
+        body_text = body_text.replace("\r\n", "\n");
+    }
     let body_truncated = body_text.len() > MAX_BODY;
     text::truncate(&mut body_text, MAX_BODY);
     let attachments = msg
@@ -288,7 +292,7 @@ mod tests {
         );
         assert_eq!(
             e.body_text.trim_end(),
-            "Jeg vet hvor du bor. Du skal få svi for det du gjorde 🔪\r\nNeste gang står jeg utenfor døra."
+            "Jeg vet hvor du bor. Du skal få svi for det du gjorde 🔪\nNeste gang står jeg utenfor døra."
         );
         assert!(!e.body_from_html);
         assert_eq!(e.attachments.len(), 1);

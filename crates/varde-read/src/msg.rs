@@ -202,6 +202,9 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Email, ReadError> {
             }
         }
     }
+    if email.body_text.contains('\r') {
+        email.body_text = email.body_text.replace("\r\n", "\n");
+    }
     email.body_truncated = email.body_text.len() > (2 << 20);
     text::truncate(&mut email.body_text, 2 << 20);
     email.attachments = attachments(&mut cf)
