@@ -254,6 +254,9 @@ fn officer_story_prints_the_documented_forms() {
             "incident.add",
             "evidence.add",
             "evidence.add",
+            // What Varde read from each screenshot (here: that it has no EXIF).
+            "evidence.read",
+            "evidence.read",
             "evidence.extract"
         ]
     );

@@ -45,7 +45,7 @@ pub use varde_core::guidance::Lang;
 use varde_core::{Manifest, ReportRenderer};
 
 use view::Thumb;
-pub use view::{MAX_THUMBS, THREAD_SUMMARY_MIN};
+pub use view::{MAX_PAGES, MAX_THUMBS, THREAD_SUMMARY_MIN};
 use world::ReportWorld;
 
 /// The template, compiled into the crate.
@@ -174,40 +174,63 @@ pub fn layout<E: Display>(
     let today = generated.as_ref().map(day_of);
     let mut world = ReportWorld::new(TEMPLATE, today);
 
-    // Thumbnails, one original at a time, for at most `MAX_THUMBS` images in report order;
-    // the others are listed with their SHA-256 only, and their originals are not read.
-    let mut thumbs = HashMap::new();
-    for (n, e) in view::thumbnail_candidates(input)
+    // Thumbnails for at most `MAX_THUMBS` images in report order, and a page of its own in
+    // the appendix for at most `MAX_PAGES` (thread members included). Each original is read
+    // once, one at a time, and dropped before the next; the others are listed with their
+    // SHA-256 only, and their originals are not read.
+    let thumb_ids: std::collections::HashSet<i64> = view::thumbnail_candidates(input)
         .into_iter()
         .take(view::MAX_THUMBS)
-        .enumerate()
-    {
-        let thumb = if !thumbs::is_thumbnailable(&e.media_type) {
-            Thumb::Missing(thumbs::NoThumb::Unsupported.key())
+        .map(|e| e.id)
+        .collect();
+    let appendix: Vec<&varde_core::bundle::manifest::EvidenceEntry> = view::appendix_images(input)
+        .into_iter()
+        .take(view::MAX_PAGES)
+        .map(|(_, e)| e)
+        .collect();
+    let page_ids: std::collections::HashSet<i64> = appendix.iter().map(|e| e.id).collect();
+    let mut wanted: Vec<&varde_core::bundle::manifest::EvidenceEntry> =
+        view::thumbnail_candidates(input)
+            .into_iter()
+            .filter(|e| thumb_ids.contains(&e.id))
+            .collect();
+    wanted.extend(appendix.iter().filter(|e| !thumb_ids.contains(&e.id)));
+    let mut thumbs = HashMap::new();
+    let mut pages = HashMap::new();
+    for (n, e) in wanted.into_iter().enumerate() {
+        let missing = |why: thumbs::NoThumb| Thumb::Missing(why.key());
+        let made: Result<Vec<u8>, thumbs::NoThumb> = if !thumbs::is_thumbnailable(&e.media_type) {
+            Err(thumbs::NoThumb::Unsupported)
         } else if e.size > thumbs::MAX_ORIGINAL_BYTES {
-            Thumb::Missing(thumbs::NoThumb::TooLarge.key())
+            Err(thumbs::NoThumb::TooLarge)
         } else {
-            match originals(&e.sha256) {
-                Err(_) => Thumb::Missing(thumbs::NoThumb::Unreadable.key()),
-                Ok(bytes) => match thumbs::thumbnail(&bytes) {
-                    Ok(t) => {
-                        let path = format!("/thumbs/{n}.jpg");
-                        world.add_file(&path, t.jpeg);
-                        Thumb::Image {
-                            path,
-                            width: t.width,
-                            height: t.height,
-                        }
+            originals(&e.sha256).map_err(|_| thumbs::NoThumb::Unreadable)
+        };
+        let mut make = |scale: fn(&[u8]) -> Result<thumbs::Thumbnail, thumbs::NoThumb>,
+                        dir: &str| {
+            match made.as_deref().map_err(|w| *w).and_then(scale) {
+                Ok(t) => {
+                    let path = format!("/{dir}/{n}.jpg");
+                    world.add_file(&path, t.jpeg);
+                    Thumb::Image {
+                        path,
+                        width: t.width,
+                        height: t.height,
                     }
-                    Err(why) => Thumb::Missing(why.key()),
-                },
+                }
+                Err(why) => missing(why),
             }
         };
-        thumbs.insert(e.id, thumb);
+        if thumb_ids.contains(&e.id) {
+            thumbs.insert(e.id, make(thumbs::thumbnail, "thumbs"));
+        }
+        if page_ids.contains(&e.id) {
+            pages.insert(e.id, make(thumbs::page_image, "pages"));
+        }
     }
 
     let document = compile(&mut world, TEMPLATE, || {
-        Ok(view::build(input, lang, &thumbs))
+        Ok(view::build(input, lang, &thumbs, &pages))
     })?;
     let generated_at = generated.and_then(|t| utc_datetime(&t));
     Ok(Rendered {

@@ -89,8 +89,26 @@ pub struct Thumbnail {
     pub height: u32,
 }
 
+/// The largest image on an appendix page, in pixels (readable at A4: about 170 dpi across
+/// the text width).
+pub const PAGE_WIDTH: u32 = 1200;
+/// The tallest image on an appendix page, in pixels (a long phone screenshot is cut down
+/// in proportion, never cropped).
+pub const PAGE_MAX_HEIGHT: u32 = 1800;
+
 /// Make a JPEG thumbnail at most [`THUMB_WIDTH`] × [`THUMB_MAX_HEIGHT`] pixels.
 pub fn thumbnail(original: &[u8]) -> Result<Thumbnail, NoThumb> {
+    scaled(original, THUMB_WIDTH, THUMB_MAX_HEIGHT)
+}
+
+/// Make a JPEG of an image for its own page in the report's appendix, at most
+/// [`PAGE_WIDTH`] × [`PAGE_MAX_HEIGHT`] pixels.
+pub fn page_image(original: &[u8]) -> Result<Thumbnail, NoThumb> {
+    scaled(original, PAGE_WIDTH, PAGE_MAX_HEIGHT)
+}
+
+/// A JPEG of an image scaled down (never up) to fit `max_w` × `max_h`.
+fn scaled(original: &[u8], max_w: u32, max_h: u32) -> Result<Thumbnail, NoThumb> {
     if original.len() as u64 > MAX_ORIGINAL_BYTES {
         return Err(NoThumb::TooLarge);
     }
@@ -117,8 +135,8 @@ pub fn thumbnail(original: &[u8]) -> Result<Thumbnail, NoThumb> {
         image::ImageError::Limits(_) => NoThumb::TooLarge,
         _ => NoThumb::Undecodable,
     })?;
-    let img = if img.width() > THUMB_WIDTH || img.height() > THUMB_MAX_HEIGHT {
-        img.resize(THUMB_WIDTH, THUMB_MAX_HEIGHT, FilterType::Triangle)
+    let img = if img.width() > max_w || img.height() > max_h {
+        img.resize(max_w, max_h, FilterType::Triangle)
     } else {
         img
     };

@@ -3,6 +3,9 @@
 //! here: enum values go in as their stored names and the template's table translates them.
 
 use std::collections::{BTreeMap, HashMap};
+use varde_core::derived::{Content, Reading};
+use varde_core::model::MessageSource;
+use varde_core::varde_read::{Derived, Message};
 
 use chrono::DateTime;
 use serde_json::{Value, json};
@@ -102,6 +105,69 @@ pub fn thumbnail_candidates(input: &Manifest) -> Vec<&EvidenceEntry> {
     out
 }
 
+/// The most images given a page of their own in the appendix; past it, the report says
+/// how many are shown, and every image is still listed with its SHA-256.
+pub const MAX_PAGES: usize = 60;
+
+/// Every image in report order with its number (`incident.item`), thread members
+/// included: the appendix shows them one per page.
+pub fn appendix_images(input: &Manifest) -> Vec<(String, &EvidenceEntry)> {
+    let by_incident = evidence_by_incident(input);
+    let mut out = Vec::new();
+    for (i, inc) in sorted_incidents(input).into_iter().enumerate() {
+        let Some(list) = by_incident.get(&inc.id) else {
+            continue;
+        };
+        for (j, e) in list.iter().enumerate() {
+            if e.media_type.starts_with("image/") {
+                out.push((format!("{}.{}", i + 1, j + 1), *e));
+            }
+        }
+    }
+    out
+}
+
+fn appendix_view(input: &Manifest, lang: Lang, pages: &HashMap<i64, Thumb>) -> Value {
+    let all = appendix_images(input);
+    let items: Vec<Value> = all
+        .iter()
+        .take(MAX_PAGES)
+        .map(|(no, e)| {
+            let (page, no_page) = match pages.get(&e.id) {
+                Some(Thumb::Image {
+                    path,
+                    width,
+                    height,
+                }) => (
+                    Some(json!({ "path": path, "width": width, "height": height })),
+                    None,
+                ),
+                Some(Thumb::Missing(why)) => (None, Some(*why)),
+                None => (None, None),
+            };
+            json!({
+                "no": no,
+                "name": e.original_name,
+                "sha256": e.sha256,
+                "path": e.path,
+                "acquired_at": fmt_time(&e.acquired_at, lang),
+                "thread": (e.thread_platform.is_some() || e.thread_id.is_some()).then(|| json!({
+                    "platform": e.thread_platform, "id": e.thread_id, "seq": e.thread_seq,
+                })),
+                "whole_thread": e.whole_thread,
+                "page": page,
+                "no_page": no_page,
+            })
+        })
+        .collect();
+    json!({
+        "items": items,
+        "total": all.len(),
+        "capped": all.len() > MAX_PAGES,
+        "max": MAX_PAGES,
+    })
+}
+
 fn evidence_by_incident(input: &Manifest) -> HashMap<i64, Vec<&EvidenceEntry>> {
     // The manifest keeps evidence in bundle order (incident, then thread order).
     let mut by_incident: HashMap<i64, Vec<&EvidenceEntry>> = HashMap::new();
@@ -127,7 +193,12 @@ pub enum Thumb {
 }
 
 /// Build the template's data.
-pub fn build(input: &Manifest, lang: Lang, thumbs: &HashMap<i64, Thumb>) -> Value {
+pub fn build(
+    input: &Manifest,
+    lang: Lang,
+    thumbs: &HashMap<i64, Thumb>,
+    pages: &HashMap<i64, Thumb>,
+) -> Value {
     let persons: HashMap<i64, &PersonEntry> = input.persons.iter().map(|p| (p.id, p)).collect();
     let name_of = |id: i64| persons.get(&id).and_then(|p| display_name(p));
 
@@ -177,6 +248,7 @@ pub fn build(input: &Manifest, lang: Lang, thumbs: &HashMap<i64, Thumb>) -> Valu
                 "actor": inc.actor.and_then(name_of),
                 "description": inc.description,
                 "wording": inc.wording.as_deref().filter(|w| !w.trim().is_empty()),
+                "source": inc.source.as_ref().and_then(|m| source_view(input, m, lang)),
                 "logged_at": fmt_time(&inc.logged_at, lang),
                 "logged_by": inc.logged_by,
                 "logged_by_role": inc.logged_by_role.as_str(),
@@ -364,6 +436,7 @@ pub fn build(input: &Manifest, lang: Lang, thumbs: &HashMap<i64, Thumb>) -> Valu
             "capped": thumbs.len() < images,
             "max": MAX_THUMBS,
         },
+        "appendix": appendix_view(input, lang, pages),
         "custody_head": input.custody.last().map(|e| e.hash.clone()),
         "fingerprint": input.locker.signing_key_fingerprint,
         "fingerprint_grouped": varde_core::bundle::fingerprint_grouped(&input.locker.signing_key_fingerprint),
@@ -577,7 +650,128 @@ fn evidence_view(no: &str, e: &EvidenceEntry, lang: Lang, thumbs: &HashMap<i64, 
         "imported": e.origin.is_some(),
         "thumb": thumb,
         "no_thumb": no_thumb,
+        "derived": e.derived.as_ref().map(|r| derived_view(r, lang)),
     })
+}
+
+/// Messages shown on each side of a marked message.
+pub const CONTEXT_MESSAGES: usize = 3;
+/// The most characters of an e-mail's text in the report (the whole text is in the original).
+pub const MAX_BODY_CHARS: usize = 6000;
+
+/// A message time as the report shows it: the phone's clock as shown, or the instant in
+/// the report's form with its offset.
+fn message_time(m: &Message, lang: Lang) -> String {
+    match &m.time {
+        None => "—".into(),
+        Some(t) if m.time_is_local => {
+            let (date, time) = split_local(&t.replacen('T', " ", 1), lang);
+            match time {
+                Some(time) => format!("{date} {time}"),
+                None => date,
+            }
+        }
+        Some(t) => fmt_time(t, lang),
+    }
+}
+
+/// The thread around the message an incident was made from: the message highlighted, a
+/// few before and after, and whether its text still matches the hash the incident names.
+fn source_view(input: &Manifest, m: &MessageSource, lang: Lang) -> Option<Value> {
+    let e = input.evidence.iter().find(|e| e.sha256 == m.sha256)?;
+    let derived = e.derived.as_ref()?.derived()?;
+    let is_email = matches!(derived, Derived::Email(_));
+    let messages = derived.messages();
+    let at = m.message as usize;
+    let from = at.saturating_sub(CONTEXT_MESSAGES);
+    let to = (at + CONTEXT_MESSAGES + 1).min(messages.len());
+    let rows: Vec<Value> = messages
+        .get(from..to)
+        .unwrap_or_default()
+        .iter()
+        .map(|x| {
+            json!({
+                "no": x.index + 1,
+                "sender": x.sender,
+                "outgoing": x.outgoing == Some(true),
+                "time": message_time(x, lang),
+                "text": x.text,
+                "media": x.media,
+                "marked": x.index as usize == at,
+            })
+        })
+        .collect();
+    let matches = messages
+        .get(at)
+        .is_some_and(|x| x.text_sha256 == m.text_sha256);
+    Some(json!({
+        "file": e.original_name,
+        "path": e.path,
+        "email": is_email,
+        "message_no": at + 1,
+        "count": messages.len(),
+        "from_no": from + 1,
+        "to_no": to,
+        "rows": rows,
+        "text_sha256": m.text_sha256,
+        "matches": matches,
+    }))
+}
+
+/// What Varde read from an original, for the report: an e-mail's headers and text, a
+/// photo's EXIF time beside the acquisition, a recording's length, a chat's size.
+fn derived_view(r: &Reading, lang: Lang) -> Value {
+    let parser = r.parser.clone();
+    match &r.content {
+        Content::Unreadable { problem, .. } => json!({
+            "kind": "unreadable", "parser": parser, "code": problem.code(),
+        }),
+        Content::Read(d) => match d.as_ref() {
+            Derived::Email(m) => {
+                let boxes = |v: &[varde_core::varde_read::Mailbox]| {
+                    v.iter().map(|b| b.display()).collect::<Vec<_>>().join(", ")
+                };
+                let mut body: String = m.body_text.chars().take(MAX_BODY_CHARS).collect();
+                let cut = body.len() < m.body_text.len();
+                if cut {
+                    body.push('…');
+                }
+                json!({
+                    "kind": "email", "parser": parser,
+                    "from": boxes(&m.from), "to": boxes(&m.to), "cc": boxes(&m.cc),
+                    "date": m.date.as_deref().map(|d| fmt_time(d, lang)),
+                    "date_raw": m.date_raw, "subject": m.subject, "message_id": m.message_id,
+                    "received": m.received, "auth": m.authentication_results,
+                    "body": body, "body_cut": cut, "from_html": m.body_from_html,
+                    "attachments": m.attachments.iter().map(|a| json!({
+                        "name": a.name, "size": fmt_size(a.size, lang), "sha256": a.sha256,
+                    })).collect::<Vec<_>>(),
+                })
+            }
+            Derived::Chat(c) => json!({
+                "kind": "chat", "parser": parser, "app": c.app, "title": c.title,
+                "count": c.messages.len(), "participants": c.participants.join(", "),
+                "first": c.messages.first().map(|m| message_time(m, lang)),
+                "last": c.messages.last().map(|m| message_time(m, lang)),
+            }),
+            Derived::Image(i) => json!({
+                "kind": "image", "parser": parser, "has_exif": i.has_exif,
+                "taken": i.taken.as_deref().map(|t| if i.taken_is_local {
+                    let (date, time) = split_local(&t.replacen('T', " ", 1), lang);
+                    format!("{date} {}", time.unwrap_or_default())
+                } else { fmt_time(t, lang) }),
+                "taken_is_local": i.taken_is_local,
+                "camera": i.model.as_ref().map(|m| format!("{} {m}", i.make.clone().unwrap_or_default()).trim().to_string()),
+                "software": i.software,
+                "gps": i.gps.as_ref().map(|g| format!("{:.5}, {:.5}", g.latitude, g.longitude)),
+            }),
+            Derived::Media(m) => json!({
+                "kind": "audio", "parser": parser, "container": m.container,
+                "duration": m.duration_seconds.map(|d| format!("{d:.1} s")),
+                "has_video": m.has_video, "recorded": m.recorded,
+            }),
+        },
+    }
 }
 
 fn summary(input: &Manifest, incidents: &[&IncidentEntry], lang: Lang) -> Value {

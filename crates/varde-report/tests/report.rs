@@ -154,6 +154,7 @@ fn sample() -> Sample {
             } else {
                 Precision::Exact
             },
+            source: None,
             logged_at: format!("2026-{month:02}-{day:02}T18:00:00+01:00"),
             logged_by: "Åse Ødegård".into(),
             logged_by_role: if n % 4 == 0 {
@@ -260,6 +261,8 @@ fn sample() -> Sample {
                 whole_thread: is_thread,
                 note: String::new(),
                 origin: None,
+                attachment_of: None,
+                derived: None,
             });
             originals.insert(hash, bytes);
         }
@@ -285,6 +288,8 @@ fn sample() -> Sample {
         whole_thread: false,
         note: "Fra den ansattes egen logg.".into(),
         origin: None,
+        attachment_of: None,
+        derived: None,
     });
 
     let escalations = vec![
@@ -399,6 +404,7 @@ fn sample() -> Sample {
                 private_contacts_included: false,
                 all_incidents: true,
                 self_log: false,
+                gps_included: true,
                 bundle_name: format!("{REFERENCE}_2026-03-02.zip"),
                 custody_head_seq: 40,
             },
@@ -728,6 +734,8 @@ fn a_long_thread_is_one_block_and_thumbnails_are_capped() {
             whole_thread: thread,
             note: String::new(),
             origin: None,
+            attachment_of: None,
+            derived: None,
         });
         s.originals.insert(hash, bytes);
     };
@@ -753,8 +761,19 @@ fn a_long_thread_is_one_block_and_thumbnails_are_capped() {
         rendered.page_count(),
         started.elapsed()
     );
-    assert_eq!(asked, varde_report::MAX_THUMBS, "originals read");
+    // Each original is read once: for its thumbnail, its appendix page, or both. The first
+    // MAX_PAGES images in report order get a page; the thumbnails are the first
+    // MAX_THUMBS candidates, some of which are among those.
+    assert!(
+        (varde_report::MAX_PAGES..=varde_report::MAX_THUMBS + varde_report::MAX_PAGES)
+            .contains(&asked),
+        "originals read: {asked}"
+    );
     let all = rendered.page_texts().join("\n");
+    assert!(
+        all.contains(&format!("De første {} av", varde_report::MAX_PAGES)),
+        "the appendix states its cap"
+    );
     let images = s
         .input
         .evidence
@@ -789,6 +808,7 @@ fn a_long_thread_is_one_block_and_thumbnails_are_capped() {
         std::fs::write(&path, &pdf).expect("write the sample");
         println!("wrote {}", path.display());
     }
-    // 600 rows in a compact table take a few dozen pages, not one block each.
-    assert!(pages < 100, "{pages} pages");
+    // 600 rows in a compact table take a few dozen pages, not one block each; the appendix
+    // adds one page per image up to its cap.
+    assert!(pages < 100 + varde_report::MAX_PAGES, "{pages} pages");
 }

@@ -251,6 +251,54 @@ pub async fn evidence_view(state: State<'_, AppState>, id: i64) -> IpcResult<tau
     Ok(tauri::ipc::Response::new(bytes))
 }
 
+/// What Varde read from an original (read now if not read yet): an e-mail's headers and
+/// body, a chat's messages, a photo's EXIF, a recording's length; `None` when the file
+/// holds nothing Varde reads.
+#[tauri::command]
+pub async fn evidence_reading(
+    state: State<'_, AppState>,
+    id: i64,
+) -> IpcResult<Option<varde_core::Reading>> {
+    state.with_locker(move |l| Ok(l.read_evidence(id)?)).await
+}
+
+/// Take an e-mail's attachment out as evidence of its own.
+#[tauri::command]
+pub async fn attachment_extract(
+    state: State<'_, AppState>,
+    id: i64,
+    index: u32,
+) -> IpcResult<Added> {
+    state
+        .with_locker(move |l| Ok(l.extract_attachment(id, index)?))
+        .await
+}
+
+/// The incident a message suggests, for the officer to confirm (nothing is written).
+#[tauri::command]
+pub async fn message_draft(
+    state: State<'_, AppState>,
+    id: i64,
+    index: u32,
+) -> IpcResult<NewIncident> {
+    state
+        .with_locker(move |l| Ok(l.incident_from_message_draft(id, index)?))
+        .await
+}
+
+/// Log the incident made from a message, as the officer confirmed it.
+#[tauri::command]
+pub async fn incident_from_message(
+    state: State<'_, AppState>,
+    id: i64,
+    index: u32,
+    incident: NewIncident,
+) -> IpcResult<varde_core::model::Incident> {
+    state
+        .with_locker(move |l| Ok(l.log_incident_from_message(id, index, incident)?))
+        .await
+}
+
 /// Re-hash one original and compare it with its record.
 #[tauri::command]
 pub async fn evidence_check(state: State<'_, AppState>, id: i64) -> IpcResult<ItemCheck> {

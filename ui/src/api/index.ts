@@ -44,6 +44,7 @@ import type { NewLocker } from "../bindings/NewLocker";
 import type { NewPerson } from "../bindings/NewPerson";
 import type { Person } from "../bindings/Person";
 import type { Profile } from "../bindings/Profile";
+import type { Reading } from "../bindings/Reading";
 import type { ProgressEvent } from "../bindings/ProgressEvent";
 import type { Prompt } from "../bindings/Prompt";
 import type { PromptAct } from "../bindings/PromptAct";
@@ -174,6 +175,11 @@ export const api = {
     call<Incident>("incident_add", { reference, incident }),
   incident: (id: number) => call<Incident>("incident_get", { id }),
   viewEvidence: (id: number) => call<ArrayBuffer>("evidence_view", { id }),
+  reading: (id: number) => call<Reading | null>("evidence_reading", { id }),
+  extractAttachment: (id: number, index: number) => call<Added>("attachment_extract", { id, index }),
+  messageDraft: (id: number, index: number) => call<NewIncident>("message_draft", { id, index }),
+  incidentFromMessage: (id: number, index: number, incident: NewIncident) =>
+    call<Incident>("incident_from_message", { id, index, incident }),
   editIncident: (id: number, patch: IncidentPatch) => call<Incident>("incident_edit", { id, patch }),
   incidentVersions: (id: number) => call<IncidentVersion[]>("incident_versions", { id }),
   search: (query: string) => call<SearchHit[]>("search", { query }),

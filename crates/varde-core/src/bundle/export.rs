@@ -672,6 +672,11 @@ impl Locker {
 
         let (all, incidents, evidence) = self.export_selection(&case, &opts.incidents)?;
         let paths = evidence_paths(&incidents, &evidence);
+        // What Varde reads from each original goes with it; read now what was not read yet
+        // (an item imported from a bundle, or one stored by an older Varde).
+        for e in &evidence {
+            self.read_evidence(e.id)?;
+        }
 
         let incident_ids: Vec<i64> = incidents.iter().map(|i| i.id).collect();
         let evidence_ids: Vec<i64> = evidence.iter().map(|e| e.id).collect();
@@ -1015,8 +1020,12 @@ impl Locker {
                 logged_at: i.logged_at.clone(),
                 logged_by: i.logged_by.clone(),
                 logged_by_role: i.logged_by_role,
+                source: i.source.clone(),
             })
             .collect();
+        // A photo's position goes only to the police; for anyone else the reading in the
+        // manifest and the report leave it out (the original itself is unchanged).
+        let gps_included = opts.recipient_kind == RecipientKind::Police;
         let mut evidence_entries = Vec::with_capacity(evidence.len());
         for (e, path) in evidence.iter().zip(paths) {
             evidence_entries.push(EvidenceEntry {
@@ -1039,6 +1048,16 @@ impl Locker {
                 whole_thread: e.whole_thread,
                 note: e.note.clone(),
                 origin: self.evidence_origin(e.id)?,
+                attachment_of: e.attachment_of.clone(),
+                derived: self.stored_reading(e.id)?.map(|mut r| {
+                    if !gps_included
+                        && let crate::derived::Content::Read(d) = &mut r.content
+                        && let varde_read::Derived::Image(i) = d.as_mut()
+                    {
+                        i.gps = None;
+                    }
+                    r
+                }),
             });
         }
         let history = self.escalation_history(&case.reference)?;
@@ -1149,6 +1168,7 @@ impl Locker {
                 private_contacts_included: opts.include_private_contacts,
                 all_incidents: bits.all_incidents,
                 self_log: opts.self_log,
+                gps_included: opts.recipient_kind == RecipientKind::Police,
                 bundle_name: bits.bundle_name,
                 custody_head_seq: head_seq,
             },

@@ -1,8 +1,11 @@
-//! `manifest.json`: the machine-readable description of a bundle, format version 1.
+//! `manifest.json`: the machine-readable description of a bundle, format version 2.
 //!
 //! The types here are the bundle format: a field is added only with a default, so that an
-//! older reader of version 1 still reads a newer version-1 manifest; anything else is a
-//! new `format_version`. The PDF report is rendered from a [`Manifest`] alone (plus the
+//! older reader of a version still reads a newer manifest of that version; anything else is
+//! a new `format_version`. Version 2 adds what Varde read from each original (`derived` on
+//! an evidence entry), the e-mail an attachment came from (`attachment_of`) and the
+//! message an incident was made from (`source`); every field of version 1 is unchanged, so
+//! this build reads both. The PDF report is rendered from a [`Manifest`] alone (plus the
 //! originals' bytes), so everything the report shows is in here.
 //!
 //! Ids (`id`, `incident`, `actor`, ...) are the exporting locker's local ids, unique
@@ -17,8 +20,11 @@ use crate::model::{
     PlaceKind, Precision,
 };
 
-/// The one format version this build writes and reads.
-pub const MANIFEST_FORMAT_VERSION: u32 = 1;
+/// The format version this build writes.
+pub const MANIFEST_FORMAT_VERSION: u32 = 2;
+
+/// The format versions this build reads (version 1 is version 2 without its new fields).
+pub const MANIFEST_FORMAT_VERSIONS_READ: &[u32] = &[1, 2];
 
 /// `manifest.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,6 +106,10 @@ pub struct ExportInfo {
     pub all_incidents: bool,
     /// The bundle is an employee's self-log for their security officer.
     pub self_log: bool,
+    /// Photos' GPS positions are in `derived` and the report (version 2; only for the
+    /// police). The originals are unchanged either way and keep their EXIF.
+    #[serde(default)]
+    pub gps_included: bool,
     /// The bundle's file (or folder) name.
     pub bundle_name: String,
     /// The sequence number of the last event in `custody` (the locker's head when the
@@ -213,6 +223,10 @@ pub struct IncidentEntry {
     pub logged_by: String,
     /// The officer or the employee themself.
     pub logged_by_role: LoggedByRole,
+    /// The message it was made from (version 2): the original's SHA-256, the message's
+    /// index in `derived.messages` of that original, and the SHA-256 of its text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::model::MessageSource>,
 }
 
 /// Where an original came from before this locker, when it was imported from a bundle.
@@ -268,6 +282,14 @@ pub struct EvidenceEntry {
     /// Where it came from, when it was imported from another bundle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<OriginEntry>,
+    /// The e-mail it is an attachment of (version 2): that e-mail's `id` here and the
+    /// attachment's place among its attachments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_of: Option<crate::model::AttachmentOf>,
+    /// What Varde read from it (version 2): derived data, marked with its parser; the
+    /// original stays the evidence. Absent when Varde reads nothing from files like it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derived: Option<crate::derived::Reading>,
 }
 
 /// What the officer did about an escalation prompt.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::manifest::{MANIFEST_FORMAT_VERSION, Manifest};
+use super::manifest::{MANIFEST_FORMAT_VERSION, MANIFEST_FORMAT_VERSIONS_READ, Manifest};
 use super::source::{Entry, Source};
 use super::{
     CUSTODY, INCIDENTS_CSV, KEY_PEM, MANIFEST, README, REPORT, SUMS, SUMS_SIG, key_fingerprint,
@@ -330,7 +330,7 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
                 let version = value.get("format_version").and_then(Value::as_u64);
                 report.format_version = version.and_then(|v| u32::try_from(v).ok());
                 match version {
-                    Some(v) if v == u64::from(MANIFEST_FORMAT_VERSION) => {
+                    Some(v) if MANIFEST_FORMAT_VERSIONS_READ.iter().any(|&r| u64::from(r) == v) => {
                         match serde_json::from_value::<Manifest>(value) {
                             Ok(m) => manifest = Some(m),
                             Err(e) => report.problem(ProblemKind::Malformed, MANIFEST, format!("is damaged ({e})")),
@@ -340,7 +340,7 @@ pub(crate) fn check(path: &Path) -> (BundleReport, Option<Verified>) {
                         ProblemKind::NewerFormat,
                         MANIFEST,
                         format!(
-                            "has format_version {v}, which this version of Varde does not know (it reads {MANIFEST_FORMAT_VERSION}); update Varde"
+                            "has format_version {v}, which this version of Varde does not know (it reads up to {MANIFEST_FORMAT_VERSION}); update Varde"
                         ),
                     ),
                     None => report.problem(ProblemKind::Malformed, MANIFEST, "has no format_version"),

@@ -562,7 +562,7 @@ fn the_export_is_a_disclosure_with_an_audit_event_naming_the_bundle() {
     // The manifest: minimised persons, every incident field, the ledger with this export.
     let m: Manifest =
         serde_json::from_slice(&std::fs::read(unpacked.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(m.format_version, 1);
+    assert_eq!(m.format_version, 2);
     // Before the export: bundle.export_started (noted before the first byte is written),
     // disclosure.add and bundle.export follow the manifest's custody head.
     assert_eq!(log[log.len() - 3].action, "bundle.export_started");
@@ -1070,11 +1070,32 @@ fn hostile_decompression_bomb() {
 fn hostile_unknown_format_version() {
     let mut c = crafted();
     let mut m: serde_json::Value = serde_json::from_slice(&c.get("manifest.json")).unwrap();
-    m["format_version"] = 2.into();
+    m["format_version"] = 3.into();
     c.set("manifest.json", serde_json::to_vec_pretty(&m).unwrap());
     c.reseal();
-    let p = c.write("v2.zip", |_| {});
-    c.refused(&p, "format_version 2");
+    let p = c.write("v3.zip", |_| {});
+    c.refused(&p, "format_version 3");
+}
+
+/// A bundle made by a Varde before version 2 of the manifest (no readings, no message
+/// links) still verifies.
+#[test]
+fn a_version_1_bundle_still_verifies() {
+    let mut c = crafted();
+    let mut m: serde_json::Value = serde_json::from_slice(&c.get("manifest.json")).unwrap();
+    m["format_version"] = 1.into();
+    m["export"].as_object_mut().unwrap().remove("gps_included");
+    for e in m["evidence"].as_array_mut().unwrap() {
+        let e = e.as_object_mut().unwrap();
+        e.remove("derived");
+        e.remove("attachment_of");
+    }
+    c.set("manifest.json", serde_json::to_vec_pretty(&m).unwrap());
+    c.reseal();
+    let p = c.write("v1.zip", |_| {});
+    let report = verify_bundle(&p).unwrap();
+    assert!(report.ok(), "{:?}", report.problems);
+    assert_eq!(report.format_version, Some(1));
 }
 
 #[test]
@@ -1978,4 +1999,66 @@ fn a_second_bundle_from_the_same_locker_with_another_key_is_refused() {
         .unwrap_err();
     assert!(matches!(err, Error::UnexpectedSigningKey { .. }), "{err}");
     assert_eq!(c.officer.audit_log(None).unwrap().len(), events);
+}
+
+/// Manifest version 2 carries what Varde read from each original, and a photo's GPS
+/// position only for the police: for anyone else the reading leaves it out (the original
+/// keeps its EXIF, unchanged).
+#[test]
+fn the_manifest_carries_readings_and_a_photos_position_only_for_the_police() {
+    use varde_core::varde_read::{Derived, samples};
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = new_locker(&dir.path().join("a"), Mode::Officer, "O");
+    let c = populated(&mut l);
+    let photo = dir.path().join("IMG_0042.jpg");
+    std::fs::write(&photo, samples::jpeg()).unwrap();
+    l.add_evidence(
+        c.incidents[0],
+        &[photo],
+        &AddOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let mut gps = |opts: &ExportOptions, name: &str| {
+        let done = l
+            .export_bundle(
+                &c.reference,
+                opts,
+                &dir.path().join(name),
+                &TestRenderer,
+                &mut |_| {},
+            )
+            .unwrap();
+        let unpacked = dir.path().join(format!("{name}-u"));
+        unzip(&done.path, &unpacked);
+        let m: Manifest =
+            serde_json::from_slice(&std::fs::read(unpacked.join("manifest.json")).unwrap())
+                .unwrap();
+        assert_eq!(m.format_version, 2);
+        let e = m
+            .evidence
+            .iter()
+            .find(|e| e.original_name == "IMG_0042.jpg")
+            .unwrap();
+        // The original in the bundle is the photo as it came in, EXIF and all.
+        let path = unpacked.join(&e.path);
+        assert_eq!(std::fs::read(path).unwrap(), samples::jpeg());
+        let gps = match e.derived.as_ref().and_then(|r| r.derived()) {
+            Some(Derived::Image(i)) => {
+                assert_eq!(i.taken.as_deref(), Some("2026-11-21T21:14:03+01:00"));
+                i.gps.clone()
+            }
+            other => panic!("{other:?}"),
+        };
+        (gps, m.export.gps_included)
+    };
+    let (to_police, flag) = gps(&police(), "politi.zip");
+    assert!(to_police.is_some() && flag);
+    let lawyer = ExportOptions {
+        recipient: "Advokatfirmaet Lund".into(),
+        recipient_kind: RecipientKind::Lawyer,
+        ..police()
+    };
+    let (to_lawyer, flag) = gps(&lawyer, "advokat.zip");
+    assert!(to_lawyer.is_none() && !flag);
 }
