@@ -169,13 +169,13 @@ fn row_to_evidence(r: &Row<'_>) -> rusqlite::Result<Evidence> {
 }
 
 /// A file checked and ready to ingest.
-struct Candidate {
-    path: PathBuf,
-    name: String,
-    size: u64,
+pub(crate) struct Candidate {
+    pub(crate) path: PathBuf,
+    pub(crate) name: String,
+    pub(crate) size: u64,
 }
 
-fn check_file(path: &Path, allow_empty: bool) -> Result<Candidate> {
+pub(crate) fn check_file(path: &Path, allow_empty: bool) -> Result<Candidate> {
     let shown = crate::error::shorten(path);
     let meta = fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::invalid(Invalid::FileMissing {

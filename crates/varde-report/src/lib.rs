@@ -178,27 +178,24 @@ pub fn layout<E: Display>(
     // the appendix for at most `MAX_PAGES` (thread members included). Each original is read
     // once, one at a time, and dropped before the next; the others are listed with their
     // SHA-256 only, and their originals are not read.
-    let thumb_ids: std::collections::HashSet<i64> = view::thumbnail_candidates(input)
-        .into_iter()
-        .take(view::MAX_THUMBS)
-        .map(|e| e.id)
-        .collect();
+    let thumb_list: Vec<&varde_core::bundle::manifest::EvidenceEntry> =
+        view::thumbnail_candidates(input)
+            .into_iter()
+            .take(view::MAX_THUMBS)
+            .collect();
+    let thumb_ids: std::collections::HashSet<i64> = thumb_list.iter().map(|e| e.id).collect();
     let appendix: Vec<&varde_core::bundle::manifest::EvidenceEntry> = view::appendix_images(input)
         .into_iter()
         .take(view::MAX_PAGES)
         .map(|(_, e)| e)
         .collect();
     let page_ids: std::collections::HashSet<i64> = appendix.iter().map(|e| e.id).collect();
-    let mut wanted: Vec<&varde_core::bundle::manifest::EvidenceEntry> =
-        view::thumbnail_candidates(input)
-            .into_iter()
-            .filter(|e| thumb_ids.contains(&e.id))
-            .collect();
+    // Every original wanted, once: the thumbnails' in their order, then the other pages'.
+    let mut wanted = thumb_list;
     wanted.extend(appendix.iter().filter(|e| !thumb_ids.contains(&e.id)));
     let mut thumbs = HashMap::new();
     let mut pages = HashMap::new();
     for (n, e) in wanted.into_iter().enumerate() {
-        let missing = |why: thumbs::NoThumb| Thumb::Missing(why.key());
         let made: Result<Vec<u8>, thumbs::NoThumb> = if !thumbs::is_thumbnailable(&e.media_type) {
             Err(thumbs::NoThumb::Unsupported)
         } else if e.size > thumbs::MAX_ORIGINAL_BYTES {
@@ -218,7 +215,7 @@ pub fn layout<E: Display>(
                         height: t.height,
                     }
                 }
-                Err(why) => missing(why),
+                Err(why) => Thumb::Missing(why.key()),
             }
         };
         if thumb_ids.contains(&e.id) {

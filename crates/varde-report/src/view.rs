@@ -133,18 +133,7 @@ fn appendix_view(input: &Manifest, lang: Lang, pages: &HashMap<i64, Thumb>) -> V
         .iter()
         .take(MAX_PAGES)
         .map(|(no, e)| {
-            let (page, no_page) = match pages.get(&e.id) {
-                Some(Thumb::Image {
-                    path,
-                    width,
-                    height,
-                }) => (
-                    Some(json!({ "path": path, "width": width, "height": height })),
-                    None,
-                ),
-                Some(Thumb::Missing(why)) => (None, Some(*why)),
-                None => (None, None),
-            };
+            let (page, no_page) = image_json(pages.get(&e.id));
             json!({
                 "no": no,
                 "name": e.original_name,
@@ -608,8 +597,9 @@ fn custody_rows(events: &[varde_core::AuditEvent], lang: Lang) -> Vec<Value> {
     out
 }
 
-fn evidence_view(no: &str, e: &EvidenceEntry, lang: Lang, thumbs: &HashMap<i64, Thumb>) -> Value {
-    let (thumb, no_thumb) = match thumbs.get(&e.id) {
+/// A scaled image for the template (its path and size), or the key of why there is none.
+fn image_json(t: Option<&Thumb>) -> (Option<Value>, Option<&'static str>) {
+    match t {
         Some(Thumb::Image {
             path,
             width,
@@ -620,7 +610,11 @@ fn evidence_view(no: &str, e: &EvidenceEntry, lang: Lang, thumbs: &HashMap<i64, 
         ),
         Some(Thumb::Missing(why)) => (None, Some(*why)),
         None => (None, None),
-    };
+    }
+}
+
+fn evidence_view(no: &str, e: &EvidenceEntry, lang: Lang, thumbs: &HashMap<i64, Thumb>) -> Value {
+    let (thumb, no_thumb) = image_json(thumbs.get(&e.id));
     let thread = (e.thread_platform.is_some() || e.thread_id.is_some() || e.thread_seq.is_some())
         .then(|| {
             json!({
