@@ -85,6 +85,10 @@ pub struct Imported {
     pub evidence: Vec<i64>,
 }
 
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 fn refused(msg: impl std::fmt::Display) -> Error {
     Error::Integrity(format!(
         "the bundle is refused and nothing was imported: {msg}"
@@ -446,11 +450,19 @@ impl Locker {
                     })
                     .collect();
                 let actor = i.actor.and_then(|a| person_ids.get(&a).copied());
+                // The message it was made from is named by hashes that mean the same in
+                // every locker; a link that is not two SHA-256s is not carried over.
+                let source = i
+                    .source
+                    .as_ref()
+                    .filter(|m| is_sha256(&m.sha256) && is_sha256(&m.text_sha256));
                 w.tx.execute(
                     "INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision, logged_at,
                        logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
-                       targets_individuals, ongoing_emergency, actor_id, witnesses, sender)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                       targets_individuals, ongoing_emergency, actor_id, witnesses, sender, source_sha256,
+                       source_message, source_text_sha256)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+                       ?22, ?23, ?24)",
                     params![
                         i.uid,
                         case.id,
@@ -473,6 +485,9 @@ impl Locker {
                         actor,
                         serde_json::to_string(&witnesses).unwrap_or_else(|_| "[]".into()),
                         i.sender.as_deref().map(str::trim).filter(|s| !s.is_empty()),
+                        source.map(|m| &m.sha256),
+                        source.map(|m| m.message),
+                        source.map(|m| &m.text_sha256),
                     ],
                 )?;
                 let id = w.tx.last_insert_rowid();
@@ -486,7 +501,7 @@ impl Locker {
                     &format!("incident:{id}"),
                     json!({"case": case.reference, "uid": i.uid, "occurred": i.occurred_local, "tz": i.occurred_tz,
                            "channel": i.channel.as_str(), "logged_at": i.logged_at, "logged_by": i.logged_by,
-                           "import_id": import_id, "source_id": i.id, "actor_id": actor,
+                           "import_id": import_id, "source_id": i.id, "actor_id": actor, "message_source": source,
                            "witness_person_ids": witnesses.iter().filter_map(|w| w.person).collect::<Vec<_>>()}),
                 )?;
                 incident_ids.insert(i.id, id);
@@ -522,6 +537,7 @@ impl Locker {
                 )?;
             }
             let mut new_evidence = Vec::new();
+            let mut evidence_ids: HashMap<i64, i64> = HashMap::new();
             for ((e, s), blob) in m.evidence.iter().zip(streamed).zip(&new_blobs) {
                 let sha = hex::encode(s.sha256);
                 if let Some(file) = blob {
@@ -534,10 +550,15 @@ impl Locker {
                     Error::Integrity(format!("evidence {} names an unknown incident", e.id))
                 })?;
                 let audit_seq = w.next_seq();
+                // An attachment names its e-mail by the e-mail's id in the bundle.
+                let parent = e.attachment_of.as_ref().and_then(|a| {
+                    evidence_ids.get(&a.evidence).map(|&id| (id, a.index))
+                });
                 w.tx.execute(
                     "INSERT INTO evidence (uid, incident_id, sha256, size, media_type, original_name, acquired_at, acquired_by,
-                       source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note, audit_seq)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                       source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note, audit_seq,
+                       parent_evidence, parent_part)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
                     params![
                         e.uid,
                         incident,
@@ -556,9 +577,12 @@ impl Locker {
                         e.whole_thread,
                         e.note,
                         audit_seq,
+                        parent.map(|p| p.0),
+                        parent.map(|p| p.1),
                     ],
                 )?;
                 let id = w.tx.last_insert_rowid();
+                evidence_ids.insert(e.id, id);
                 let (origin_locker, origin_uid) = match &e.origin {
                     Some(o) => (o.locker_id.clone(), o.uid.clone()),
                     None => (locker_id.clone(), e.uid.clone()),
@@ -574,7 +598,8 @@ impl Locker {
                     json!({"incident": incident, "uid": e.uid, "sha256": sha, "size": s.size, "name": e.original_name,
                            "media_type": s.media_type, "source": "bundle", "acquired_at": e.acquired_at,
                            "acquired_by": e.acquired_by, "import_id": import_id, "bundle_path": e.path,
-                           "deduplicated": blob.is_none()}),
+                           "deduplicated": blob.is_none(),
+                           "attachment_of": parent.map(|(e, i)| json!({"evidence": e, "index": i}))}),
                 )?;
                 new_evidence.push(id);
             }
