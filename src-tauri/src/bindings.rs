@@ -47,6 +47,8 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     NewPerson::export_all(cfg)?;
     NewIncident::export_all(cfg)?;
     IncidentPatch::export_all(cfg)?;
+    calls::CallDraft::export_all(cfg)?;
+    calls::CallNote::export_all(cfg)?;
     AddOptions::export_all(cfg)?;
     Added::export_all(cfg)?;
     VerifyReport::export_all(cfg)?;

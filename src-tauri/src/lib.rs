@@ -74,6 +74,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             evidence::attachment_extract,
             evidence::message_draft,
             evidence::incident_from_message,
+            evidence::call_draft,
+            evidence::call_note,
             evidence::evidence_check,
             evidence::locker_verify,
             guidance::checklist,

@@ -214,6 +214,8 @@ function helpers(wd) {
     },
     async type(testid, text, { clear = true } = {}) {
       const el = await h.visible(testid);
+      // A field below the fold of a scrolled dialog is "not interactable" until shown.
+      await wd.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
       if (clear) await el.clear();
       await el.sendKeys(text);
       return el;

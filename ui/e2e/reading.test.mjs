@@ -51,11 +51,15 @@ async function readingJourney() {
     await ui.select("inc-channel", "email");
     await ui.type("inc-description", "Kari videresendte en e-post og en WhatsApp-chat");
     await ui.type("inc-place", "Karis jobb-e-post og mobil");
-    await ui.paste([file("trussel.eml", "message/rfc822"), file("WhatsApp-chat med +47 912 34 567.txt", "text/plain")]);
-    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="pending-file"]'))).length === 2, 10_000, "two files waiting");
+    await ui.paste([
+      file("trussel.eml", "message/rfc822"),
+      file("WhatsApp-chat med +47 912 34 567.txt", "text/plain"),
+      file("samtale.wav", "audio/wav"),
+    ]);
+    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="pending-file"]'))).length === 3, 10_000, "three files waiting");
     await ui.click("inc-save");
     await ui.visible("incident-detail");
-    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="incident-detail"] [data-testid="evidence-item"]'))).length === 2, 20_000, "two evidence items");
+    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="incident-detail"] [data-testid="evidence-item"]'))).length === 3, 20_000, "three evidence items");
 
     // The e-mail: its headers, its text, its attachment.
     await open(ui, wd, "trussel.eml");
@@ -72,7 +76,31 @@ async function readingJourney() {
     await ui.click("viewer-raw");
     assert.match(await ui.text("viewer-text"), /^Return-Path: <anonym\.avsender@example\.net>/);
     await close(ui, wd);
-    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="incident-detail"] [data-testid="evidence-item"]'))).length === 3, 20_000, "the attachment as its own evidence");
+    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="incident-detail"] [data-testid="evidence-item"]'))).length === 4, 20_000, "the attachment as its own evidence");
+
+    // The recording: listened to in the viewer, the call noted in the incident.
+    await open(ui, wd, "samtale.wav");
+    await ui.visible("viewer-audio", 15_000);
+    assert.match(await ui.text("audio-duration"), /2\.5 sekunder/);
+    await ui.shot("54-recording-in-viewer");
+    await ui.click("call-open");
+    await ui.visible("call-note", 10_000);
+    // Prefilled from the recording's own time; the officer corrects it.
+    assert.equal(await (await ui.visible("cn-at")).getAttribute("value"), "2026-11-21 21:14");
+    await ui.type("cn-at", "2026-11-21 20:50");
+    await ui.type("cn-caller", "en mann som kalte seg «Kim»");
+    await ui.type("cn-number", "+47 912 34 567");
+    // WebDriver's typing drops an emoji, so the words go in as a paste would put them.
+    await wd.executeScript(
+      "const f = arguments[0]; f.value = arguments[1]; f.dispatchEvent(new Event('input', {bubbles: true}));",
+      await ui.visible("cn-words"),
+      "Jeg vet hvor du bor. Du skal få svi 🔪",
+    );
+    await ui.shot("55-call-note");
+    await ui.click("cn-save");
+    await ui.waitFor(async () => /notert i hendelsen \(versjon 2\)/.test(await ui.text("call-noted")), 15_000, "the call to be noted");
+    await close(ui, wd);
+    await ui.waitFor(async () => /Jeg vet hvor du bor\. Du skal få svi 🔪/.test(await ui.text("incident-detail")), 15_000, "the words in the incident");
 
     // The chat, as the conversation it was.
     await open(ui, wd, "WhatsApp-chat");

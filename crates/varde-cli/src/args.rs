@@ -567,6 +567,32 @@ pub enum EvidenceCmd {
         /// The attachment's index (from `evidence show`), from 0
         index: u32,
     },
+    /// Note the call on a recording in its incident (a new version of the incident: channel
+    /// phone call, the number as sender, the words as the exact wording); prints the
+    /// incident's id and version
+    Call {
+        /// The recording's evidence id
+        id: i64,
+        /// When the call came (`YYYY-MM-DD HH:MM`); default: the recording's own time, else
+        /// the incident's
+        #[arg(long)]
+        at: Option<String>,
+        /// The number it came from, as it showed
+        #[arg(long)]
+        number: Option<String>,
+        /// Who called, when a threat actor of the case (their person id)
+        #[arg(long)]
+        person: Option<i64>,
+        /// Who called as they presented themself, when not a person of the case
+        #[arg(long)]
+        caller: Option<String>,
+        /// What happened; default: the incident's description
+        #[arg(long)]
+        description: Option<String>,
+        /// The exact words, as you noted them from the recording
+        #[arg(long)]
+        words: Option<String>,
+    },
     /// Write an original back out, byte-identical (its SHA-256 is checked on the way)
     Extract {
         /// The evidence id

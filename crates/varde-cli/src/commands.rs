@@ -874,6 +874,29 @@ fn evidence(cli: &Cli, cmd: &EvidenceCmd) -> anyhow::Result<i32> {
             let added = locker.extract_attachment(*id, *index)?;
             say!("{}", added.evidence.id);
         }
+        EvidenceCmd::Call {
+            id,
+            at,
+            number,
+            person,
+            caller,
+            description,
+            words,
+        } => {
+            let draft = locker.call_draft(*id)?;
+            let noted = locker.note_call(
+                *id,
+                varde_core::CallNote {
+                    at: Some(at.clone().unwrap_or(draft.at)),
+                    actor_id: person.or(draft.actor_id),
+                    caller: caller.clone(),
+                    number: number.clone().or(draft.number),
+                    description: description.clone().unwrap_or(draft.description),
+                    words: words.clone().or(draft.words),
+                },
+            )?;
+            say!("{} {}", noted.id, noted.version);
+        }
         EvidenceCmd::Show { id, json } => {
             let e = locker.evidence(*id)?;
             let reading = locker.read_evidence(*id)?;

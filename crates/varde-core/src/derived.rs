@@ -377,11 +377,17 @@ impl Locker {
         path: &Path,
         adjust: &mut dyn FnMut(&mut NewIncident),
     ) -> Result<Logged> {
+        // The same checks as any file added (missing, a folder, no permission, empty), with
+        // their own words, before a byte is read; and no more read than a reader takes.
+        let file = crate::evidence::check_file(path, false)?;
+        if file.size > varde_read::MAX_INPUT {
+            return Err(Error::invalid(Invalid::TooLargeToShow {
+                size: file.size,
+                max: varde_read::MAX_INPUT,
+            }));
+        }
         let bytes = std::fs::read(path).map_err(|e| Error::io("reading", path, e))?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = file.name;
         let media_type = crate::evidence::sniff_media_type(&bytes[..bytes.len().min(256 * 1024)]);
         let reading = varde_read::read(&media_type, &name, &bytes);
         let email = match reading.as_ref().map(|r| (&r.format, &r.result)) {
@@ -486,6 +492,17 @@ fn local_time(time: &str, is_local: bool) -> Option<String> {
             .format("%Y-%m-%d %H:%M")
             .to_string(),
     )
+}
+
+/// A recording's own time tag (RFC 3339, or a local `YYYY-MM-DD[T ]HH:MM[:SS]`) as the
+/// local time `YYYY-MM-DD HH:MM` in [`LOCAL_TZ`]; a date alone or anything else: none.
+pub(crate) fn recorded_local(tag: &str) -> Option<String> {
+    let tag = tag.trim();
+    if DateTime::parse_from_rfc3339(tag).is_ok() {
+        return local_time(tag, false);
+    }
+    let t = tag.replacen(' ', "T", 1);
+    local_time(&t, true)
 }
 
 /// The incident a message suggests: the officer confirms or corrects every field.

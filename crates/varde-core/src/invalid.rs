@@ -530,6 +530,11 @@ pub enum Invalid {
         /// The evidence item.
         item: Item,
     },
+    /// A call noted from an evidence item that is not a recording.
+    NotARecording {
+        /// The evidence item.
+        item: Item,
+    },
     /// A message index past the end of a thread.
     NoSuchMessage {
         /// The evidence item.
@@ -712,6 +717,7 @@ impl Invalid {
             NoIncidents => Some(Field::Incidents),
             TooLargeToShow { .. }
             | NoMessages { .. }
+            | NotARecording { .. }
             | NoSuchMessage { .. }
             | NoSuchAttachment { .. }
             | NotAnEmailFile { .. }
@@ -887,6 +893,7 @@ impl std::fmt::Display for Invalid {
                 "{value:?}: an organisation number has 9 digits, the last a check digit (modulus 11)"
             ),
             NoMessages { item } => write!(f, "{item}: Varde reads no messages from this file"),
+            NotARecording { item } => write!(f, "{item} is not a sound or video recording"),
             NoSuchMessage { item, index, count } => write!(
                 f,
                 "{item} has {count} messages, numbered from 0; there is no message {index}"

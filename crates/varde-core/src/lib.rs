@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod browse;
 pub mod bundle;
+pub mod calls;
 mod cases;
 pub mod clock;
 pub mod crypto;
@@ -38,6 +39,7 @@ pub use bundle::{
     BundleReport, ExportOptions, ExportPreview, Exported, ImportOptions, Imported, IncidentOrigin,
     KeyStatus, Manifest, ReportRenderer, verify_bundle,
 };
+pub use calls::{CallDraft, CallNote};
 pub use cases::{CaseFilter, RETENTION_REVIEW_MONTHS, ReviewDue, ReviewKind};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use crypto::KdfParams;

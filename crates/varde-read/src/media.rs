@@ -75,6 +75,9 @@ pub(crate) fn read(bytes: &[u8], lower_name: &str) -> Result<Media, ReadError> {
             }
         }
     }
+    if recorded.is_none() && bytes.starts_with(b"RIFF") {
+        recorded = riff_creation_date(bytes);
+    }
     Ok(Media {
         container,
         duration_seconds,
@@ -85,10 +88,63 @@ pub(crate) fn read(bytes: &[u8], lower_name: &str) -> Result<Media, ReadError> {
     })
 }
 
+/// The creation date (`ICRD`) of a RIFF file's `INFO` list. symphonia 0.6 reads that list
+/// but does not hand it on for WAV files, so the chunks are walked here: a RIFF file is a
+/// flat list of (four-byte id, little-endian length, data, pad to even) chunks.
+fn riff_creation_date(bytes: &[u8]) -> Option<String> {
+    fn chunks(mut b: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+        std::iter::from_fn(move || {
+            let id = b.get(..4)?;
+            let len = u32::from_le_bytes(b.get(4..8)?.try_into().ok()?) as usize;
+            let data = b.get(8..8usize.checked_add(len)?)?;
+            b = b.get(8 + len + (len & 1)..).unwrap_or_default();
+            Some((id, data))
+        })
+    }
+    let body = bytes.get(12..)?;
+    let info = chunks(body)
+        .filter(|(id, d)| *id == b"LIST" && d.starts_with(b"INFO"))
+        .find_map(|(_, d)| chunks(&d[4..]).find(|(id, _)| *id == b"ICRD"))?;
+    let text: String = String::from_utf8_lossy(info.1)
+        .trim_end_matches('\0')
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect();
+    (!text.is_empty()).then_some(text)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_cut_or_lying_info_list_gives_no_date_and_no_panic() {
+        let whole = crate::samples::wav_recorded("2026-11-21T21:14:00");
+        for cut in [whole.len() - 3, whole.len() - 20, 13, 4] {
+            assert_eq!(riff_creation_date(&whole[..cut]), None);
+        }
+        // The tail is LIST, its length, INFO, ICRD, its length, 20 bytes of date.
+        for from_end in [36, 24] {
+            let mut lying = whole.clone();
+            let at = lying.len() - from_end;
+            lying[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+            assert_eq!(riff_creation_date(&lying), None);
+        }
+    }
+
+    #[test]
+    fn a_recorders_creation_date_is_the_recorded_time() {
+        let m = read(
+            &crate::samples::wav_recorded("2026-11-21T21:14:00"),
+            "x.wav",
+        )
+        .unwrap();
+        assert_eq!(m.recorded.as_deref(), Some("2026-11-21T21:14:00"));
+        assert!((m.duration_seconds.unwrap() - 2.5).abs() < 0.01);
+    }
 
     #[test]
     fn a_wav_recording_gives_its_length_and_format() {

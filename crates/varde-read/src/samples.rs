@@ -132,6 +132,26 @@ pub fn wav() -> Vec<u8> {
     w
 }
 
+/// The voicemail of [`wav`] with the date a phone's recorder writes into its RIFF `INFO`
+/// list (`ICRD`, the creation date).
+pub fn wav_recorded(icrd: &str) -> Vec<u8> {
+    let mut w = wav();
+    let mut value = icrd.as_bytes().to_vec();
+    value.push(0);
+    if value.len() % 2 == 1 {
+        value.push(0);
+    }
+    let mut list = b"INFOICRD".to_vec();
+    list.extend_from_slice(&(icrd.len() as u32 + 1).to_le_bytes());
+    list.extend_from_slice(&value);
+    w.extend_from_slice(b"LIST");
+    w.extend_from_slice(&(list.len() as u32).to_le_bytes());
+    w.extend_from_slice(&list);
+    let riff = (w.len() - 8) as u32;
+    w[4..8].copy_from_slice(&riff.to_le_bytes());
+    w
+}
+
 // --- messenger
 
 /// A made-up export as Facebook writes it: newest first, Norwegian letters and an
@@ -324,5 +344,6 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("message_1.json", MESSENGER_JSON.as_bytes().to_vec()),
         ("IMG_0042.jpg", jpeg()),
         ("telefonsvarer.wav", wav()),
+        ("samtale.wav", wav_recorded("2026-11-21T21:14:00")),
     ]
 }

@@ -299,6 +299,25 @@ pub async fn incident_from_message(
         .await
 }
 
+/// The call-note form's starting point for a recording (nothing is written).
+#[tauri::command]
+pub async fn call_draft(
+    state: State<'_, AppState>,
+    id: i64,
+) -> IpcResult<varde_core::calls::CallDraft> {
+    state.with_locker(move |l| Ok(l.call_draft(id)?)).await
+}
+
+/// Note the call of a recording in its incident, as the officer wrote it down.
+#[tauri::command]
+pub async fn call_note(
+    state: State<'_, AppState>,
+    id: i64,
+    note: varde_core::calls::CallNote,
+) -> IpcResult<varde_core::model::Incident> {
+    state.with_locker(move |l| Ok(l.note_call(id, note)?)).await
+}
+
 /// Re-hash one original and compare it with its record.
 #[tauri::command]
 pub async fn evidence_check(state: State<'_, AppState>, id: i64) -> IpcResult<ItemCheck> {

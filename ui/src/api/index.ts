@@ -3,6 +3,8 @@
 import type { AddOptions } from "../bindings/AddOptions";
 import type { Added } from "../bindings/Added";
 import type { AuditPage } from "../bindings/AuditPage";
+import type { CallDraft } from "../bindings/CallDraft";
+import type { CallNote } from "../bindings/CallNote";
 import type { Bases } from "../bindings/Bases";
 import type { BundleReport } from "../bindings/BundleReport";
 import type { Case } from "../bindings/Case";
@@ -180,6 +182,8 @@ export const api = {
   messageDraft: (id: number, index: number) => call<NewIncident>("message_draft", { id, index }),
   incidentFromMessage: (id: number, index: number, incident: NewIncident) =>
     call<Incident>("incident_from_message", { id, index, incident }),
+  callDraft: (id: number) => call<CallDraft>("call_draft", { id }),
+  noteCall: (id: number, note: CallNote) => call<Incident>("call_note", { id, note }),
   editIncident: (id: number, patch: IncidentPatch) => call<Incident>("incident_edit", { id, patch }),
   incidentVersions: (id: number) => call<IncidentVersion[]>("incident_versions", { id }),
   search: (query: string) => call<SearchHit[]>("search", { query }),

@@ -219,6 +219,10 @@ value: string, } | { "kind": "no_messages",
 /**
  * The evidence item.
  */
+item: Item, } | { "kind": "not_a_recording", 
+/**
+ * The evidence item.
+ */
 item: Item, } | { "kind": "no_such_message", 
 /**
  * The evidence item.

@@ -219,3 +219,66 @@ fn an_email_becomes_an_incident_and_its_attachment_evidence_of_its_own() {
     assert_eq!(l.list_evidence(&case, None).unwrap().len(), before);
     assert!(problems(&l).is_empty(), "{:?}", problems(&l));
 }
+
+#[test]
+fn a_mistyped_path_to_an_email_is_refused_in_words_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = new_locker(dir.path());
+    let (case, _) = incident(&mut l);
+    let before = l.list_evidence(&case, None).unwrap().len();
+    let missing = dir.path().join("trusel.eml");
+    assert!(matches!(
+        l.log_incident_from_email(&case, &missing, &mut |_| {}),
+        Err(Error::Invalid(Invalid::FileMissing { .. }))
+    ));
+    assert!(matches!(
+        l.log_incident_from_email(&case, dir.path(), &mut |_| {}),
+        Err(Error::Invalid(Invalid::IsDirectory { .. }))
+    ));
+    assert_eq!(l.list_evidence(&case, None).unwrap().len(), before);
+}
+
+#[test]
+fn an_imported_bundle_keeps_the_message_an_incident_came_from_and_the_e_mail_of_an_attachment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = new_locker(&dir.path().join("a"));
+    let (case, _) = incident(&mut a);
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("trussel.eml");
+    std::fs::write(&path, samples::eml()).unwrap();
+    let logged = a
+        .log_incident_from_email(&case, &path, &mut |_| {})
+        .unwrap();
+    let source = logged.incident.source.clone().unwrap();
+    let att = a
+        .extract_attachment(logged.added[0].evidence.id, 0)
+        .unwrap();
+    let out = dir.path().join("bundle.zip");
+    a.export_bundle(
+        &case,
+        &crate::bundle::police(),
+        &out,
+        &varde_core::bundle::test_support::OnePageRenderer,
+        &mut |_| {},
+    )
+    .unwrap();
+
+    let mut b = new_locker(&dir.path().join("b"));
+    let target = b.create_case("Mottatt", "").unwrap().reference;
+    b.import_bundle(&out, &target, &mut |_| {}).unwrap();
+    let incidents = b.list_incidents(&target).unwrap();
+    let from_email = incidents
+        .iter()
+        .find(|i| i.uid == logged.incident.uid)
+        .unwrap();
+    assert_eq!(from_email.source.as_ref(), Some(&source));
+    let evidence = b.list_evidence(&target, None).unwrap();
+    let email = evidence
+        .iter()
+        .find(|e| e.uid == logged.added[0].evidence.uid)
+        .unwrap();
+    let copied = evidence.iter().find(|e| e.uid == att.evidence.uid).unwrap();
+    let of = copied.attachment_of.clone().unwrap();
+    assert_eq!((of.evidence, of.index), (email.id, 0));
+    assert!(problems(&b).is_empty(), "{:?}", problems(&b));
+}

@@ -4,6 +4,7 @@
 
 mod browse;
 mod bundle;
+mod calls;
 mod damage;
 mod derived;
 mod drafts;
