@@ -50,6 +50,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             cases::case_edit,
             cases::case_set_status,
             cases::case_set_review,
+            cases::case_legal_hold,
             cases::persons_list,
             cases::person_add,
             cases::person_edit,

@@ -245,6 +245,19 @@ async function officerJourney() {
     await ui.shot("11-close-with-retention-review");
     await ui.click("case-close-confirm");
     assert.match(await ui.text("case-retention-on", 15_000), /01\.02\.2099/);
+
+    // The police have opened a case: a legal hold, with its reason, until it is lifted.
+    await ui.click("case-hold-edit");
+    await ui.visible("case-hold-form");
+    await ui.type("case-hold-reason-input", "Politiet etterforsker, sak 26-1234");
+    await ui.click("case-hold-save");
+    assert.match(await ui.text("case-hold", 15_000), /^Sletteforbud siden \d{2}\.\d{2}\.\d{4}$/);
+    assert.match(await ui.text("case-hold-reason"), /Politiet etterforsker, sak 26-1234\. Saken kan ikke slettes/);
+    await ui.shot("12-legal-hold");
+    await ui.click("case-hold-edit");
+    await ui.type("case-hold-reason-input", "Saken er henlagt");
+    await ui.click("case-hold-save");
+    await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="case-hold"]'))).length === 0, 15_000, "the hold to be lifted");
   } finally {
     await app.quit();
   }

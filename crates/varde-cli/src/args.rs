@@ -194,6 +194,23 @@ pub enum CaseCmd {
         #[arg(long, value_name = "DAY")]
         retention_review: Option<String>,
     },
+    /// Put a case on legal hold (a police case is open, a court case is expected): it
+    /// cannot be deleted while the hold stands
+    Hold {
+        /// The case reference
+        reference: String,
+        /// Why (recorded in the audit log)
+        #[arg(long)]
+        reason: String,
+    },
+    /// Lift a case's legal hold
+    Release {
+        /// The case reference
+        reference: String,
+        /// Why (recorded in the audit log)
+        #[arg(long)]
+        reason: String,
+    },
     /// Set when a case's risk is to be assessed again (shown on the case list when due)
     Review {
         /// The case reference

@@ -157,6 +157,9 @@ fn case(cli: &Cli, cmd: &CaseCmd) -> anyhow::Result<i32> {
                         .map(|t| format!(", closed {t}"))
                         .unwrap_or_default()
                 );
+                if let Some(h) = &c.legal_hold {
+                    say!("LEGAL HOLD since {}: {}", h.since, h.reason);
+                }
                 if !c.notes.is_empty() {
                     say!("{}", c.notes);
                 }
@@ -193,6 +196,15 @@ fn case(cli: &Cli, cmd: &CaseCmd) -> anyhow::Result<i32> {
                     human_size(bytes)
                 );
             }
+        }
+        CaseCmd::Hold { reference, reason } => {
+            let c = locker.set_legal_hold(reference, true, reason)?;
+            let since = c.legal_hold.map(|h| h.since).unwrap_or_default();
+            say!("{}: on legal hold since {since}", c.reference);
+        }
+        CaseCmd::Release { reference, reason } => {
+            let c = locker.set_legal_hold(reference, false, reason)?;
+            say!("{}: legal hold lifted", c.reference);
         }
         CaseCmd::Review {
             reference,

@@ -1279,3 +1279,59 @@ fn emails_and_chat_exports_are_read_in_the_documented_forms() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read this file as an e-mail"));
 }
+
+#[test]
+fn a_legal_hold_is_set_and_lifted_with_a_reason_and_a_second_hold_is_exit_4() {
+    let env = Env::new();
+    let case = env.case();
+    let out = env.ok(&["case", "hold", &case, "--reason", "Politisak 26-1234"]);
+    assert!(
+        out.contains(&format!("{case}: on legal hold since ")),
+        "{out}"
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["case", "show", &case, "--json"])).unwrap();
+    assert_eq!(shown["case"]["legal_hold"]["reason"], "Politisak 26-1234");
+    let err = env.fails(&["case", "hold", &case, "--reason", "igjen"], 4);
+    assert!(err.contains("on legal hold since"), "{err}");
+    env.ok(&["case", "release", &case, "--reason", "Henlagt"]);
+    env.fails(&["case", "release", &case, "--reason", "igjen"], 4);
+    let log = env.ok(&["log"]);
+    assert!(
+        log.contains("case.hold") && log.contains("case.release"),
+        "{log}"
+    );
+    env.ok(&["verify"]);
+}
+
+#[test]
+fn a_call_is_noted_from_a_recording_on_the_command_line() {
+    let env = Env::new();
+    let case = env.case();
+    let inc = env.incident(&case);
+    let wav = env.write(
+        "samtale.wav",
+        &varde_read::samples::wav_recorded("2026-11-21T21:14:00"),
+    );
+    let id = env
+        .ok(&["evidence", "add", "--incident", &inc, wav.to_str().unwrap()])
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string();
+    let out = env.ok(&[
+        "evidence",
+        "call",
+        &id,
+        "--number",
+        "+47 912 34 567",
+        "--words",
+        "Jeg vet hvor du bor 🔪",
+    ]);
+    assert_eq!(out.trim(), format!("{inc} 2"));
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["incident", "show", &inc, "--json"])).unwrap();
+    assert_eq!(shown["incident"]["channel"], "phone_call");
+    assert_eq!(shown["incident"]["wording"], "Jeg vet hvor du bor 🔪");
+    assert_eq!(shown["incident"]["occurred_local"], "2026-11-21 21:14");
+}

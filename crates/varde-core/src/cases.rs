@@ -7,11 +7,11 @@ use serde_json::json;
 use crate::error::{Error, Result};
 use crate::invalid::{Field, Invalid};
 use crate::locker::Locker;
-use crate::model::{Case, CaseStatus};
+use crate::model::{Case, CaseStatus, LegalHold};
 
 const SELECT_CASE: &str =
     "SELECT id, uid, reference, title, status, opened_at, closed_at, notes, review_on,
-    retention_review_on FROM cases";
+    retention_review_on, legal_hold_since, legal_hold_reason FROM cases";
 
 fn row_to_case(r: &Row<'_>) -> rusqlite::Result<Case> {
     Ok(Case {
@@ -25,6 +25,16 @@ fn row_to_case(r: &Row<'_>) -> rusqlite::Result<Case> {
         notes: r.get(7)?,
         review_on: r.get(8)?,
         retention_review_on: r.get(9)?,
+        legal_hold: match (
+            r.get::<_, Option<String>>(10)?,
+            r.get::<_, Option<String>>(11)?,
+        ) {
+            (Some(since), reason) => Some(LegalHold {
+                since,
+                reason: reason.unwrap_or_default(),
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -218,6 +228,7 @@ impl Locker {
                 notes: notes.to_string(),
                 review_on: None,
                 retention_review_on: None,
+                legal_hold: None,
             })
         })
     }
@@ -326,6 +337,54 @@ impl Locker {
         self.case(reference)
     }
 
+    /// Put a case on legal hold (`on`) or lift it, with a reason; audited as `case.hold`
+    /// or `case.release`. While it holds, the case cannot be deleted. Setting a hold that
+    /// holds, or lifting one that does not, changes nothing and says so.
+    pub fn set_legal_hold(&mut self, reference: &str, on: bool, reason: &str) -> Result<Case> {
+        let case = self.case(reference)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::invalid(Invalid::Required {
+                field: Field::Reason,
+            }));
+        }
+        crate::fields::text(Field::Reason, None, reason, crate::fields::LONG_MAX)?;
+        match (&case.legal_hold, on) {
+            (Some(h), true) => {
+                return Err(Error::invalid(Invalid::AlreadyOnHold {
+                    case: case.reference.clone(),
+                    since: h.since.clone(),
+                }));
+            }
+            (None, false) => {
+                return Err(Error::invalid(Invalid::NotOnHold {
+                    case: case.reference.clone(),
+                }));
+            }
+            _ => {}
+        }
+        self.write(|w| {
+            let since = on.then(|| w.time.clone());
+            w.tx.execute(
+                "UPDATE cases SET legal_hold_since = ?1, legal_hold_reason = ?2 WHERE id = ?3",
+                params![since, on.then_some(reason), case.id],
+            )?;
+            let details = match &case.legal_hold {
+                Some(h) if !on => {
+                    json!({"reason": reason, "held_since": h.since, "held_for": h.reason})
+                }
+                _ => json!({"reason": reason}),
+            };
+            w.audit(
+                if on { "case.hold" } else { "case.release" },
+                &format!("case:{}", case.reference),
+                details,
+            )?;
+            Ok(())
+        })?;
+        self.case(reference)
+    }
+
     /// Change a case's title and notes.
     pub fn edit_case(
         &mut self,
@@ -354,5 +413,44 @@ impl Locker {
             Ok(())
         })?;
         self.case(reference)
+    }
+}
+
+#[cfg(test)]
+mod hold_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::guidance::testing::locker;
+
+    #[test]
+    fn a_legal_hold_is_set_and_lifted_with_a_reason_and_audited() {
+        let (_d, mut l) = locker();
+        let r = l.create_case("Trusler", "").unwrap().reference;
+        assert!(matches!(
+            l.set_legal_hold(&r, true, "  "),
+            Err(Error::Invalid(Invalid::Required {
+                field: Field::Reason
+            }))
+        ));
+        assert!(matches!(
+            l.set_legal_hold(&r, false, "Ingen sak"),
+            Err(Error::Invalid(Invalid::NotOnHold { .. }))
+        ));
+        let held = l.set_legal_hold(&r, true, "Politisak 123 er åpen").unwrap();
+        let hold = held.legal_hold.clone().unwrap();
+        assert_eq!(hold.reason, "Politisak 123 er åpen");
+        assert!(matches!(
+            l.set_legal_hold(&r, true, "igjen"),
+            Err(Error::Invalid(Invalid::AlreadyOnHold { .. }))
+        ));
+        let lifted = l.set_legal_hold(&r, false, "Saken er henlagt").unwrap();
+        assert_eq!(lifted.legal_hold, None);
+        let events = l.audit_log(None).unwrap();
+        let n = events.len();
+        assert_eq!(events[n - 2].action, "case.hold");
+        assert_eq!(events[n - 2].details["reason"], "Politisak 123 er åpen");
+        assert_eq!(events[n - 1].action, "case.release");
+        assert_eq!(events[n - 1].details["held_since"], hold.since.as_str());
+        assert!(l.verify(&mut |_| {}).unwrap().problems.is_empty());
     }
 }

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_reviews.sql"),
     include_str!("../migrations/0009_consent_and_senders.sql"),
     include_str!("../migrations/0010_derived.sql"),
+    include_str!("../migrations/0011_legal_hold.sql"),
 ];
 
 /// The first schema whose audit events seal the records they write (see `seal.rs`).
@@ -284,6 +285,32 @@ mod tests {
             )
             .unwrap();
         assert_eq!((sender, consent), (None, None));
+    }
+
+    #[test]
+    fn version_11_keeps_the_seals_of_older_cases_and_holds_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("t.db")).unwrap();
+        conn.pragma_update(
+            None,
+            "key",
+            "x'0303030303030303030303030303030303030303030303030303030303030303'",
+        )
+        .unwrap();
+        migrate_to(&conn, 10).unwrap();
+        conn.execute_batch(
+            "INSERT INTO audit_events VALUES (1, 't', 'a', 'x', 's', '{}', 'p', 'h');
+             INSERT INTO cases (id, uid, reference, title, status, opened_at, notes, retention_review_on)
+                 VALUES (1, 'c1', 'V-2026-0001', 'Sak', 'closed', '2026-03-01T10:00:00Z', '', '2027-03-01');",
+        )
+        .unwrap();
+        let before = crate::seal::row_hash(&conn, "cases", 1).unwrap();
+        migrate_to(&conn, 11).unwrap();
+        assert_eq!(crate::seal::row_hash(&conn, "cases", 1).unwrap(), before);
+        let hold: Option<String> = conn
+            .query_row("SELECT legal_hold_since FROM cases", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(hold, None);
     }
 
     #[test]

@@ -530,6 +530,18 @@ pub enum Invalid {
         /// The evidence item.
         item: Item,
     },
+    /// A legal hold set on a case that is already on hold.
+    AlreadyOnHold {
+        /// The case reference.
+        case: String,
+        /// When the hold was set.
+        since: String,
+    },
+    /// A legal hold lifted from a case that is not on hold.
+    NotOnHold {
+        /// The case reference.
+        case: String,
+    },
     /// A call noted from an evidence item that is not a recording.
     NotARecording {
         /// The evidence item.
@@ -718,6 +730,8 @@ impl Invalid {
             TooLargeToShow { .. }
             | NoMessages { .. }
             | NotARecording { .. }
+            | AlreadyOnHold { .. }
+            | NotOnHold { .. }
             | NoSuchMessage { .. }
             | NoSuchAttachment { .. }
             | NotAnEmailFile { .. }
@@ -893,6 +907,10 @@ impl std::fmt::Display for Invalid {
                 "{value:?}: an organisation number has 9 digits, the last a check digit (modulus 11)"
             ),
             NoMessages { item } => write!(f, "{item}: Varde reads no messages from this file"),
+            AlreadyOnHold { case, since } => {
+                write!(f, "{case} has been on legal hold since {since}")
+            }
+            NotOnHold { case } => write!(f, "{case} is not on legal hold"),
             NotARecording { item } => write!(f, "{item} is not a sound or video recording"),
             NoSuchMessage { item, index, count } => write!(
                 f,

@@ -176,6 +176,19 @@ pub struct Case {
     /// When a closed case is to be reviewed for retention (`YYYY-MM-DD`).
     #[serde(default)]
     pub retention_review_on: Option<String>,
+    /// A legal hold: while it holds, the case cannot be deleted.
+    #[serde(default)]
+    pub legal_hold: Option<LegalHold>,
+}
+
+/// A legal hold on a case (a police case is open, a court case is expected).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LegalHold {
+    /// When it was set (RFC 3339).
+    pub since: String,
+    /// Why.
+    pub reason: String,
 }
 
 /// One way to reach a person.

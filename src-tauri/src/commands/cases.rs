@@ -81,6 +81,19 @@ pub async fn case_set_review(
         .await
 }
 
+/// Put a case on legal hold or lift it, with a reason.
+#[tauri::command]
+pub async fn case_legal_hold(
+    state: State<'_, AppState>,
+    reference: String,
+    on: bool,
+    reason: String,
+) -> IpcResult<Case> {
+    state
+        .with_locker(move |l| Ok(l.set_legal_hold(&reference, on, &reason)?))
+        .await
+}
+
 /// The persons of a case.
 #[tauri::command]
 pub async fn persons_list(state: State<'_, AppState>, reference: String) -> IpcResult<Vec<Person>> {

@@ -165,6 +165,7 @@ export const api = {
   case: (reference: string) => call<Case>("case_get", { reference }),
   editCase: (reference: string, title: string, notes: string) =>
     call<Case>("case_edit", { reference, title, notes }),
+  setLegalHold: (reference: string, on: boolean, reason: string) => call<Case>("case_legal_hold", { reference, on, reason }),
   setCaseReview: (reference: string, on: string | null, reason: string) => call<Case>("case_set_review", { reference, on, reason }),
   setCaseStatus: (reference: string, status: CaseStatus, note: string, retentionReview: string | null = null) =>
     call<Case>("case_set_status", { reference, status, note, retentionReview }),

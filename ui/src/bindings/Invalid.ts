@@ -219,7 +219,19 @@ value: string, } | { "kind": "no_messages",
 /**
  * The evidence item.
  */
-item: Item, } | { "kind": "not_a_recording", 
+item: Item, } | { "kind": "already_on_hold", 
+/**
+ * The case reference.
+ */
+case: string, 
+/**
+ * When the hold was set.
+ */
+since: string, } | { "kind": "not_on_hold", 
+/**
+ * The case reference.
+ */
+case: string, } | { "kind": "not_a_recording", 
 /**
  * The evidence item.
  */

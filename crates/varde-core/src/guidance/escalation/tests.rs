@@ -19,6 +19,7 @@ fn case(status: CaseStatus) -> Case {
         notes: String::new(),
         review_on: None,
         retention_review_on: None,
+        legal_hold: None,
     }
 }
 
