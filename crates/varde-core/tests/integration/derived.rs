@@ -54,6 +54,7 @@ fn every_format_is_read_on_intake_and_the_originals_stay_byte_identical() {
         ("message_1.json", "chat"),
         ("IMG_0042.jpg", "image"),
         ("telefonsvarer.wav", "audio"),
+        ("samtale.wav", "audio"),
     ];
     let all = samples::all();
     assert_eq!(all.len(), expected.len());
