@@ -351,11 +351,10 @@ pub(crate) struct CheckedIncident {
     n: NewIncident,
 }
 
-/// Write a checked incident and its audit event in the write `w`; its id.
-pub(crate) fn insert_incident(w: &mut Write<'_>, c: &CheckedIncident) -> Result<i64> {
-    let n = &c.n;
-    let uid = uuid::Uuid::new_v4().to_string();
-    w.tx.execute(
+/// Insert one incident row (version 1) as `r` has it; its local id. The one INSERT into
+/// `incidents`, for incidents logged here and incidents imported from a bundle alike.
+pub(crate) fn insert_incident_row(tx: &rusqlite::Transaction<'_>, r: &Incident) -> Result<i64> {
+    tx.execute(
         "INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision, logged_at,
            logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
            targets_individuals, ongoing_emergency, actor_id, witnesses, sender, source_sha256, source_message,
@@ -363,33 +362,66 @@ pub(crate) fn insert_incident(w: &mut Write<'_>, c: &CheckedIncident) -> Result<
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
            ?22, ?23, ?24)",
         params![
-            uid,
-            c.case_id,
-            c.occ.local,
-            c.occ.tz,
-            c.occ.utc,
-            c.occ.precision,
-            w.time,
-            w.actor,
-            c.role,
-            n.place.trim(),
-            c.place_kind,
-            c.channel,
-            n.platform.as_deref().filter(|p| !p.trim().is_empty()),
-            n.description.trim(),
-            c.wording,
-            serde_json::to_string(&c.perceived).unwrap_or_else(|_| "[]".into()),
-            n.targets_individuals,
-            n.ongoing_emergency,
-            n.actor_id,
-            serde_json::to_string(&n.witnesses).unwrap_or_else(|_| "[]".into()),
-            c.sender,
-            c.source.as_ref().map(|m| &m.sha256),
-            c.source.as_ref().map(|m| m.message),
-            c.source.as_ref().map(|m| &m.text_sha256),
+            r.uid,
+            r.case_id,
+            r.occurred_local,
+            r.occurred_tz,
+            r.occurred_utc,
+            r.precision,
+            r.logged_at,
+            r.logged_by,
+            r.logged_by_role,
+            r.place,
+            r.place_kind,
+            r.channel,
+            r.platform,
+            r.description,
+            r.wording,
+            serde_json::to_string(&r.perceived).unwrap_or_else(|_| "[]".into()),
+            r.targets_individuals,
+            r.ongoing_emergency,
+            r.actor_id,
+            serde_json::to_string(&r.witnesses).unwrap_or_else(|_| "[]".into()),
+            r.sender,
+            r.source.as_ref().map(|m| &m.sha256),
+            r.source.as_ref().map(|m| m.message),
+            r.source.as_ref().map(|m| &m.text_sha256),
         ],
     )?;
-    let id = w.tx.last_insert_rowid();
+    Ok(tx.last_insert_rowid())
+}
+
+/// Write a checked incident and its audit event in the write `w`; its id.
+pub(crate) fn insert_incident(w: &mut Write<'_>, c: &CheckedIncident) -> Result<i64> {
+    let n = &c.n;
+    let uid = uuid::Uuid::new_v4().to_string();
+    let row = Incident {
+        id: 0,
+        uid: uid.clone(),
+        case_id: c.case_id,
+        version: 1,
+        occurred_local: c.occ.local.clone(),
+        occurred_tz: c.occ.tz.clone(),
+        occurred_utc: c.occ.utc.clone(),
+        precision: c.occ.precision,
+        logged_at: w.time.clone(),
+        logged_by: w.actor.clone(),
+        logged_by_role: c.role,
+        place: n.place.trim().to_string(),
+        place_kind: c.place_kind,
+        channel: c.channel,
+        platform: n.platform.clone().filter(|p| !p.trim().is_empty()),
+        sender: c.sender.clone(),
+        description: n.description.trim().to_string(),
+        wording: c.wording.clone(),
+        perceived: c.perceived.clone(),
+        targets_individuals: n.targets_individuals,
+        ongoing_emergency: n.ongoing_emergency,
+        actor_id: n.actor_id,
+        witnesses: n.witnesses.clone(),
+        source: c.source.clone(),
+    };
+    let id = insert_incident_row(&w.tx, &row)?;
     w.audit(
         "incident.add",
         &format!("incident:{id}"),

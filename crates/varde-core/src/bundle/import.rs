@@ -456,41 +456,38 @@ impl Locker {
                     .source
                     .as_ref()
                     .filter(|m| is_sha256(&m.sha256) && is_sha256(&m.text_sha256));
-                w.tx.execute(
-                    "INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision, logged_at,
-                       logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
-                       targets_individuals, ongoing_emergency, actor_id, witnesses, sender, source_sha256,
-                       source_message, source_text_sha256)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-                       ?22, ?23, ?24)",
-                    params![
-                        i.uid,
-                        case.id,
-                        i.occurred_local,
-                        i.occurred_tz,
-                        i.occurred_utc,
-                        i.precision,
-                        i.logged_at,
-                        i.logged_by,
-                        i.logged_by_role,
-                        i.place,
-                        i.place_kind,
-                        i.channel,
-                        i.platform,
-                        i.description,
-                        i.wording,
-                        serde_json::to_string(&i.perceived).unwrap_or_else(|_| "[]".into()),
-                        i.targets_individuals,
-                        i.ongoing_emergency,
-                        actor,
-                        serde_json::to_string(&witnesses).unwrap_or_else(|_| "[]".into()),
-                        i.sender.as_deref().map(str::trim).filter(|s| !s.is_empty()),
-                        source.map(|m| &m.sha256),
-                        source.map(|m| m.message),
-                        source.map(|m| &m.text_sha256),
-                    ],
-                )?;
-                let id = w.tx.last_insert_rowid();
+                let row = crate::model::Incident {
+                    id: 0,
+                    uid: i.uid.clone(),
+                    case_id: case.id,
+                    version: 1,
+                    occurred_local: i.occurred_local.clone(),
+                    occurred_tz: i.occurred_tz.clone(),
+                    occurred_utc: i.occurred_utc.clone(),
+                    precision: i.precision,
+                    logged_at: i.logged_at.clone(),
+                    logged_by: i.logged_by.clone(),
+                    logged_by_role: i.logged_by_role,
+                    place: i.place.clone(),
+                    place_kind: i.place_kind,
+                    channel: i.channel,
+                    platform: i.platform.clone(),
+                    sender: i
+                        .sender
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                    description: i.description.clone(),
+                    wording: i.wording.clone(),
+                    perceived: i.perceived.clone(),
+                    targets_individuals: i.targets_individuals,
+                    ongoing_emergency: i.ongoing_emergency,
+                    actor_id: actor,
+                    witnesses: witnesses.clone(),
+                    source: source.cloned(),
+                };
+                let id = crate::incidents::insert_incident_row(&w.tx, &row)?;
                 w.tx.execute(
                     "INSERT INTO incident_origins (incident_id, import_id, source_locker_id, source_uid, source_id, source_version)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
