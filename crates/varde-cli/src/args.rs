@@ -211,6 +211,31 @@ pub enum CaseCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Delete a case and everything of it, with a reason (refused while on legal hold);
+    /// prints what went and keeps a signed receipt in the locker
+    Delete {
+        /// The case reference
+        reference: String,
+        /// Why (recorded in the audit log and on the receipt; no names, please)
+        #[arg(long)]
+        reason: String,
+        /// Also save the receipt as FILE.json with FILE.sig (its Ed25519 signature),
+        /// FILE.pem (the locker's public key) and FILE.pdf beside it
+        #[arg(long, value_name = "FILE.json")]
+        receipt: Option<PathBuf>,
+        #[command(flatten)]
+        lang: crate::guidance::LangArg,
+    },
+    /// Save the receipt of a deleted case again (FILE.json, .sig, .pem, .pdf)
+    Receipt {
+        /// The deleted case's reference
+        reference: String,
+        /// Where
+        #[arg(long, value_name = "FILE.json")]
+        out: PathBuf,
+        #[command(flatten)]
+        lang: crate::guidance::LangArg,
+    },
     /// Set when a case's risk is to be assessed again (shown on the case list when due)
     Review {
         /// The case reference

@@ -112,6 +112,22 @@ impl AuditEvent {
     }
 }
 
+/// The action of the event that deletes a case and names the events it erased.
+pub const CASE_DELETE: &str = "case.delete";
+
+/// The details an erased event keeps: `{"erased_by": <seq of the case deletion>}`.
+pub(crate) fn tombstone(deletion_seq: i64) -> Value {
+    serde_json::json!({ "erased_by": deletion_seq })
+}
+
+/// The deletion that erased these details, when they are a tombstone.
+pub(crate) fn erased_by(details: &Value) -> Option<i64> {
+    match details {
+        Value::Object(map) if map.len() == 1 => map.get("erased_by").and_then(Value::as_i64),
+        _ => None,
+    }
+}
+
 /// The last event's sequence number and hash.
 pub(crate) fn head(conn: &Connection) -> Result<(i64, String)> {
     Ok(conn
@@ -229,6 +245,8 @@ pub(crate) fn verify_chain(conn: &Connection) -> Result<(usize, Vec<(String, Str
     let mut expected_seq = 1;
     let mut prev = GENESIS_PREV.to_string();
     let mut count = 0;
+    let mut tombstones: Vec<(i64, String, i64)> = Vec::new();
+    let mut named: std::collections::HashMap<i64, (String, i64)> = Default::default();
     while let Some(row) = rows.next()? {
         let (ev, details_text) = row_to_event(row)?;
         count += 1;
@@ -249,14 +267,40 @@ pub(crate) fn verify_chain(conn: &Connection) -> Result<(usize, Vec<(String, Str
                 "does not link to the event before it (an event was removed or changed)".into(),
             ));
         }
-        if canonical_json(&ev.details) != details_text || ev.computed_hash() != ev.hash {
+        if let Some(by) = erased_by(&ev.details) {
+            // Its details were erased by a case deletion: its hash cannot be recomputed,
+            // so a later deletion event must name it with exactly this hash.
+            tombstones.push((ev.seq, ev.hash.clone(), by));
+        } else if canonical_json(&ev.details) != details_text || ev.computed_hash() != ev.hash {
             problems.push((
                 subject.clone(),
                 "its contents do not match its hash (the event was edited)".into(),
             ));
+        } else if ev.action == CASE_DELETE
+            && let Some(list) = ev.details.get("erased").and_then(Value::as_array)
+        {
+            for item in list {
+                if let (Some(seq), Some(hash)) = (
+                    item.get(0).and_then(Value::as_i64),
+                    item.get(1).and_then(Value::as_str),
+                ) {
+                    named.insert(seq, (hash.to_string(), ev.seq));
+                }
+            }
         }
         expected_seq = ev.seq + 1;
         prev = ev.hash;
+    }
+    for (seq, hash, by) in tombstones {
+        match named.get(&seq) {
+            Some((h, deletion)) if *h == hash && *deletion == by && by > seq => {}
+            _ => problems.push((
+                format!("audit event {seq}"),
+                format!(
+                    "its details were erased, but no case deletion (event {by}) names it with its hash"
+                ),
+            )),
+        }
     }
     let anchor: Option<String> = conn
         .query_row(

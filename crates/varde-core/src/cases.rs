@@ -196,7 +196,10 @@ impl Locker {
             let last: Option<String> = w
                 .tx
                 .query_row(
-                    "SELECT reference FROM cases WHERE reference LIKE ?1 || '%' ORDER BY reference DESC LIMIT 1",
+                    // A deleted case's reference is never given again: its receipt and
+                    // its erased events name it.
+                    "SELECT reference FROM (SELECT reference FROM cases UNION ALL SELECT case_reference FROM deletion_receipts)
+                     WHERE reference LIKE ?1 || '%' ORDER BY reference DESC LIMIT 1",
                     [&prefix],
                     |r| r.get(0),
                 )

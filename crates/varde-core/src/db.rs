@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_consent_and_senders.sql"),
     include_str!("../migrations/0010_derived.sql"),
     include_str!("../migrations/0011_legal_hold.sql"),
+    include_str!("../migrations/0012_case_deletion.sql"),
 ];
 
 /// The first schema whose audit events seal the records they write (see `seal.rs`).
@@ -117,6 +118,39 @@ fn open_inner(path: &Path, key: &Key, create: bool) -> Result<Connection> {
         other => other,
     })?;
     Ok(conn)
+}
+
+/// The tables whose ids appear in audit subjects (`incident:12`, `evidence:40`).
+pub(crate) const SUBJECT_TABLES: &[&str] = &["incidents", "evidence"];
+
+/// The id for a new row of `table` (one of [`SUBJECT_TABLES`]): one above the highest
+/// ever used, counting the rows a case deletion removed. SQLite alone would hand out the
+/// highest ids again, and an audit subject such as `incident:12` would then name two
+/// records: the erased one and the new one.
+pub(crate) fn next_id(conn: &Connection, table: &str) -> Result<i64> {
+    if !SUBJECT_TABLES.contains(&table) {
+        return Err(Error::Integrity(format!(
+            "internal: no id floor for {table}"
+        )));
+    }
+    Ok(conn.query_row(
+        &format!(
+            "SELECT max(coalesce((SELECT max(id) FROM {table}), 0),
+                        coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'id_floor:' || ?1), 0)) + 1"
+        ),
+        [table],
+        |r| r.get(0),
+    )?)
+}
+
+/// Remember that ids up to `used` of `table` were handed out, so they are not again.
+pub(crate) fn raise_id_floor(conn: &Connection, table: &str, used: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('id_floor:' || ?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
+        rusqlite::params![table, used.to_string()],
+    )?;
+    Ok(())
 }
 
 /// Tell a storage failure (a full or failing disk) from other database errors.

@@ -139,6 +139,60 @@ pub(crate) fn blob_path(dir: &Path, file: &str) -> PathBuf {
     dir.join(BLOBS).join(&file[..2]).join(file)
 }
 
+/// The one INSERT into `blobs`: a stored original's record (ingest and import alike).
+pub(crate) fn insert_blob_row(
+    tx: &rusqlite::Transaction<'_>,
+    sha256: &str,
+    size: u64,
+    file: &str,
+    stored_at: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO blobs (sha256, size, file, stored_at) VALUES (?1, ?2, ?3, ?4)",
+        params![sha256, size as i64, file, stored_at],
+    )?;
+    Ok(())
+}
+
+/// The one INSERT into `evidence` (ingest and import alike): `e` as it is to be stored,
+/// its `id` ignored; `audit_seq` is the event that records the acquisition. Its new id.
+pub(crate) fn insert_evidence_row(
+    tx: &rusqlite::Transaction<'_>,
+    e: &Evidence,
+    audit_seq: i64,
+) -> Result<i64> {
+    let id = crate::db::next_id(tx, "evidence")?;
+    tx.execute(
+        "INSERT INTO evidence (id, uid, incident_id, sha256, size, media_type, original_name, acquired_at,
+           acquired_by, source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note,
+           audit_seq, parent_evidence, parent_part)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+        params![
+            id,
+            e.uid,
+            e.incident,
+            e.sha256,
+            e.size as i64,
+            e.media_type,
+            e.original_name,
+            e.acquired_at,
+            e.acquired_by,
+            e.source,
+            e.width,
+            e.height,
+            e.thread_platform,
+            e.thread_id,
+            e.thread_seq,
+            e.whole_thread,
+            e.note,
+            audit_seq,
+            e.attachment_of.as_ref().map(|a| a.evidence),
+            e.attachment_of.as_ref().map(|a| a.index),
+        ],
+    )?;
+    Ok(id)
+}
+
 const SELECT_EVIDENCE: &str = "SELECT id, uid, incident_id, sha256, size, media_type, original_name, acquired_at,
     acquired_by, source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note, parent_evidence, parent_part FROM evidence";
 
@@ -754,43 +808,36 @@ impl Locker {
                 };
                 let sha = hex::encode(s.sha256);
                 if let Some(file) = blob_file {
-                    w.tx.execute(
-                        "INSERT INTO blobs (sha256, size, file, stored_at) VALUES (?1, ?2, ?3, ?4)",
-                        params![sha, s.size as i64, file, w.time],
-                    )?;
+                    insert_blob_row(&w.tx, &sha, s.size, file, &w.time)?;
                 }
                 let uid = uuid::Uuid::new_v4().to_string();
                 let audit_seq = w.next_seq();
                 let thread_seq = next_seq;
                 next_seq = next_seq.map(|n| n + 1);
-                w.tx.execute(
-                    "INSERT INTO evidence (uid, incident_id, sha256, size, media_type, original_name, acquired_at, acquired_by,
-                       source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note, audit_seq,
-                       parent_evidence, parent_part)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-                    params![
-                        uid,
-                        incident_id,
-                        sha,
-                        s.size as i64,
-                        s.media_type,
-                        s.name,
-                        w.time,
-                        w.actor,
-                        s.source.unwrap_or(source),
-                        s.width,
-                        s.height,
-                        opts.thread_platform,
-                        opts.thread_id,
+                let id = insert_evidence_row(
+                    &w.tx,
+                    &Evidence {
+                        id: 0,
+                        uid: uid.clone(),
+                        incident: incident_id,
+                        sha256: sha.clone(),
+                        size: s.size,
+                        media_type: s.media_type.clone(),
+                        original_name: s.name.clone(),
+                        acquired_at: w.time.clone(),
+                        acquired_by: w.actor.clone(),
+                        source: s.source.unwrap_or(source),
+                        width: s.width,
+                        height: s.height,
+                        thread_platform: opts.thread_platform.clone(),
+                        thread_id: opts.thread_id.clone(),
                         thread_seq,
-                        opts.whole_thread,
-                        opts.note,
-                        audit_seq,
-                        attachment_of.map(|a| a.evidence),
-                        attachment_of.map(|a| a.index),
-                    ],
+                        whole_thread: opts.whole_thread,
+                        note: opts.note.clone(),
+                        attachment_of: attachment_of.cloned(),
+                    },
+                    audit_seq,
                 )?;
-                let id = w.tx.last_insert_rowid();
                 w.audit(
                     "evidence.add",
                     &format!("evidence:{id}"),

@@ -354,13 +354,14 @@ pub(crate) struct CheckedIncident {
 /// Insert one incident row (version 1) as `r` has it; its local id. The one INSERT into
 /// `incidents`, for incidents logged here and incidents imported from a bundle alike.
 pub(crate) fn insert_incident_row(tx: &rusqlite::Transaction<'_>, r: &Incident) -> Result<i64> {
+    let id = crate::db::next_id(tx, "incidents")?;
     tx.execute(
         "INSERT INTO incidents (uid, case_id, occurred_local, occurred_tz, occurred_utc, precision, logged_at,
            logged_by, logged_by_role, place, place_kind, channel, platform, description, wording, perceived,
            targets_individuals, ongoing_emergency, actor_id, witnesses, sender, source_sha256, source_message,
-           source_text_sha256)
+           source_text_sha256, id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-           ?22, ?23, ?24)",
+           ?22, ?23, ?24, ?25)",
         params![
             r.uid,
             r.case_id,
@@ -386,9 +387,10 @@ pub(crate) fn insert_incident_row(tx: &rusqlite::Transaction<'_>, r: &Incident) 
             r.source.as_ref().map(|m| &m.sha256),
             r.source.as_ref().map(|m| m.message),
             r.source.as_ref().map(|m| &m.text_sha256),
+            id,
         ],
     )?;
-    Ok(tx.last_insert_rowid())
+    Ok(id)
 }
 
 /// Write a checked incident and its audit event in the write `w`; its id.

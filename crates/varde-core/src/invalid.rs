@@ -537,6 +537,15 @@ pub enum Invalid {
         /// When the hold was set.
         since: String,
     },
+    /// A case deleted while it is on legal hold.
+    OnLegalHold {
+        /// The case reference.
+        case: String,
+        /// When the hold was set.
+        since: String,
+        /// Why it was set.
+        reason: String,
+    },
     /// A legal hold lifted from a case that is not on hold.
     NotOnHold {
         /// The case reference.
@@ -731,6 +740,7 @@ impl Invalid {
             | NoMessages { .. }
             | NotARecording { .. }
             | AlreadyOnHold { .. }
+            | OnLegalHold { .. }
             | NotOnHold { .. }
             | NoSuchMessage { .. }
             | NoSuchAttachment { .. }
@@ -911,6 +921,14 @@ impl std::fmt::Display for Invalid {
                 write!(f, "{case} has been on legal hold since {since}")
             }
             NotOnHold { case } => write!(f, "{case} is not on legal hold"),
+            OnLegalHold {
+                case,
+                since,
+                reason,
+            } => write!(
+                f,
+                "{case} is on legal hold since {since} ({reason}), so it cannot be deleted; lift the hold first if it no longer applies"
+            ),
             NotARecording { item } => write!(f, "{item} is not a sound or video recording"),
             NoSuchMessage { item, index, count } => write!(
                 f,

@@ -8,6 +8,7 @@
 //! <locker>/locker.lock   held exclusively while a process has the locker open
 //! ```
 
+use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -707,13 +708,27 @@ impl Locker {
         Ok(())
     }
 
+    /// List blob file names durably in `pending/`, for a write that will remove (or has
+    /// placed) them: if a crash follows its commit, the next open removes the ones no
+    /// record refers to. The journal's path, to remove once the files are dealt with.
+    pub(crate) fn journal_blob_names(&self, names: &[String]) -> Result<PathBuf> {
+        let pending = self.dir.join(PENDING);
+        let journal = pending.join(format!("{}.list", uuid::Uuid::new_v4()));
+        let mut list = String::new();
+        for name in names {
+            list.push_str(name);
+            list.push('\n');
+        }
+        create_private_dir(&pending).map_err(|e| Error::io("creating", &pending, e))?;
+        write_atomic(&journal, list.as_bytes())?;
+        Ok(journal)
+    }
+
     /// Move freshly written temp blobs into `blobs/` as `(temp file, blob file name)`.
     /// The names are first listed durably in `pending/`, so that a crash before the
     /// records commit leaves blobs the next open can prove are orphans. On failure,
     /// whatever was moved is removed again and nothing is left.
     pub(crate) fn place_blobs(&self, items: &[(PathBuf, String)]) -> Result<PlacedBlobs> {
-        let pending = self.dir.join(PENDING);
-        let journal = pending.join(format!("{}.list", uuid::Uuid::new_v4()));
         let mut placed = PlacedBlobs {
             journal: None,
             paths: Vec::new(),
@@ -721,14 +736,8 @@ impl Locker {
         if items.is_empty() {
             return Ok(placed);
         }
-        let mut list = String::new();
-        for (_, name) in items {
-            list.push_str(name);
-            list.push('\n');
-        }
-        create_private_dir(&pending).map_err(|e| Error::io("creating", &pending, e))?;
-        write_atomic(&journal, list.as_bytes())?;
-        placed.journal = Some(journal);
+        let names: Vec<String> = items.iter().map(|(_, name)| name.clone()).collect();
+        placed.journal = Some(self.journal_blob_names(&names)?);
         let mut shards = std::collections::BTreeSet::new();
         for (tmp, name) in items {
             let dest = crate::evidence::blob_path(&self.dir, name);
@@ -959,16 +968,31 @@ pub(crate) struct Write<'c> {
 
 impl Write<'_> {
     /// Append an audit event in this write's transaction. Returns its sequence number.
-    pub fn audit(&mut self, action: &str, subject: &str, mut details: Value) -> Result<i64> {
-        let records = crate::seal::drain(&self.tx)?;
+    pub fn audit(&mut self, action: &str, subject: &str, details: Value) -> Result<i64> {
+        self.audit_sealing(action, subject, details, BTreeMap::new())
+    }
+
+    /// [`Write::audit`], sealing also the rows in `carried` with the hashes given (for
+    /// the seals a case deletion takes over from the events it erases); the rows this
+    /// write changed are sealed as they are, whatever `carried` says of them.
+    pub fn audit_sealing(
+        &mut self,
+        action: &str,
+        subject: &str,
+        mut details: Value,
+        carried: BTreeMap<String, Option<String>>,
+    ) -> Result<i64> {
+        let drained = crate::seal::drain(&self.tx)?;
         // The search index follows the records in the same transaction.
-        for key in records.keys() {
+        for key in drained.keys() {
             if let Some((table, rid)) = key.split_once(':')
                 && let Ok(rid) = rid.parse::<i64>()
             {
                 crate::search::reindex(&self.tx, table, rid)?;
             }
         }
+        let mut records = carried;
+        records.extend(drained);
         if !records.is_empty() {
             let Value::Object(map) = &mut details else {
                 return Err(Error::Integrity(
@@ -996,6 +1020,11 @@ impl Write<'_> {
     /// The sequence number the next audit event will get.
     pub fn next_seq(&self) -> i64 {
         self.head.0 + 1
+    }
+
+    /// The hash of the last event appended (or of the head before this write).
+    pub fn head_hash(&self) -> &str {
+        &self.head.1
     }
 }
 

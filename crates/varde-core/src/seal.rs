@@ -50,6 +50,7 @@ pub(crate) const SEALED_TABLES: &[&str] = &[
     "consents",
     "consent_withdrawals",
     "derived",
+    "deletion_receipts",
 ];
 
 /// Records per event when an older locker's existing records are sealed at upgrade.
@@ -189,6 +190,7 @@ pub(crate) fn describe(key: &str) -> String {
         "bundle_imports" => "bundle import",
         "evidence_origins" => "evidence origin (evidence",
         "incident_origins" => "incident origin (incident",
+        "deletion_receipts" => "deletion receipt",
         other => other,
     };
     if what.ends_with("(row") || what.ends_with("(evidence") || what.ends_with("(incident") {

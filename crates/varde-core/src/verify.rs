@@ -410,6 +410,37 @@ impl Locker {
                 .map(|d| d.flatten().filter(|e| e.path().is_file()).count())
                 .unwrap_or(0)
         };
+        // A blob file still in `blobs/` with no record: a deletion (or an ingest) that
+        // did not finish removing it. The next open moves or removes it.
+        let known: std::collections::HashSet<String> = self
+            .conn
+            .prepare("SELECT file FROM blobs")
+            .and_then(|mut st| {
+                st.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<_>>()
+            })
+            .unwrap_or_default();
+        let blobs = self.dir.join(crate::locker::BLOBS);
+        let left: Vec<String> = std::fs::read_dir(&blobs)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|shard| std::fs::read_dir(shard.path()).ok())
+            .flatten()
+            .flatten()
+            .map(|f| f.file_name().to_string_lossy().into_owned())
+            .filter(|name| !known.contains(name))
+            .collect();
+        if !left.is_empty() {
+            report.problems.push(Problem {
+                kind: ProblemKind::Extra,
+                item: "blobs/".into(),
+                message: format!(
+                    "{} stored original(s) that no record refers to are still in blobs/ (a deletion or an import that did not finish removing them); they are removed or quarantined the next time the locker is opened",
+                    left.len()
+                ),
+            });
+        }
         let quarantined = count(&self.dir.join(crate::locker::QUARANTINE));
         if quarantined > 0 {
             report.problems.push(Problem {

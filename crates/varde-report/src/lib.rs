@@ -28,6 +28,7 @@
 pub mod docx;
 pub mod drafts;
 mod fonts;
+pub mod receipt;
 mod sanitise;
 pub mod thumbs;
 mod view;

@@ -526,7 +526,7 @@ impl Locker {
     }
 
     /// The signing key, checked against its recorded public half.
-    fn signing_key(&self) -> Result<ed25519_dalek::SigningKey> {
+    pub(crate) fn signing_key(&self) -> Result<ed25519_dalek::SigningKey> {
         let secret = Zeroizing::new(
             self.setting("signing_key")?
                 .ok_or_else(|| Error::Integrity("the locker has no signing key".into()))?,

@@ -538,10 +538,7 @@ impl Locker {
             for ((e, s), blob) in m.evidence.iter().zip(streamed).zip(&new_blobs) {
                 let sha = hex::encode(s.sha256);
                 if let Some(file) = blob {
-                    w.tx.execute(
-                        "INSERT INTO blobs (sha256, size, file, stored_at) VALUES (?1, ?2, ?3, ?4)",
-                        params![sha, s.size as i64, file, w.time],
-                    )?;
+                    crate::evidence::insert_blob_row(&w.tx, &sha, s.size, file, &w.time)?;
                 }
                 let incident = *incident_ids.get(&e.incident).ok_or_else(|| {
                     Error::Integrity(format!("evidence {} names an unknown incident", e.id))
@@ -551,34 +548,33 @@ impl Locker {
                 let parent = e.attachment_of.as_ref().and_then(|a| {
                     evidence_ids.get(&a.evidence).map(|&id| (id, a.index))
                 });
-                w.tx.execute(
-                    "INSERT INTO evidence (uid, incident_id, sha256, size, media_type, original_name, acquired_at, acquired_by,
-                       source, width, height, thread_platform, thread_id, thread_seq, whole_thread, note, audit_seq,
-                       parent_evidence, parent_part)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-                    params![
-                        e.uid,
+                let id = crate::evidence::insert_evidence_row(
+                    &w.tx,
+                    &crate::model::Evidence {
+                        id: 0,
+                        uid: e.uid.clone(),
                         incident,
-                        sha,
-                        s.size as i64,
-                        s.media_type,
-                        e.original_name,
-                        e.acquired_at,
-                        e.acquired_by,
-                        EvidenceSource::Bundle,
-                        s.width,
-                        s.height,
-                        e.thread_platform,
-                        e.thread_id,
-                        e.thread_seq,
-                        e.whole_thread,
-                        e.note,
-                        audit_seq,
-                        parent.map(|p| p.0),
-                        parent.map(|p| p.1),
-                    ],
+                        sha256: sha.clone(),
+                        size: s.size,
+                        media_type: s.media_type.clone(),
+                        original_name: e.original_name.clone(),
+                        acquired_at: e.acquired_at.clone(),
+                        acquired_by: e.acquired_by.clone(),
+                        source: EvidenceSource::Bundle,
+                        width: s.width,
+                        height: s.height,
+                        thread_platform: e.thread_platform.clone(),
+                        thread_id: e.thread_id.clone(),
+                        thread_seq: e.thread_seq,
+                        whole_thread: e.whole_thread,
+                        note: e.note.clone(),
+                        attachment_of: parent.map(|(evidence, index)| crate::model::AttachmentOf {
+                            evidence,
+                            index,
+                        }),
+                    },
+                    audit_seq,
                 )?;
-                let id = w.tx.last_insert_rowid();
                 evidence_ids.insert(e.id, id);
                 let (origin_locker, origin_uid) = match &e.origin {
                     Some(o) => (o.locker_id.clone(), o.uid.clone()),

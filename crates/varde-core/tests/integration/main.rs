@@ -6,6 +6,7 @@ mod browse;
 mod bundle;
 mod calls;
 mod damage;
+mod deletion;
 mod derived;
 mod drafts;
 mod guidance;
