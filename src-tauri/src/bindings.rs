@@ -49,6 +49,8 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     IncidentPatch::export_all(cfg)?;
     calls::CallDraft::export_all(cfg)?;
     calls::CallNote::export_all(cfg)?;
+    DeletionPreview::export_all(cfg)?;
+    crate::commands::cases::CaseDeleted::export_all(cfg)?;
     AddOptions::export_all(cfg)?;
     Added::export_all(cfg)?;
     VerifyReport::export_all(cfg)?;

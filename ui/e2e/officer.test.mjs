@@ -254,10 +254,45 @@ async function officerJourney() {
     assert.match(await ui.text("case-hold", 15_000), /^Sletteforbud siden \d{2}\.\d{2}\.\d{4}$/);
     assert.match(await ui.text("case-hold-reason"), /Politiet etterforsker, sak 26-1234\. Saken kan ikke slettes/);
     await ui.shot("12-legal-hold");
+    // While the hold stands, deletion says why it is refused before anything is filled in.
+    await ui.click("case-delete");
+    assert.match(await ui.text("case-delete-on-hold", 15_000), /sletteforbud \(Politiet etterforsker, sak 26-1234\) og kan ikke slettes/);
+    assert.equal((await wd.findElements(By.css('[data-testid="case-delete-confirm"]'))).length, 0, "no delete button while on hold");
+    await ui.click("case-delete");
     await ui.click("case-hold-edit");
     await ui.type("case-hold-reason-input", "Saken er henlagt");
     await ui.click("case-hold-save");
     await ui.waitFor(async () => (await wd.findElements(By.css('[data-testid="case-hold"]'))).length === 0, 15_000, "the hold to be lifted");
+
+    // The retention review: the case is deleted for good, with a reason, the reference
+    // typed again, and a signed receipt the stock openssl checks.
+    await ui.click("case-delete");
+    await ui.visible("case-delete-form", 15_000);
+    assert.match(await ui.text("case-delete-count-incidents"), /^Hendelser\s*\d+$/);
+    assert.match(await ui.text("case-delete-count-evidence"), /^Bevisposter\s*\d+$/);
+    assert.match(await ui.text("case-delete-count-audit_events_erased"), /^Revisjonshendelser som mister innholdet\s*\d+$/);
+    const receipt = join(home, "Documents", "kvittering.json");
+    await ui.type("case-delete-reason", "Oppbevaringstiden er ute");
+    await ui.type("case-delete-path", receipt);
+    await ui.type("case-delete-typed", "V-feil");
+    assert.equal(await (await ui.visible("case-delete-confirm")).isEnabled(), false, "a mistyped reference does not delete");
+    await ui.type("case-delete-typed", reference);
+    await ui.shot("13-delete-confirm");
+    await ui.click("case-delete-confirm");
+    assert.match(await ui.text("case-deleted", 30_000), new RegExp(`${reference} er slettet`));
+    const files = await ui.text("case-deleted-files");
+    for (const ext of ["json", "sig", "pem", "pdf"]) assert.ok(files.includes(`kvittering.${ext}`), files);
+    assert.equal((await wd.findElements(By.css('[data-testid="case-heading"]'))).length, 0, "nothing of the deleted case stays on screen");
+    await ui.shot("14-deleted");
+    const signature = spawnSync("openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", join(home, "Documents", "kvittering.pem"), "-rawin", "-in", receipt, "-sigfile", join(home, "Documents", "kvittering.sig")], { encoding: "utf8" });
+    assert.equal(signature.status, 0, signature.stdout + signature.stderr);
+    const json = JSON.parse(readFileSync(receipt, "utf8"));
+    assert.equal(json.case_reference, reference);
+    assert.equal(json.reason, "Oppbevaringstiden er ute");
+    assert.ok(!readFileSync(receipt, "utf8").includes("saksbehandler"), "the receipt names no one");
+    await ui.click("case-deleted-back");
+    await ui.visible("new-case", 15_000);
+    await ui.waitFor(async () => (await wd.findElements(By.xpath(`//*[@data-testid="open-case" and text()="${reference}"]`))).length === 0, 15_000, "the deleted case to leave the list");
   } finally {
     await app.quit();
   }

@@ -226,6 +226,28 @@ pub enum CaseCmd {
         #[command(flatten)]
         lang: crate::guidance::LangArg,
     },
+    /// Keep a closed case at its retention review: a new review day and why it is still
+    /// needed (the other outcome of a review is `case delete`)
+    Keep {
+        /// The case reference
+        reference: String,
+        /// The next retention review, YYYY-MM-DD or DD.MM.YYYY (after today)
+        #[arg(long, value_name = "DAY")]
+        until: String,
+        /// Why the case is still needed (recorded in the audit log)
+        #[arg(long)]
+        reason: String,
+    },
+    /// Show the organisation's retention rule, or set it with --months and --reason: how
+    /// many months after closing a case is reviewed
+    Retention {
+        /// Months after closing (1 to 120)
+        #[arg(long, requires = "reason")]
+        months: Option<u32>,
+        /// Why the rule changes (recorded in the audit log)
+        #[arg(long, requires = "months")]
+        reason: Option<String>,
+    },
     /// Save the receipt of a deleted case again (FILE.json, .sig, .pem, .pdf)
     Receipt {
         /// The deleted case's reference

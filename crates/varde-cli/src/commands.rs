@@ -213,7 +213,7 @@ fn case(cli: &Cli, cmd: &CaseCmd) -> anyhow::Result<i32> {
             lang,
         } => {
             if let Some(path) = receipt {
-                refuse_existing_receipt(path)?;
+                varde_report::receipt::check_free(path)?;
             }
             let signed = locker.delete_case(reference, reason)?;
             let r = &signed.receipt;
@@ -237,12 +237,31 @@ fn case(cli: &Cli, cmd: &CaseCmd) -> anyhow::Result<i32> {
                 save_receipt(&signed, path, lang.lang)?;
             }
         }
+        CaseCmd::Keep {
+            reference,
+            until,
+            reason,
+        } => {
+            let c = locker.keep_case(reference, until, reason)?;
+            say!(
+                "{}: kept; next retention review {}",
+                c.reference,
+                c.retention_review_on.unwrap_or_default()
+            );
+        }
+        CaseCmd::Retention { months, reason } => {
+            let months = match (months, reason) {
+                (Some(m), Some(r)) => locker.set_retention_months(*m, r)?,
+                _ => locker.retention_months()?,
+            };
+            say!("A closed case is reviewed for retention {months} months after it is closed");
+        }
         CaseCmd::Receipt {
             reference,
             out,
             lang,
         } => {
-            refuse_existing_receipt(out)?;
+            varde_report::receipt::check_free(out)?;
             let signed = locker.deletion_receipt(reference)?;
             save_receipt(&signed, out, lang.lang)?;
         }
@@ -1068,51 +1087,13 @@ fn log(cli: &Cli, subject: Option<&str>, json: bool) -> anyhow::Result<i32> {
     Ok(exit::OK)
 }
 
-/// The files a receipt is saved as: `FILE.json` and, beside it, `.sig`, `.pem`, `.pdf`.
-fn receipt_files(json: &std::path::Path) -> [PathBuf; 4] {
-    [
-        json.to_path_buf(),
-        json.with_extension("sig"),
-        json.with_extension("pem"),
-        json.with_extension("pdf"),
-    ]
-}
-
-/// Refuse, before anything is deleted, to overwrite a file the receipt would be saved as.
-fn refuse_existing_receipt(json: &std::path::Path) -> anyhow::Result<()> {
-    for p in receipt_files(json) {
-        if p.exists() {
-            anyhow::bail!(varde_core::Error::invalid(
-                varde_core::Invalid::OutputExists {
-                    path: varde_core::error::shorten(&p),
-                }
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Save a receipt: the signed JSON byte for byte, the raw signature, the public key and
-/// the PDF that words it.
+/// Save a receipt's four files and say where.
 fn save_receipt(
     signed: &varde_core::SignedReceipt,
     json: &std::path::Path,
     lang: varde_core::guidance::Lang,
 ) -> anyhow::Result<()> {
-    let [json_path, sig, pem, pdf_path] = receipt_files(json);
-    let stem = json
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "receipt".into());
-    let pdf = varde_report::receipt::pdf(signed, lang, &stem)
-        .map_err(|e| anyhow::anyhow!("the receipt's PDF could not be made: {e}"))?;
-    for (path, bytes) in [
-        (&json_path, signed.json.as_bytes().to_vec()),
-        (&sig, signed.signature_bytes()),
-        (&pem, signed.public_key_pem.as_bytes().to_vec()),
-        (&pdf_path, pdf),
-    ] {
-        output::write_new(path, &bytes)?;
+    for path in varde_report::receipt::save(signed, json, lang)? {
         say!("Saved {}", path.display());
     }
     Ok(())

@@ -139,17 +139,6 @@ pub fn human_size(n: u64) -> String {
     }
 }
 
-/// Write a new file (never over an existing one), synced to disk before it counts as saved.
-pub fn write_new(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    use std::io::Write as _;
-    let mut file = std::fs::File::create_new(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(bytes)
-        .and_then(|_| file.sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::clean;
@@ -161,4 +150,3 @@ mod tests {
         assert_eq!(clean("a\rb\u{9b}c\u{202e}d"), "a\\u{d}b\\u{9b}c\\u{202e}d");
     }
 }
-

@@ -129,11 +129,12 @@ pub struct CaseFilter {
 }
 
 /// A closed case is reviewed for retention this many months after it is closed, unless the
-/// officer chooses another date (the retention issue lets an organisation set its own).
+/// officer chooses another date or the organisation set its own rule
+/// ([`Locker::set_retention_months`]).
 pub const RETENTION_REVIEW_MONTHS: u32 = 12;
 
 /// A day after `today`, as `YYYY-MM-DD`.
-fn future_day(s: &str, today: chrono::NaiveDate, field: Field) -> Result<String> {
+pub(crate) fn future_day(s: &str, today: chrono::NaiveDate, field: Field) -> Result<String> {
     let d = crate::guidance::parse_day(s, field)?;
     if d <= today {
         return Err(Error::invalid(Invalid::NotAfterToday {
@@ -269,7 +270,8 @@ impl Locker {
 
     /// Change a case's status; closing records the time, reopening clears it. Closing
     /// sets the retention review date: `retention_review` (`YYYY-MM-DD` or `DD.MM.YYYY`,
-    /// after today), or by default [`RETENTION_REVIEW_MONTHS`] after today.
+    /// after today), or by default the locker's retention rule
+    /// ([`Locker::retention_months`]) after today.
     pub fn set_case_status(
         &mut self,
         reference: &str,
@@ -286,7 +288,7 @@ impl Locker {
             _ if status != CaseStatus::Closed => None,
             Some(d) => Some(future_day(d, today, Field::RetentionReview)?),
             None => today
-                .checked_add_months(chrono::Months::new(RETENTION_REVIEW_MONTHS))
+                .checked_add_months(chrono::Months::new(self.retention_months()?))
                 .map(|d| d.format("%Y-%m-%d").to_string()),
         };
         self.write(|w| {

@@ -537,6 +537,16 @@ pub enum Invalid {
         /// When the hold was set.
         since: String,
     },
+    /// A retention rule outside what Varde accepts.
+    RetentionMonths {
+        /// The months given.
+        value: u32,
+    },
+    /// A case kept at a retention review that is not closed.
+    NotClosed {
+        /// The case reference.
+        case: String,
+    },
     /// A case deleted while it is on legal hold.
     OnLegalHold {
         /// The case reference.
@@ -741,6 +751,8 @@ impl Invalid {
             | NotARecording { .. }
             | AlreadyOnHold { .. }
             | OnLegalHold { .. }
+            | RetentionMonths { .. }
+            | NotClosed { .. }
             | NotOnHold { .. }
             | NoSuchMessage { .. }
             | NoSuchAttachment { .. }
@@ -921,6 +933,14 @@ impl std::fmt::Display for Invalid {
                 write!(f, "{case} has been on legal hold since {since}")
             }
             NotOnHold { case } => write!(f, "{case} is not on legal hold"),
+            RetentionMonths { value } => write!(
+                f,
+                "{value} months: the retention review comes 1 to 120 months after a case is closed"
+            ),
+            NotClosed { case } => write!(
+                f,
+                "{case} is not closed: a case is kept or deleted at its retention review once it is closed"
+            ),
             OnLegalHold {
                 case,
                 since,

@@ -28,6 +28,7 @@ pub mod invalid;
 pub mod locker;
 pub mod model;
 pub mod persons;
+pub mod retention;
 mod seal;
 pub mod search;
 pub mod verify;

@@ -3,6 +3,9 @@
 //! protection officer, an auditor), laid out with the draft template. The JSON with its
 //! signature stays the proof; the PDF says how to check it.
 
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
 use serde::Serialize;
 use varde_core::SignedReceipt;
 use varde_core::drafts::{Block, Row, Section};
@@ -230,4 +233,64 @@ pub fn layout(s: &SignedReceipt, lang: Lang, stem: &str) -> Result<Rendered, Err
 /// A receipt as PDF bytes.
 pub fn pdf(s: &SignedReceipt, lang: Lang, stem: &str) -> Result<Vec<u8>, Error> {
     layout(s, lang, stem)?.to_pdf()
+}
+
+/// The files a receipt is saved as: `FILE.json` (the signed bytes) and, beside it,
+/// `.sig` (the raw 64-byte signature), `.pem` (the locker's public key) and `.pdf`.
+pub fn files(json: &Path) -> [PathBuf; 4] {
+    [
+        json.to_path_buf(),
+        json.with_extension("sig"),
+        json.with_extension("pem"),
+        json.with_extension("pdf"),
+    ]
+}
+
+/// Refuse a place where saving would overwrite a file (checked before a deletion, so a
+/// deletion never leaves its receipt unsaved for that reason).
+pub fn check_free(json: &Path) -> varde_core::Result<()> {
+    for p in files(json) {
+        if p.exists() {
+            return Err(varde_core::Error::invalid(
+                varde_core::Invalid::OutputExists {
+                    path: varde_core::error::shorten(&p),
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Save a receipt as its four files (never over existing ones, each synced to disk). If
+/// one cannot be written, those already written are removed again. The paths written.
+pub fn save(s: &SignedReceipt, json: &Path, lang: Lang) -> varde_core::Result<Vec<PathBuf>> {
+    check_free(json)?;
+    let stem = json
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "receipt".into());
+    let pdf = pdf(s, lang, &stem).map_err(|e| {
+        varde_core::Error::Internal(format!("the receipt's PDF could not be made: {e}"))
+    })?;
+    let [json_path, sig, pem, pdf_path] = files(json);
+    let mut written = Vec::new();
+    for (path, bytes) in [
+        (json_path, s.json.as_bytes().to_vec()),
+        (sig, s.signature_bytes()),
+        (pem, s.public_key_pem.as_bytes().to_vec()),
+        (pdf_path, pdf),
+    ] {
+        let result = std::fs::File::create_new(&path).and_then(|mut f| {
+            written.push(path.clone());
+            f.write_all(&bytes)?;
+            f.sync_all()
+        });
+        if let Err(e) = result {
+            for p in &written {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(varde_core::Error::io("saving the receipt", &path, e));
+        }
+    }
+    Ok(written)
 }

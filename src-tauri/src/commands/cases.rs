@@ -1,13 +1,16 @@
 //! Cases, persons, incidents and a case's audit trail.
 
+use std::path::PathBuf;
+
 use tauri::State;
+use varde_core::guidance::Lang;
 use varde_core::model::{Case, CaseStatus, Incident, Person};
 use varde_core::{
-    AuditPage, CaseFilter, CaseSummary, IncidentPage, IncidentPatch, NewIncident, NewPerson,
-    SenderGroup,
+    AuditPage, CaseFilter, CaseSummary, DeletionPreview, DeletionReceipt, IncidentPage,
+    IncidentPatch, NewIncident, NewPerson, SenderGroup,
 };
 
-use crate::error::IpcResult;
+use crate::error::{IpcError, IpcResult};
 use crate::state::AppState;
 
 /// Cases with their counts, filtered by status and search text.
@@ -91,6 +94,92 @@ pub async fn case_legal_hold(
 ) -> IpcResult<Case> {
     state
         .with_locker(move |l| Ok(l.set_legal_hold(&reference, on, &reason)?))
+        .await
+}
+
+/// Keep a closed case at its retention review: a new review day and the reason.
+#[tauri::command]
+pub async fn case_keep(
+    state: State<'_, AppState>,
+    reference: String,
+    until: String,
+    reason: String,
+) -> IpcResult<Case> {
+    state
+        .with_locker(move |l| Ok(l.keep_case(&reference, &until, &reason)?))
+        .await
+}
+
+/// The organisation's retention rule: months after closing a case is reviewed.
+#[tauri::command]
+pub async fn retention_months(state: State<'_, AppState>) -> IpcResult<u32> {
+    state.with_locker(move |l| Ok(l.retention_months()?)).await
+}
+
+/// Set the organisation's retention rule, with a reason.
+#[tauri::command]
+pub async fn retention_set(
+    state: State<'_, AppState>,
+    months: u32,
+    reason: String,
+) -> IpcResult<u32> {
+    state
+        .with_locker(move |l| Ok(l.set_retention_months(months, &reason)?))
+        .await
+}
+
+/// What deleting a case would remove, for the confirmation that names it. Nothing changes.
+#[tauri::command]
+pub async fn case_deletion_preview(
+    state: State<'_, AppState>,
+    reference: String,
+) -> IpcResult<DeletionPreview> {
+    state
+        .with_locker(move |l| Ok(l.deletion_preview(&reference)?))
+        .await
+}
+
+/// A case deleted: its receipt, and where the receipt's files were saved (or why not:
+/// the case is gone either way, and the locker keeps the receipt to save again).
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct CaseDeleted {
+    /// The signed receipt.
+    pub receipt: DeletionReceipt,
+    /// The files written: the JSON, its signature, the public key, the PDF.
+    pub saved: Vec<String>,
+    /// Why they could not be written, when they could not.
+    pub save_error: Option<IpcError>,
+}
+
+/// Delete a case with a reason and save its receipt at `receipt_out` (`FILE.json`, with
+/// `.sig`, `.pem` and `.pdf` beside it). A place that would overwrite a file is refused
+/// before anything is deleted.
+#[tauri::command]
+pub async fn case_delete(
+    state: State<'_, AppState>,
+    reference: String,
+    reason: String,
+    receipt_out: String,
+    lang: Lang,
+) -> IpcResult<CaseDeleted> {
+    state
+        .with_locker(move |l| {
+            let out = PathBuf::from(receipt_out.trim());
+            varde_report::receipt::check_free(&out)?;
+            let signed = l.delete_case(&reference, &reason)?;
+            let (saved, save_error) = match varde_report::receipt::save(&signed, &out, lang) {
+                Ok(paths) => (
+                    paths.iter().map(|p| p.display().to_string()).collect(),
+                    None,
+                ),
+                Err(e) => (Vec::new(), Some(IpcError::from(e))),
+            };
+            Ok(CaseDeleted {
+                receipt: signed.receipt,
+                saved,
+                save_error,
+            })
+        })
         .await
 }
 

@@ -8,7 +8,9 @@ import type { CallNote } from "../bindings/CallNote";
 import type { Bases } from "../bindings/Bases";
 import type { BundleReport } from "../bindings/BundleReport";
 import type { Case } from "../bindings/Case";
+import type { CaseDeleted } from "../bindings/CaseDeleted";
 import type { CaseFilter } from "../bindings/CaseFilter";
+import type { DeletionPreview } from "../bindings/DeletionPreview";
 import type { CaseStatus } from "../bindings/CaseStatus";
 import type { CaseSummary } from "../bindings/CaseSummary";
 import type { Checklist } from "../bindings/Checklist";
@@ -166,6 +168,12 @@ export const api = {
   editCase: (reference: string, title: string, notes: string) =>
     call<Case>("case_edit", { reference, title, notes }),
   setLegalHold: (reference: string, on: boolean, reason: string) => call<Case>("case_legal_hold", { reference, on, reason }),
+  keepCase: (reference: string, until: string, reason: string) => call<Case>("case_keep", { reference, until, reason }),
+  retentionMonths: () => call<number>("retention_months"),
+  setRetentionMonths: (months: number, reason: string) => call<number>("retention_set", { months, reason }),
+  deletionPreview: (reference: string) => call<DeletionPreview>("case_deletion_preview", { reference }),
+  deleteCase: (reference: string, reason: string, receiptOut: string, lang: "nb" | "en") =>
+    call<CaseDeleted>("case_delete", { reference, reason, receiptOut, lang }),
   setCaseReview: (reference: string, on: string | null, reason: string) => call<Case>("case_set_review", { reference, on, reason }),
   setCaseStatus: (reference: string, status: CaseStatus, note: string, retentionReview: string | null = null) =>
     call<Case>("case_set_status", { reference, status, note, retentionReview }),

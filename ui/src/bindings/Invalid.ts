@@ -227,7 +227,27 @@ case: string,
 /**
  * When the hold was set.
  */
-since: string, } | { "kind": "not_on_hold", 
+since: string, } | { "kind": "retention_months", 
+/**
+ * The months given.
+ */
+value: number, } | { "kind": "not_closed", 
+/**
+ * The case reference.
+ */
+case: string, } | { "kind": "on_legal_hold", 
+/**
+ * The case reference.
+ */
+case: string, 
+/**
+ * When the hold was set.
+ */
+since: string, 
+/**
+ * Why it was set.
+ */
+reason: string, } | { "kind": "not_on_hold", 
 /**
  * The case reference.
  */

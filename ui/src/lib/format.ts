@@ -110,3 +110,10 @@ export function personName(p: { name: string | null; kind: string; aliases: stri
   const part = t(`person.kind.${p.kind}`);
   return p.aliases[0] ? `${part} (${p.aliases[0]})` : `${part} ${t("person.unknown")}`;
 }
+
+/** A file name in a folder, with the folder's own separator (a Windows path keeps `\`). */
+export function joinPath(dir: string, name: string): string {
+  if (!dir) return name;
+  const sep = dir.includes("\\") && !dir.includes("/") ? "\\" : "/";
+  return dir.endsWith(sep) ? `${dir}${name}` : `${dir}${sep}${name}`;
+}
