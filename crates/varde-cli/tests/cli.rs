@@ -810,6 +810,10 @@ fn kill_9_during_a_large_ingest_leaves_no_half_stored_item() {
         }
         std::thread::sleep(Duration::from_millis(5));
     }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the ingest ended before the kill: the test would prove nothing"
+    );
     let _ = child.kill(); // SIGKILL
     let _ = child.wait();
 

@@ -92,17 +92,17 @@ fn non_empty(s: Option<String>) -> Option<String> {
 
 /// A person's record as it will be written, after every check.
 pub(crate) struct CheckedPerson {
-    kind: PersonKind,
-    name: Option<String>,
-    title: Option<String>,
-    department: Option<String>,
-    contacts: Vec<ContactDetail>,
-    notes: String,
-    known: bool,
-    aliases: Vec<String>,
-    home_municipality: Option<String>,
-    health_concern: bool,
-    health_observations: String,
+    pub kind: PersonKind,
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub department: Option<String>,
+    pub contacts: Vec<ContactDetail>,
+    pub notes: String,
+    pub known: bool,
+    pub aliases: Vec<String>,
+    pub home_municipality: Option<String>,
+    pub health_concern: bool,
+    pub health_observations: String,
 }
 
 pub(crate) fn check_person(p: NewPerson) -> Result<CheckedPerson> {
@@ -154,17 +154,21 @@ pub(crate) fn check_person(p: NewPerson) -> Result<CheckedPerson> {
     })
 }
 
-/// Write a checked person of `case` and its audit event (`person.add`) in the write `w`;
-/// its id.
-pub(crate) fn insert_person(w: &mut Write<'_>, case: &Case, c: &CheckedPerson) -> Result<i64> {
-    let uid = uuid::Uuid::new_v4().to_string();
-    w.tx.execute(
+/// The one INSERT into `persons` (added and imported alike); the new id.
+pub(crate) fn insert_person_row(
+    tx: &rusqlite::Transaction<'_>,
+    uid: &str,
+    case_id: i64,
+    c: &CheckedPerson,
+    created_at: &str,
+) -> Result<i64> {
+    tx.execute(
         "INSERT INTO persons (uid, case_id, kind, name, title, department, contacts, notes, known, aliases,
            home_municipality, health_concern, health_observations, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             uid,
-            case.id,
+            case_id,
             c.kind,
             c.name,
             c.title,
@@ -176,10 +180,18 @@ pub(crate) fn insert_person(w: &mut Write<'_>, case: &Case, c: &CheckedPerson) -
             c.home_municipality,
             c.health_concern,
             c.health_observations,
-            w.time,
+            created_at,
         ],
     )?;
-    let id = w.tx.last_insert_rowid();
+    Ok(tx.last_insert_rowid())
+}
+
+/// Write a checked person of `case` and its audit event (`person.add`) in the write `w`;
+/// its id.
+pub(crate) fn insert_person(w: &mut Write<'_>, case: &Case, c: &CheckedPerson) -> Result<i64> {
+    let uid = uuid::Uuid::new_v4().to_string();
+    let time = w.time.clone();
+    let id = insert_person_row(&w.tx, &uid, case.id, c, &time)?;
     w.audit(
         "person.add",
         &format!("case:{}", case.reference),

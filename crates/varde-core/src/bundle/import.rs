@@ -403,28 +403,26 @@ impl Locker {
                             None => p.uid.clone(),
                         };
                         let name = p.name.clone().filter(|n| !n.trim().is_empty());
-                        w.tx.execute(
-                            "INSERT INTO persons (uid, case_id, kind, name, title, department, contacts, notes, known,
-                               aliases, home_municipality, health_concern, health_observations, created_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8, ?9, ?10, ?11, ?12, ?13)",
-                            params![
-                                uid,
-                                case.id,
-                                p.kind,
-                                name,
-                                p.title,
-                                p.department,
-                                serde_json::to_string(&p.contacts)
-                                    .unwrap_or_else(|_| "[]".into()),
-                                p.known && name.is_some(),
-                                serde_json::to_string(&p.aliases).unwrap_or_else(|_| "[]".into()),
-                                p.home_municipality,
-                                p.health_concern,
-                                p.health_observations,
-                                w.time,
-                            ],
+                        let time = w.time.clone();
+                        let id = crate::persons::insert_person_row(
+                            &w.tx,
+                            &uid,
+                            case.id,
+                            &crate::persons::CheckedPerson {
+                                kind: p.kind,
+                                name: name.clone(),
+                                title: p.title.clone(),
+                                department: p.department.clone(),
+                                contacts: p.contacts.clone(),
+                                notes: String::new(),
+                                known: p.known && name.is_some(),
+                                aliases: p.aliases.clone(),
+                                home_municipality: p.home_municipality.clone(),
+                                health_concern: p.health_concern,
+                                health_observations: p.health_observations.clone(),
+                            },
+                            &time,
                         )?;
-                        let id = w.tx.last_insert_rowid();
                         w.audit(
                             "person.import",
                             &format!("case:{}", case.reference),

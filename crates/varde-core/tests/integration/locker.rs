@@ -213,14 +213,31 @@ fn originals_and_audit_events_cannot_be_changed_through_sql() {
     let dir = tempfile::tempdir().unwrap();
     let (l, _, _) = populated(dir.path());
     let db = l.raw_connection();
-    assert!(
-        db.execute("UPDATE evidence SET sha256 = 'x' WHERE id = 1", [])
-            .is_err()
+    // Each change is one that only the trigger refuses (no key or constraint would), and
+    // the refusal is the trigger's own.
+    let refused = |sql: &str, because: &str| {
+        let err = db.execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains(because), "{sql}: {err}");
+    };
+    refused(
+        "UPDATE evidence SET original_name = 'other.txt' WHERE id = 1",
+        "an original and its acquisition record never change",
     );
-    assert!(db.execute("UPDATE blobs SET size = 1", []).is_err());
-    assert!(
-        db.execute("DELETE FROM audit_events WHERE seq = 1", [])
-            .is_err()
+    refused(
+        "UPDATE evidence SET acquired_by = 'someone else' WHERE id = 1",
+        "an original and its acquisition record never change",
+    );
+    refused(
+        "UPDATE blobs SET stored_at = 'x'",
+        "stored originals never change",
+    );
+    refused(
+        "DELETE FROM audit_events WHERE seq = 1",
+        "audit events are append-only",
+    );
+    refused(
+        "UPDATE audit_events SET details = '{}' WHERE seq = 1",
+        "audit events are append-only",
     );
 }
 
