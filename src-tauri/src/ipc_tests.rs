@@ -226,14 +226,16 @@ fn a_locker_is_created_used_and_refuses_a_wrong_passphrase_through_ipc() {
     .unwrap();
     assert_eq!(edited["phone"], "400 00 001");
     assert_eq!(edited["municipalities"], json!(["Bærum"]));
-    let shipped = call(
+    // Only local contacts have ids (shipped entries are addressed by key and have no edit
+    // command at all), so what this checks is an id that names no local contact.
+    let unknown = call(
         &w,
         "contact_edit",
         json!({"id": 999_999, "patch": {"name": "x",
         "kind": null, "phone": null, "email": null, "municipalities": null, "note": null}}),
     )
     .unwrap_err();
-    assert_eq!(shipped["code"], "not_found", "{shipped}");
+    assert_eq!(unknown["code"], "not_found", "{unknown}");
 
     // Lock, then a wrong passphrase: a plain message, nothing changed.
     call(&w, "locker_lock", json!({})).unwrap();
