@@ -64,6 +64,19 @@ describe("dictionaries", () => {
     }
   });
 
+  it("have keys under every prefix the code builds keys from", () => {
+    // t(`channel.${c}`): the value comes at run time, so the prefix at least must exist.
+    const prefixes = new Map<string, string>();
+    for (const file of sources(join(__dirname, ".."))) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/\btn?\(\s*`([a-z0-9_.]+\.)\$\{/g)) prefixes.set(m[1], file);
+    }
+    expect(prefixes.size).toBeGreaterThan(5);
+    for (const [prefix, file] of prefixes) {
+      expect(Object.keys(nb).some((k) => k.startsWith(prefix)), `${prefix}… in ${file}`).toBe(true);
+    }
+  });
+
   it("have every key the code uses", () => {
     const used = new Set<string>();
     const usedPlural = new Set<string>();
