@@ -288,6 +288,21 @@ pub enum CaseCmd {
 #[derive(Debug, Subcommand)]
 #[allow(clippy::large_enum_variant, reason = "parsed once per process")]
 pub enum PersonCmd {
+    /// Everything the locker holds about a person, as a PDF for the data protection
+    /// officer answering an access request (exemptions are assessed before anything is
+    /// handed out); audited
+    Report {
+        /// The person's id
+        id: i64,
+        /// Where to write the PDF
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// Print what was gathered as JSON too
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        lang: crate::guidance::LangArg,
+    },
     /// Add a person to a case; prints the person's id
     Add {
         /// The case reference

@@ -384,6 +384,45 @@ fn person(cli: &Cli, cmd: &PersonCmd) -> anyhow::Result<i32> {
             )?;
             say!("{}", fixed.id);
         }
+        PersonCmd::Report {
+            id,
+            out,
+            json,
+            lang,
+        } => {
+            if out.exists() {
+                anyhow::bail!(varde_core::Error::invalid(
+                    varde_core::Invalid::OutputExists {
+                        path: varde_core::error::shorten(out),
+                    }
+                ));
+            }
+            let report = locker.person_report(*id)?;
+            let pdf = varde_report::person_report::pdf(&report, lang.lang)
+                .map_err(|e| anyhow::anyhow!("the report could not be made: {e}"))?;
+            let written = std::fs::File::create_new(out).and_then(|mut f| {
+                use std::io::Write as _;
+                f.write_all(&pdf)?;
+                f.sync_all()
+            });
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(out);
+                return Err(varde_core::Error::io("writing the report", out, e).into());
+            }
+            if *json {
+                output::json(&report)?;
+            } else {
+                say!(
+                    "{}: {} incidents, {} evidence records, {} disclosures, {} consents; written to {}",
+                    report.person.display_name(),
+                    report.incidents.len(),
+                    report.evidence.len(),
+                    report.disclosures.len(),
+                    report.consents.len(),
+                    out.display()
+                );
+            }
+        }
         PersonCmd::List { case, json } => {
             let persons = locker.list_persons(case)?;
             if *json {

@@ -1531,3 +1531,88 @@ fn kill_9_during_a_deletion_leaves_the_case_whole_or_gone() {
         "kill -9 during deletion: {landed} of 8 landed while running (window {window:?}); outcomes {outcomes:?}"
     );
 }
+
+/// An access request: the report on a threat actor holds their incidents and evidence,
+/// not the incidents that do not concern them, says that exemptions are assessed first,
+/// and is audited.
+#[test]
+fn a_person_report_holds_what_concerns_the_person_and_names_the_exemptions() {
+    let env = Env::new();
+    let case = env.case();
+    let actor = env
+        .ok(&[
+            "person",
+            "add",
+            "--case",
+            &case,
+            "--kind",
+            "threat_actor",
+            "--name",
+            "Ola Nordmann",
+        ])
+        .trim()
+        .to_string();
+    env.incident(&case); // not linked to the actor
+    let theirs = env
+        .ok(&[
+            "incident",
+            "add",
+            "--case",
+            &case,
+            "--at",
+            "2026-11-21 21:14",
+            "--channel",
+            "sms",
+            "--place",
+            "Mobilen",
+            "--description",
+            "SMS fra Ola",
+            "--wording",
+            "Du skal få svi",
+            "--actor-person",
+            &actor,
+        ])
+        .trim()
+        .to_string();
+    let shot = env.write("skjermbilde-ola.png", b"the actor's message");
+    env.ok(&[
+        "evidence",
+        "add",
+        "--incident",
+        &theirs,
+        shot.to_str().unwrap(),
+    ]);
+    let events = env.audit_len();
+    let out = env.path("innsyn.pdf");
+    let said = env.ok(&["person", "report", &actor, "--out", out.to_str().unwrap()]);
+    assert!(
+        said.contains("Ola Nordmann: 1 incidents, 1 evidence records"),
+        "{said}"
+    );
+    assert_eq!(env.audit_len(), events + 1, "the report is audited");
+    let text = String::from_utf8(
+        Command::new("pdftotext")
+            .arg(&out)
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    for expected in [
+        "Innsyn: Ola Nordmann",
+        "Du skal få svi",
+        "skjermbilde-ola.png",
+        "personopplysningsloven § 16",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+    assert!(
+        !text.contains("Jeg vet hvor du bor"),
+        "an incident not about them"
+    );
+    env.fails(
+        &["person", "report", &actor, "--out", out.to_str().unwrap()],
+        4,
+    );
+}

@@ -8,6 +8,7 @@
 //!
 //! Start at [`Locker`]: [`Locker::init`] makes a locker, [`Locker::open`] unlocks one.
 
+pub mod access;
 pub mod audit;
 pub mod browse;
 pub mod bundle;
@@ -33,6 +34,7 @@ mod seal;
 pub mod search;
 pub mod verify;
 
+pub use access::PersonReport;
 pub use audit::AuditEvent;
 pub use browse::{
     AuditPage, CaseSummary, EvidencePage, IncidentPage, IncidentRow, ItemCheck, Profile,

@@ -28,6 +28,7 @@
 pub mod docx;
 pub mod drafts;
 mod fonts;
+pub mod person_report;
 pub mod receipt;
 mod sanitise;
 pub mod thumbs;
