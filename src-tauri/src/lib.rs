@@ -54,6 +54,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             cases::case_deletion_preview,
             cases::case_delete,
             cases::case_keep,
+            cases::receipts_list,
+            cases::receipt_save,
             cases::retention_months,
             cases::retention_set,
             cases::persons_list,

@@ -293,6 +293,9 @@ async function officerJourney() {
     await ui.click("case-deleted-back");
     await ui.visible("new-case", 15_000);
     await ui.waitFor(async () => (await wd.findElements(By.xpath(`//*[@data-testid="open-case" and text()="${reference}"]`))).length === 0, 15_000, "the deleted case to leave the list");
+    // Its receipt stays in the locker, listed in Settings.
+    await ui.click("nav-settings");
+    assert.match(await ui.text("receipt-row", 15_000), new RegExp(`${reference}[\\s\\S]*Oppbevaringstiden er ute`));
   } finally {
     await app.quit();
   }

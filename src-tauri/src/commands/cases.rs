@@ -183,6 +183,37 @@ pub async fn case_delete(
         .await
 }
 
+/// The receipts of every deleted case, oldest first.
+#[tauri::command]
+pub async fn receipts_list(state: State<'_, AppState>) -> IpcResult<Vec<DeletionReceipt>> {
+    state
+        .with_locker(move |l| {
+            Ok(l.deletion_receipts()?
+                .into_iter()
+                .map(|r| r.receipt)
+                .collect())
+        })
+        .await
+}
+
+/// Save a kept receipt again at `out` (`FILE.json`, with `.sig`, `.pem` and `.pdf`); the
+/// files written.
+#[tauri::command]
+pub async fn receipt_save(
+    state: State<'_, AppState>,
+    reference: String,
+    out: String,
+    lang: Lang,
+) -> IpcResult<Vec<String>> {
+    state
+        .with_locker(move |l| {
+            let signed = l.deletion_receipt(&reference)?;
+            let paths = varde_report::receipt::save(&signed, &PathBuf::from(out.trim()), lang)?;
+            Ok(paths.iter().map(|p| p.display().to_string()).collect())
+        })
+        .await
+}
+
 /// The persons of a case.
 #[tauri::command]
 pub async fn persons_list(state: State<'_, AppState>, reference: String) -> IpcResult<Vec<Person>> {

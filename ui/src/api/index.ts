@@ -11,6 +11,7 @@ import type { Case } from "../bindings/Case";
 import type { CaseDeleted } from "../bindings/CaseDeleted";
 import type { CaseFilter } from "../bindings/CaseFilter";
 import type { DeletionPreview } from "../bindings/DeletionPreview";
+import type { DeletionReceipt } from "../bindings/DeletionReceipt";
 import type { CaseStatus } from "../bindings/CaseStatus";
 import type { CaseSummary } from "../bindings/CaseSummary";
 import type { Checklist } from "../bindings/Checklist";
@@ -168,6 +169,8 @@ export const api = {
   editCase: (reference: string, title: string, notes: string) =>
     call<Case>("case_edit", { reference, title, notes }),
   setLegalHold: (reference: string, on: boolean, reason: string) => call<Case>("case_legal_hold", { reference, on, reason }),
+  receipts: () => call<DeletionReceipt[]>("receipts_list"),
+  saveReceipt: (reference: string, out: string, lang: "nb" | "en") => call<string[]>("receipt_save", { reference, out, lang }),
   keepCase: (reference: string, until: string, reason: string) => call<Case>("case_keep", { reference, until, reason }),
   retentionMonths: () => call<number>("retention_months"),
   setRetentionMonths: (months: number, reason: string) => call<number>("retention_set", { months, reason }),
