@@ -347,13 +347,7 @@ impl Locker {
     /// holds, or lifting one that does not, changes nothing and says so.
     pub fn set_legal_hold(&mut self, reference: &str, on: bool, reason: &str) -> Result<Case> {
         let case = self.case(reference)?;
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(Error::invalid(Invalid::Required {
-                field: Field::Reason,
-            }));
-        }
-        crate::fields::text(Field::Reason, None, reason, crate::fields::LONG_MAX)?;
+        let reason = crate::fields::required_reason(reason)?;
         match (&case.legal_hold, on) {
             (Some(h), true) => {
                 return Err(Error::invalid(Invalid::AlreadyOnHold {

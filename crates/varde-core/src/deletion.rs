@@ -8,7 +8,6 @@ use std::fs;
 use std::path::PathBuf;
 
 use ed25519_dalek::Signer;
-use ed25519_dalek::pkcs8::EncodePublicKey;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -16,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{CASE_DELETE, canonical_json};
 use crate::error::{Error, Result};
-use crate::invalid::{Field, Invalid};
+use crate::invalid::Invalid;
 use crate::locker::Locker;
 use crate::model::Case;
 
@@ -283,21 +282,7 @@ impl Locker {
     /// still ends at every record as it is (a removed one is sealed `null` by the
     /// deletion itself).
     fn seals_to_carry(&self, erased: &HashSet<i64>) -> Result<BTreeMap<String, Option<String>>> {
-        let mut last: BTreeMap<String, (Option<String>, i64)> = BTreeMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, json_extract(details, '$.records') FROM audit_events
-             WHERE json_extract(details, '$.records') IS NOT NULL ORDER BY seq",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let seq: i64 = r.get(0)?;
-            let text: String = r.get(1)?;
-            if let Ok(Value::Object(map)) = serde_json::from_str(&text) {
-                for (k, v) in map {
-                    last.insert(k, (v.as_str().map(str::to_string), seq));
-                }
-            }
-        }
+        let last = crate::seal::last_seals(&self.conn)?;
         Ok(last
             .into_iter()
             .filter(|(_, (_, seq))| erased.contains(seq))
@@ -313,13 +298,7 @@ impl Locker {
     /// leaves the case whole or gone. Returns the signed receipt, also kept in the locker.
     pub fn delete_case(&mut self, reference: &str, reason: &str) -> Result<SignedReceipt> {
         let case = self.case(reference)?;
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(Error::invalid(Invalid::Required {
-                field: Field::Reason,
-            }));
-        }
-        crate::fields::text(Field::Reason, None, reason, crate::fields::LONG_MAX)?;
+        let reason = crate::fields::required_reason(reason)?;
         if let Some(h) = &case.legal_hold {
             return Err(Error::invalid(Invalid::OnLegalHold {
                 case: case.reference.clone(),
@@ -330,9 +309,7 @@ impl Locker {
         let signing = self.signing_key()?;
         let public = signing.verifying_key();
         let fingerprint = crate::bundle::key_fingerprint(public.as_bytes());
-        let pem = public
-            .to_public_key_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
-            .map_err(|e| Error::Integrity(format!("the public key cannot be written: {e}")))?;
+        let pem = crate::bundle::public_key_pem(&public)?;
         let plan = self.deletion_plan(case)?;
         let erased_seqs: HashSet<i64> = plan.erased.iter().map(|e| e.0).collect();
         let carried = self.seals_to_carry(&erased_seqs)?;
@@ -480,11 +457,7 @@ impl Locker {
 
     /// Every deletion receipt the locker keeps, oldest first.
     pub fn deletion_receipts(&self) -> Result<Vec<SignedReceipt>> {
-        let pem = self
-            .signing_key()?
-            .verifying_key()
-            .to_public_key_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
-            .map_err(|e| Error::Integrity(format!("the public key cannot be written: {e}")))?;
+        let pem = crate::bundle::public_key_pem(&self.signing_key()?.verifying_key())?;
         let mut stmt = self
             .conn
             .prepare("SELECT receipt, signature FROM deletion_receipts ORDER BY id")?;

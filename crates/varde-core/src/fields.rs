@@ -76,6 +76,19 @@ pub fn org_number(value: &str) -> Result<String> {
     Ok(digits)
 }
 
+/// A reason a person must give (for a legal hold, a deletion, a retention decision):
+/// trimmed, required, at most [`LONG_MAX`] characters of text.
+pub(crate) fn required_reason(reason: &str) -> Result<&str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid(Invalid::Required {
+            field: Field::Reason,
+        }));
+    }
+    text(Field::Reason, None, reason, LONG_MAX)?;
+    Ok(reason)
+}
+
 /// Check an original's file name: a single name, not a path.
 pub fn file_name(item: Option<&Item>, value: &str) -> Result<()> {
     let problem = if value.is_empty() || value == "." || value == ".." {

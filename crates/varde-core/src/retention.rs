@@ -32,13 +32,7 @@ impl Locker {
         if !(1..=RETENTION_MAX_MONTHS).contains(&months) {
             return Err(Error::invalid(Invalid::RetentionMonths { value: months }));
         }
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(Error::invalid(Invalid::Required {
-                field: Field::Reason,
-            }));
-        }
-        crate::fields::text(Field::Reason, None, reason, crate::fields::LONG_MAX)?;
+        let reason = crate::fields::required_reason(reason)?;
         let previous = self.retention_months()?;
         if previous == months {
             return Ok(months);
@@ -70,13 +64,7 @@ impl Locker {
         }
         let today = self.clock.now().date_naive();
         let day = future_day(until.trim(), today, Field::RetentionReview)?;
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(Error::invalid(Invalid::Required {
-                field: Field::Reason,
-            }));
-        }
-        crate::fields::text(Field::Reason, None, reason, crate::fields::LONG_MAX)?;
+        let reason = crate::fields::required_reason(reason)?;
         self.write(|w| {
             w.tx.execute(
                 "UPDATE cases SET retention_review_on = ?1 WHERE id = ?2",

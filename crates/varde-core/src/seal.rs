@@ -172,6 +172,28 @@ pub(crate) fn unsealed_chunks(conn: &Connection) -> Result<Vec<BTreeMap<String, 
     Ok(chunks)
 }
 
+/// The replay of every seal in the audit log: for each record, the last seal (its hash,
+/// or `None` for a removal) and the event that holds it.
+pub(crate) fn last_seals(conn: &Connection) -> Result<BTreeMap<String, (Option<String>, i64)>> {
+    let mut sealed = BTreeMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT seq, json_extract(details, '$.records') FROM audit_events
+         WHERE json_extract(details, '$.records') IS NOT NULL ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let text: String = r.get(1)?;
+        let Ok(Value::Object(map)) = serde_json::from_str(&text) else {
+            continue;
+        };
+        for (k, v) in map {
+            sealed.insert(k, (v.as_str().map(str::to_string), seq));
+        }
+    }
+    Ok(sealed)
+}
+
 /// What a record key names, in words for a problem report: `incidents:12` → `incident 12`.
 pub(crate) fn describe(key: &str) -> String {
     let (table, id) = key.split_once(':').unwrap_or((key, ""));

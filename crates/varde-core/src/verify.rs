@@ -346,23 +346,7 @@ impl Locker {
     /// Every record as it is now must match the last seal the audit log holds for it,
     /// and every record the log sealed must still be there.
     fn check_seals(&self, report: &mut VerifyReport) -> Result<()> {
-        let mut sealed: std::collections::BTreeMap<String, (Option<String>, i64)> =
-            std::collections::BTreeMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, json_extract(details, '$.records') FROM audit_events
-             WHERE json_extract(details, '$.records') IS NOT NULL ORDER BY seq",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let seq: i64 = r.get(0)?;
-            let text: String = r.get(1)?;
-            let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&text) else {
-                continue;
-            };
-            for (k, v) in map {
-                sealed.insert(k, (v.as_str().map(str::to_string), seq));
-            }
-        }
+        let sealed = crate::seal::last_seals(&self.conn)?;
         let current = crate::seal::current(&self.conn)?;
         for (key, hash) in &current {
             match sealed.get(key) {

@@ -28,6 +28,7 @@
 pub mod docx;
 pub mod drafts;
 mod fonts;
+mod page;
 pub mod person_report;
 pub mod receipt;
 mod sanitise;

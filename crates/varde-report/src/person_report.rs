@@ -3,32 +3,12 @@
 //! protection officer, laid out with the draft template. It is a working document: it
 //! says on its first page that exemptions are assessed before anything is handed out.
 
-use serde::Serialize;
 use varde_core::PersonReport;
-use varde_core::drafts::{Block, Row, Section};
+use varde_core::drafts::{Block, Section};
 use varde_core::model::{Channel, PersonKind};
 
-use crate::world::ReportWorld;
-use crate::{Error, Lang, Rendered, compile};
-
-#[derive(Serialize)]
-struct Page {
-    lang: Lang,
-    title: String,
-    subtitle: String,
-    meta: Vec<Row>,
-    notices: Vec<String>,
-    sections: Vec<Section>,
-    footer: String,
-    created_at: String,
-}
-
-fn row(label: &str, value: impl Into<String>) -> Row {
-    Row {
-        label: label.to_string(),
-        value: value.into(),
-    }
-}
+use crate::page::{Page, row};
+use crate::{Error, Lang, Rendered};
 
 fn channel(c: Channel, nb: bool) -> &'static str {
     match (c, nb) {
@@ -309,16 +289,7 @@ fn page(r: &PersonReport, lang: Lang) -> Page {
 /// Lay the report out (see [`Rendered`] for its pages, text and PDF).
 pub fn layout(r: &PersonReport, lang: Lang) -> Result<Rendered, Error> {
     let doc = page(r, lang);
-    let created = chrono::DateTime::parse_from_rfc3339(&doc.created_at).ok();
-    let today = created.as_ref().map(crate::day_of);
-    let mut world = ReportWorld::new(crate::drafts::DRAFT_TEMPLATE, today);
-    let document = compile(&mut world, crate::drafts::DRAFT_TEMPLATE, || {
-        Ok(serde_json::to_value(&doc)?)
-    })?;
-    Ok(Rendered {
-        document,
-        generated_at: created.and_then(|t| crate::utc_datetime(&t)),
-    })
+    crate::page::layout(&doc)
 }
 
 /// The report as PDF bytes.

@@ -6,33 +6,11 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use varde_core::SignedReceipt;
-use varde_core::drafts::{Block, Row, Section};
+use varde_core::drafts::{Block, Section};
 
-use crate::world::ReportWorld;
-use crate::{Error, Lang, Rendered, compile};
-
-/// The document the draft template lays out (the shape of a
-/// [`Document`](varde_core::Document), without a draft kind).
-#[derive(Serialize)]
-struct Page {
-    lang: Lang,
-    title: String,
-    subtitle: String,
-    meta: Vec<Row>,
-    notices: Vec<String>,
-    sections: Vec<Section>,
-    footer: String,
-    created_at: String,
-}
-
-fn row(label: &str, value: impl Into<String>) -> Row {
-    Row {
-        label: label.to_string(),
-        value: value.into(),
-    }
-}
+use crate::page::{Page, row};
+use crate::{Error, Lang, Rendered};
 
 /// The receipt's words, Norwegian or English.
 fn page(s: &SignedReceipt, lang: Lang, stem: &str) -> Page {
@@ -218,16 +196,7 @@ fn page(s: &SignedReceipt, lang: Lang, stem: &str) -> Page {
 /// its files are saved under (`<stem>.json`, `.sig`, `.pem`), for the check it describes.
 pub fn layout(s: &SignedReceipt, lang: Lang, stem: &str) -> Result<Rendered, Error> {
     let doc = page(s, lang, stem);
-    let created = chrono::DateTime::parse_from_rfc3339(&doc.created_at).ok();
-    let today = created.as_ref().map(crate::day_of);
-    let mut world = ReportWorld::new(crate::drafts::DRAFT_TEMPLATE, today);
-    let document = compile(&mut world, crate::drafts::DRAFT_TEMPLATE, || {
-        Ok(serde_json::to_value(&doc)?)
-    })?;
-    Ok(Rendered {
-        document,
-        generated_at: created.and_then(|t| crate::utc_datetime(&t)),
-    })
+    crate::page::layout(&doc)
 }
 
 /// A receipt as PDF bytes.

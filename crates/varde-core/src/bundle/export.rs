@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use ed25519_dalek::Signer as _;
-use ed25519_dalek::pkcs8::EncodePublicKey as _;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -707,9 +706,7 @@ impl Locker {
         let signing = self.signing_key()?;
         let public = signing.verifying_key();
         let fingerprint = key_fingerprint(public.as_bytes());
-        let pem = public
-            .to_public_key_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
-            .map_err(|e| Error::Integrity(format!("the public key cannot be written: {e}")))?;
+        let pem = super::public_key_pem(&public)?;
 
         let manifest = self.build_manifest(
             &case,

@@ -112,6 +112,14 @@ pub fn key_fingerprint(public_key: &[u8; 32]) -> String {
     hex::encode(Sha256::digest(public_key))
 }
 
+/// An Ed25519 public key as SubjectPublicKeyInfo PEM (what `openssl pkeyutl -verify`
+/// reads), as bundles and deletion receipts carry it.
+pub(crate) fn public_key_pem(key: &ed25519_dalek::VerifyingKey) -> Result<String> {
+    use ed25519_dalek::pkcs8::EncodePublicKey as _;
+    key.to_public_key_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
+        .map_err(|e| crate::Error::Integrity(format!("the public key cannot be written: {e}")))
+}
+
 /// The fingerprint in groups of four, as it is printed for people to compare.
 pub fn fingerprint_grouped(fp: &str) -> String {
     fp.as_bytes()
