@@ -1375,6 +1375,21 @@ fn a_case_is_deleted_with_a_receipt_that_openssl_verifies() {
     assert!(!receipt.exists());
 
     env.ok(&["case", "release", &case, "--reason", "Saken er henlagt"]);
+    // A mistyped folder for the receipt is refused before anything is deleted.
+    let err = env.fails(
+        &[
+            "case",
+            "delete",
+            &case,
+            "--reason",
+            "Ferdig",
+            "--receipt",
+            env.path("Dokumentr/kvittering.json").to_str().unwrap(),
+        ],
+        4,
+    );
+    assert!(err.contains("is not a directory"), "{err}");
+    env.ok(&["case", "show", &case]);
     let out = env.ok(&[
         "case",
         "delete",

@@ -215,9 +215,22 @@ pub fn files(json: &Path) -> [PathBuf; 4] {
     ]
 }
 
-/// Refuse a place where saving would overwrite a file (checked before a deletion, so a
-/// deletion never leaves its receipt unsaved for that reason).
+/// Refuse a place where saving would overwrite a file or whose folder does not exist
+/// (checked before a deletion, so a deletion never leaves its receipt unsaved for that
+/// reason).
 pub fn check_free(json: &Path) -> varde_core::Result<()> {
+    // A mistyped folder is refused now, not found out after the case is gone.
+    let folder = match json.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(varde_core::Error::invalid(
+            varde_core::Invalid::NotADirectory {
+                path: varde_core::error::shorten(folder),
+            },
+        ));
+    }
     for p in files(json) {
         if p.exists() {
             return Err(varde_core::Error::invalid(
