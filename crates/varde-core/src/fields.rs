@@ -5,6 +5,13 @@
 use crate::error::{Error, Result};
 use crate::invalid::{Field, FileNameProblem, Invalid, Item, ItemKind};
 
+/// A text trimmed, or `None` when nothing is left: an empty optional field.
+pub(crate) fn non_empty(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
 /// Names, places, platforms, handles: at most this many characters.
 pub const SHORT_MAX: usize = 500;
 /// Descriptions, the exact wording, notes, observations: at most this many characters.

@@ -4,6 +4,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde_json::json;
 
 use crate::error::{Error, Result};
+use crate::fields::non_empty;
 use crate::invalid::{Field, Invalid};
 use crate::locker::{Locker, Write};
 use crate::model::{Case, ContactDetail, Person, PersonKind};
@@ -86,10 +87,6 @@ pub fn parse_contact(s: &str, private: bool) -> Result<ContactDetail> {
     })
 }
 
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
 /// A person's record as it will be written, after every check.
 pub(crate) struct CheckedPerson {
     pub kind: PersonKind,
@@ -111,7 +108,7 @@ pub(crate) fn check_person(p: NewPerson) -> Result<CheckedPerson> {
             field: Field::PersonKind,
         })
     })?;
-    let name = non_empty(p.name);
+    let name = non_empty(p.name.as_deref());
     let known = name.is_some();
     if !known && kind != PersonKind::ThreatActor {
         return Err(Error::invalid(Invalid::NameNeeded));
@@ -122,7 +119,7 @@ pub(crate) fn check_person(p: NewPerson) -> Result<CheckedPerson> {
         .map(|a| a.trim().to_string())
         .filter(|a| !a.is_empty())
         .collect();
-    let (health_concern, health_observations) = match non_empty(p.health_concern) {
+    let (health_concern, health_observations) = match non_empty(p.health_concern.as_deref()) {
         Some(obs) => (true, obs),
         None => (false, String::new()),
     };
@@ -142,13 +139,13 @@ pub(crate) fn check_person(p: NewPerson) -> Result<CheckedPerson> {
     Ok(CheckedPerson {
         kind,
         name,
-        title: non_empty(p.title),
-        department: non_empty(p.department),
+        title: non_empty(p.title.as_deref()),
+        department: non_empty(p.department.as_deref()),
         contacts: p.contacts,
         notes: p.notes,
         known,
         aliases,
-        home_municipality: non_empty(p.home_municipality),
+        home_municipality: non_empty(p.home_municipality.as_deref()),
         health_concern,
         health_observations,
     })

@@ -611,11 +611,6 @@ impl Guidance {
         self.legal_bases.iter().find(|b| b.key == key)
     }
 
-    /// A source document by key.
-    pub fn source_doc(&self, key: &str) -> Option<&SourceDoc> {
-        self.sources.iter().find(|s| s.key == key)
-    }
-
     /// The bases a disclosure can be recorded on by this kind of employer.
     pub fn disclosure_bases(&self, employer: EmployerKind) -> impl Iterator<Item = &LegalBasis> {
         self.bases_for(BasisUse::Disclosure)

@@ -10,6 +10,7 @@ use super::{
     POLICE_REPORT_HEALTH, Prompt, PromptState, evaluate, prompt_state,
 };
 use crate::error::{Error, Result};
+use crate::fields::non_empty;
 use crate::guidance::contacts::directory;
 use crate::guidance::parse_day;
 use crate::incidents::parse_occurred;
@@ -53,13 +54,6 @@ impl PromptAct {
             note: String::new(),
         }
     }
-}
-
-fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
 }
 
 const SELECT_ACTION: &str =
@@ -217,14 +211,14 @@ impl Locker {
         if self.guidance()?.rule(key).is_none() {
             return Err(Error::not_found(crate::invalid::ItemKind::Rule, key));
         }
-        let reason = non_empty(&act.reason);
+        let reason = non_empty(act.reason.as_deref());
         if act.action == ActionKind::Declined && reason.is_none() {
             return Err(Error::invalid(Invalid::Required {
                 field: Field::Reason,
             }));
         }
         let today = self.clock.now().date_naive();
-        let until = match non_empty(&act.until) {
+        let until = match non_empty(act.until.as_deref()) {
             None => None,
             Some(_) if act.action != ActionKind::Deferred => {
                 return Err(Error::invalid(Invalid::UntilOnlyWhenDeferred));
@@ -240,7 +234,7 @@ impl Locker {
                 Some(d.format("%Y-%m-%d").to_string())
             }
         };
-        let acted_at = match non_empty(&act.at) {
+        let acted_at = match non_empty(act.at.as_deref()) {
             None => None,
             Some(at) => {
                 let occ = parse_occurred(&at, None, false).map_err(|e| e.for_field(Field::At))?;
@@ -261,9 +255,9 @@ impl Locker {
             .find(|p| p.key == key)
             .map(|p| p.subjects().into_iter().collect())
             .unwrap_or_default();
-        let by = non_empty(&act.by);
-        let with_whom = non_empty(&act.with_whom);
-        let reference = non_empty(&act.reference);
+        let by = non_empty(act.by.as_deref());
+        let with_whom = non_empty(act.with_whom.as_deref());
+        let reference = non_empty(act.reference.as_deref());
         let id = self.write(|w| {
             let id = insert_action(
                 w,
