@@ -1,40 +1,27 @@
-//! Thumbnails of image originals: decoded in memory, scaled down, JPEG, `data:` URL.
-//! Nothing decrypted is written to disk.
+//! Thumbnails of image originals for the gallery: decoded in memory by `varde-image`
+//! (under its limits, upright), scaled down, JPEG, `data:` URL. Nothing decrypted is
+//! written to disk.
 
 use std::io::Read;
 
 use base64::Engine as _;
 
-/// Images larger than this are not thumbnailed (the gallery shows their type instead).
-const MAX_BYTES: u64 = 64 << 20;
 /// Longest side of a thumbnail, in pixels.
 const SIDE: u32 = 320;
 
 /// Whether an original of this type and size gets a thumbnail.
 pub fn can_thumbnail(media_type: &str, size: u64) -> bool {
-    matches!(
-        media_type,
-        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
-    ) && size <= MAX_BYTES
+    varde_image::is_supported(media_type) && size <= varde_image::MAX_ORIGINAL_BYTES
 }
 
 /// A thumbnail of the image read from `src`; `None` when it cannot be decoded.
 pub fn make(mut src: impl Read, size: u64) -> Option<String> {
     let mut bytes = Vec::with_capacity(usize::try_from(size).ok()?);
     src.read_to_end(&mut bytes).ok()?;
-    // A decompression bomb (a few bytes declaring gigapixels) is never decoded.
-    let (w, h) = varde_report::thumbs::declared_size(&bytes)?;
-    varde_report::thumbs::check_size(w, h, bytes.len() as u64).ok()?;
-    let img = image::load_from_memory(&bytes).ok()?;
-    drop(bytes);
-    let small = img.thumbnail(SIDE, SIDE).into_rgb8();
-    let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
-        .encode_image(&small)
-        .ok()?;
+    let jpeg = varde_image::scaled_jpeg(&bytes, SIDE, SIDE, 80).ok()?;
     Some(format!(
         "data:image/jpeg;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(jpeg)
+        base64::engine::general_purpose::STANDARD.encode(jpeg.bytes)
     ))
 }
 
@@ -58,7 +45,10 @@ mod tests {
         assert_eq!((back.width(), back.height()), (320, 160));
         assert!(make(&b"not an image"[..], 12).is_none());
         assert!(!can_thumbnail("audio/mpeg", 10));
-        assert!(!can_thumbnail("image/png", MAX_BYTES + 1));
+        assert!(!can_thumbnail(
+            "image/png",
+            varde_image::MAX_ORIGINAL_BYTES + 1
+        ));
     }
 
     #[test]
@@ -68,7 +58,7 @@ mod tests {
         let bomb = base64::engine::general_purpose::STANDARD
             .decode("UklGRlJJRgBXRUJQVlA4TL0AAAAvDzUDFM1VICICGRkZGRkZGRkZGRkZGRkZGRkZAACbBwA=")
             .expect("base64");
-        let (w, h) = varde_report::thumbs::declared_size(&bomb).expect("a WebP header");
+        let (w, h) = varde_image::declared_size(&bomb).expect("a WebP header");
         assert!(u64::from(w) * u64::from(h) > 20_000_000, "{w} × {h}");
         let started = std::time::Instant::now();
         assert!(make(bomb.as_slice(), bomb.len() as u64).is_none());
