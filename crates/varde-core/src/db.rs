@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_derived.sql"),
     include_str!("../migrations/0011_legal_hold.sql"),
     include_str!("../migrations/0012_case_deletion.sql"),
+    include_str!("../migrations/0013_redactions.sql"),
 ];
 
 /// The first schema whose audit events seal the records they write (see `seal.rs`).

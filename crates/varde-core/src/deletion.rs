@@ -42,6 +42,10 @@ pub struct DeletionCounts {
     pub originals_kept: i64,
     /// What Varde read from the removed originals (e-mail headers, messages, EXIF).
     pub readings: i64,
+    /// Redacted copies of the case's images (their files go with them unless another
+    /// case holds the same bytes).
+    #[serde(default)]
+    pub redacted_copies: i64,
     /// Checklist entries.
     pub checklist_entries: i64,
     /// Prompt actions (112, 02800, police report, concern report).
@@ -104,6 +108,9 @@ pub struct DeletionReceipt {
     pub counts: DeletionCounts,
     /// Each removed original by its SHA-256.
     pub originals_removed: Vec<String>,
+    /// Each removed file of a redacted copy by its SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies_removed: Vec<String>,
     /// The events whose details were erased.
     pub erased_events: Vec<EventRef>,
     /// The `case.delete` event that records the deletion.
@@ -140,6 +147,8 @@ struct Plan {
     evidence: Vec<i64>,
     /// Originals to remove: (SHA-256, blob file name).
     removed: Vec<(String, String)>,
+    /// Files of redacted copies to remove (that are not also an original): SHA-256.
+    copies_removed: Vec<String>,
     /// Events to erase: (seq, hash, SHA-256 of their canonical details).
     erased: Vec<(i64, String, String)>,
     counts: DeletionCounts,
@@ -184,23 +193,36 @@ impl Locker {
             "SELECT e.id FROM evidence e JOIN incidents i ON i.id = e.incident_id WHERE i.case_id = ?1",
             id,
         )?;
-        // An original goes when no evidence record outside the case refers to it.
+        // A stored file (an original or a redacted copy) goes when no evidence record and
+        // no redacted copy outside the case refers to it.
         let mut removed: Vec<(String, String)> = Vec::new();
+        let mut copies_removed = Vec::new();
         let mut kept = 0;
         {
             let mut stmt = c.prepare(
                 "SELECT b.sha256, b.file,
                         (SELECT count(*) FROM evidence o JOIN incidents oi ON oi.id = o.incident_id
                           WHERE o.sha256 = b.sha256 AND oi.case_id <> ?1)
+                        + (SELECT count(*) FROM redactions r JOIN evidence o ON o.id = r.evidence_id
+                           JOIN incidents oi ON oi.id = o.incident_id
+                           WHERE r.sha256 = b.sha256 AND oi.case_id <> ?1),
+                        b.sha256 IN (SELECT e.sha256 FROM evidence e JOIN incidents i ON i.id = e.incident_id
+                                     WHERE i.case_id = ?1)
                  FROM blobs b WHERE b.sha256 IN
-                   (SELECT e.sha256 FROM evidence e JOIN incidents i ON i.id = e.incident_id WHERE i.case_id = ?1)
+                   (SELECT e.sha256 FROM evidence e JOIN incidents i ON i.id = e.incident_id WHERE i.case_id = ?1
+                    UNION SELECT r.sha256 FROM redactions r JOIN evidence e ON e.id = r.evidence_id
+                          JOIN incidents i ON i.id = e.incident_id WHERE i.case_id = ?1)
                  ORDER BY b.sha256",
             )?;
             let mut rows = stmt.query([id])?;
             while let Some(r) = rows.next()? {
+                let original: bool = r.get(3)?;
                 if r.get::<_, i64>(2)? == 0 {
+                    if !original {
+                        copies_removed.push(r.get(0)?);
+                    }
                     removed.push((r.get(0)?, r.get(1)?));
-                } else {
+                } else if original {
                     kept += 1;
                 }
             }
@@ -240,9 +262,15 @@ impl Locker {
             )?,
             persons: count(c, "SELECT count(*) FROM persons WHERE case_id = ?1", id)?,
             evidence: evidence.len() as i64,
-            originals_removed: removed.len() as i64,
+            originals_removed: (removed.len() - copies_removed.len()) as i64,
             originals_kept: kept,
             readings,
+            redacted_copies: count(
+                c,
+                "SELECT count(*) FROM redactions WHERE evidence_id IN
+                   (SELECT e.id FROM evidence e JOIN incidents i ON i.id = e.incident_id WHERE i.case_id = ?1)",
+                id,
+            )?,
             checklist_entries: count(
                 c,
                 "SELECT count(*) FROM checklist_states WHERE case_id = ?1",
@@ -272,6 +300,7 @@ impl Locker {
             incidents,
             evidence,
             removed,
+            copies_removed,
             erased,
             counts,
         })
@@ -346,6 +375,7 @@ impl Locker {
                 format!("DELETE FROM evidence_origins WHERE evidence_id IN {evidence_in_case}"),
                 format!("DELETE FROM incident_origins WHERE incident_id IN {in_case}"),
                 format!("DELETE FROM incident_versions WHERE incident_id IN {in_case}"),
+                format!("DELETE FROM redactions WHERE evidence_id IN {evidence_in_case}"),
                 // Attachments first: they name the e-mail they came from.
                 format!("DELETE FROM evidence WHERE incident_id IN {in_case} AND parent_evidence IS NOT NULL"),
                 format!("DELETE FROM evidence WHERE incident_id IN {in_case}"),
@@ -377,7 +407,12 @@ impl Locker {
                     crate::db::raise_id_floor(&w.tx, table, used)?;
                 }
             }
-            let originals: Vec<&str> = plan.removed.iter().map(|(s, _)| s.as_str()).collect();
+            let originals: Vec<&str> = plan
+                .removed
+                .iter()
+                .map(|(s, _)| s.as_str())
+                .filter(|s| !plan.copies_removed.iter().any(|c| c == s))
+                .collect();
             let subject = format!("case:{}", plan.case.reference);
             w.audit_sealing(
                 CASE_DELETE,
@@ -387,6 +422,7 @@ impl Locker {
                     "reason": reason,
                     "counts": plan.counts,
                     "originals_removed": originals,
+                    "copies_removed": plan.copies_removed,
                     "erased": plan.erased.iter().map(|(s, h, d)| json!([s, h, d])).collect::<Vec<_>>(),
                 }),
                 carried,
@@ -400,7 +436,8 @@ impl Locker {
                 deleted_by: w.actor.clone(),
                 reason: reason.to_string(),
                 counts: plan.counts.clone(),
-                originals_removed: plan.removed.iter().map(|(s, _)| s.clone()).collect(),
+                originals_removed: originals.iter().map(|s| s.to_string()).collect(),
+                copies_removed: plan.copies_removed.clone(),
                 erased_events: plan
                     .erased
                     .iter()

@@ -1039,41 +1039,67 @@ impl Locker {
                 max,
             }));
         }
-        let mut reader = self.open_original(id)?;
-        let mut bytes = Vec::with_capacity(usize::try_from(ev.size).unwrap_or(0));
-        reader
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::Integrity(format!("evidence {id}: {e}")))?;
-        if hex::encode(Sha256::digest(&bytes)) != ev.sha256 {
-            return Err(Error::Integrity(format!(
-                "evidence {id}: the stored original does not match its SHA-256"
-            )));
-        }
-        Ok(bytes)
+        self.read_blob(&ev.sha256, ev.size, &format!("evidence {id}"))
     }
 
     /// A reader over an original's bytes (decrypted as read; any damage is an error).
     pub fn open_original(&self, id: i64) -> Result<BlobReader<std::io::BufReader<File>>> {
         let ev = self.evidence(id)?;
-        let file: String = self.conn.query_row(
-            "SELECT file FROM blobs WHERE sha256 = ?1",
-            [&ev.sha256],
-            |r| r.get(0),
-        )?;
-        let path = blob_path(&self.dir, &file);
-        let f = File::open(&path).map_err(|e| {
-            Error::Integrity(format!(
-                "evidence {id}: its stored original is missing ({e})"
-            ))
-        })?;
-        BlobReader::new(&self.keys, std::io::BufReader::with_capacity(READ_CHUNK, f))
-            .map_err(|e| Error::Integrity(format!("evidence {id}: {e}")))
+        self.open_blob(&ev.sha256, &format!("evidence {id}"))
     }
 
-    /// Write an original back out to `out`, byte-identical, checking its SHA-256 on the
-    /// way. Refuses to overwrite an existing file. Records the extraction in the audit log.
-    pub fn extract_evidence(&mut self, id: i64, out: &Path) -> Result<Evidence> {
-        let ev = self.evidence(id)?;
+    /// A reader over a stored blob by its SHA-256; `what` names it in errors.
+    pub(crate) fn open_blob(
+        &self,
+        sha256: &str,
+        what: &str,
+    ) -> Result<BlobReader<std::io::BufReader<File>>> {
+        let file: String =
+            self.conn
+                .query_row("SELECT file FROM blobs WHERE sha256 = ?1", [sha256], |r| {
+                    r.get(0)
+                })?;
+        let path = blob_path(&self.dir, &file);
+        let f = File::open(&path)
+            .map_err(|e| Error::Integrity(format!("{what}: its stored file is missing ({e})")))?;
+        BlobReader::new(&self.keys, std::io::BufReader::with_capacity(READ_CHUNK, f))
+            .map_err(|e| Error::Integrity(format!("{what}: {e}")))
+    }
+
+    /// The bytes of a stored file by its SHA-256, as a bundle's manifest names it (an
+    /// original or a redacted copy), checked on the way: for a report being laid out.
+    pub fn read_stored(&self, sha256: &str) -> Result<Vec<u8>> {
+        let size: i64 = self
+            .conn
+            .query_row("SELECT size FROM blobs WHERE sha256 = ?1", [sha256], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| Error::not_found(ItemKind::Original, sha256))?;
+        self.read_blob(
+            sha256,
+            size as u64,
+            &format!("original {}", &sha256[..sha256.len().min(12)]),
+        )
+    }
+
+    /// A stored blob's bytes in memory, checked against its SHA-256 and size.
+    pub(crate) fn read_blob(&self, sha256: &str, size: u64, what: &str) -> Result<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        self.open_blob(sha256, what)?
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::Integrity(format!("{what}: {e}")))?;
+        if hex::encode(Sha256::digest(&bytes)) != sha256 || bytes.len() as u64 != size {
+            return Err(Error::Integrity(format!(
+                "{what}: the stored file does not match its SHA-256; run `varde verify`"
+            )));
+        }
+        Ok(bytes)
+    }
+
+    /// Write a stored blob out to `out` (which must not exist), checking its SHA-256 on
+    /// the way; a temp file beside `out` is renamed into place only when it matches.
+    pub(crate) fn write_blob_out(&self, sha256: &str, what: &str, out: &Path) -> Result<()> {
         if out.exists() {
             return Err(Error::invalid(Invalid::OutputExists {
                 path: crate::error::shorten(out),
@@ -1082,7 +1108,7 @@ impl Locker {
         let parent = output_parent(out)?;
         let tmp = parent.join(format!(".{}.varde-part", uuid::Uuid::new_v4()));
         let copied = (|| -> Result<()> {
-            let mut reader = self.open_original(id)?;
+            let mut reader = self.open_blob(sha256, what)?;
             let mut f = crate::locker::create_new_private(&tmp)
                 .map_err(|e| Error::io("writing", &tmp, e))?;
             let mut hasher = Sha256::new();
@@ -1090,7 +1116,7 @@ impl Locker {
             loop {
                 let n = reader
                     .read(&mut buf)
-                    .map_err(|e| Error::Integrity(format!("evidence {id}: {e}")))?;
+                    .map_err(|e| Error::Integrity(format!("{what}: {e}")))?;
                 if n == 0 {
                     break;
                 }
@@ -1099,9 +1125,9 @@ impl Locker {
                     .map_err(|e| Error::io("writing", out, e))?;
             }
             f.sync_all().map_err(|e| Error::io("writing", out, e))?;
-            if hex::encode(hasher.finalize()) != ev.sha256 {
+            if hex::encode(hasher.finalize()) != sha256 {
                 return Err(Error::Integrity(format!(
-                    "evidence {id}: the stored original does not match its SHA-256"
+                    "{what}: the stored file does not match its SHA-256"
                 )));
             }
             fs::rename(&tmp, out).map_err(|e| Error::io("writing", out, e))?;
@@ -1110,7 +1136,14 @@ impl Locker {
         if copied.is_err() {
             let _ = fs::remove_file(&tmp);
         }
-        copied?;
+        copied
+    }
+
+    /// Write an original back out to `out`, byte-identical, checking its SHA-256 on the
+    /// way. Refuses to overwrite an existing file. Records the extraction in the audit log.
+    pub fn extract_evidence(&mut self, id: i64, out: &Path) -> Result<Evidence> {
+        let ev = self.evidence(id)?;
+        self.write_blob_out(&ev.sha256, &format!("evidence {id}"), out)?;
         self.write(|w| {
             w.audit(
                 "evidence.extract",

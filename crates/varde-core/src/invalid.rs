@@ -79,6 +79,8 @@ pub enum Field {
     At,
     /// An original's file name.
     FileName,
+    /// The boxes of a redacted copy.
+    Regions,
     /// A file or folder path.
     Path,
     /// A note.
@@ -192,6 +194,7 @@ impl Field {
             Field::Purpose => "the purpose",
             Field::Register => "the register asked about",
             Field::NeededBy => "the day it is needed by",
+            Field::Regions => "the regions to black out",
         }
     }
 }
@@ -233,6 +236,8 @@ pub enum ItemKind {
     Original,
     /// A consent record.
     Consent,
+    /// A redacted copy of an image.
+    Redaction,
 }
 
 impl ItemKind {
@@ -253,6 +258,7 @@ impl ItemKind {
             ItemKind::Request => "request",
             ItemKind::Original => "original",
             ItemKind::Consent => "consent",
+            ItemKind::Redaction => "redacted copy",
         }
     }
 }
@@ -594,6 +600,44 @@ pub enum Invalid {
         /// The path.
         path: String,
     },
+    /// A redacted copy asked of an item that is not an image Varde decodes.
+    NotAnImage {
+        /// The evidence item.
+        item: Item,
+    },
+    /// A redacted copy asked of an image too large to decode.
+    ImageTooLarge {
+        /// The evidence item.
+        item: Item,
+    },
+    /// A redacted copy without any box.
+    NoRegions,
+    /// A redacted copy with more boxes than allowed.
+    TooManyRegions {
+        /// The most allowed.
+        max: usize,
+    },
+    /// A box that is empty or reaches past the image.
+    RegionOutside {
+        /// Which box, from 1.
+        number: usize,
+        /// The upright image's width.
+        width: u32,
+        /// The upright image's height.
+        height: u32,
+    },
+    /// An export asked to send the redacted copy of an item that has none.
+    NoRedactedCopy {
+        /// The evidence item.
+        item: Item,
+    },
+    /// Redacted copies chosen for the police or a self-log: they get the originals.
+    RedactedNotForRecipient,
+    /// A bundle being imported holds a redacted copy, not an original.
+    RedactedInBundle {
+        /// The bundle's item.
+        item: Item,
+    },
     /// An original too large to show inside Varde (open it in another program instead).
     TooLargeToShow {
         /// Its size in bytes.
@@ -746,7 +790,13 @@ impl Invalid {
             | NoFiles => Some(Field::Path),
             ThreadOrder { .. } => Some(Field::Thread),
             NoIncidents => Some(Field::Incidents),
+            NoRegions | TooManyRegions { .. } | RegionOutside { .. } => Some(Field::Regions),
             TooLargeToShow { .. }
+            | NotAnImage { .. }
+            | ImageTooLarge { .. }
+            | NoRedactedCopy { .. }
+            | RedactedNotForRecipient
+            | RedactedInBundle { .. }
             | NoMessages { .. }
             | NotARecording { .. }
             | AlreadyOnHold { .. }
@@ -965,6 +1015,36 @@ impl std::fmt::Display for Invalid {
             ChangedWhileRead { path } => write!(
                 f,
                 "{path}: the file changed while Varde read it; nothing was stored"
+            ),
+            NotAnImage { item } => write!(
+                f,
+                "{item} is not an image Varde can read (PNG, JPEG, GIF or WebP), so it cannot get a redacted copy"
+            ),
+            ImageTooLarge { item } => write!(
+                f,
+                "{item} is too large an image to decode, so it cannot get a redacted copy"
+            ),
+            NoRegions => write!(f, "draw at least one box to black out"),
+            TooManyRegions { max } => write!(f, "a redacted copy has at most {max} boxes"),
+            RegionOutside {
+                number,
+                width,
+                height,
+            } => write!(
+                f,
+                "box {number} is empty or reaches past the image, which is {width} × {height} pixels (x,y,width,height from the top-left corner)"
+            ),
+            NoRedactedCopy { item } => write!(
+                f,
+                "{item} has no redacted copy; make one first, or send the original"
+            ),
+            RedactedNotForRecipient => write!(
+                f,
+                "the police and a self-log get the originals, never redacted copies"
+            ),
+            RedactedInBundle { item } => write!(
+                f,
+                "{item} is a redacted copy, not an original, so the bundle cannot be imported as evidence; ask for the bundle with the originals"
             ),
             TooLargeToShow { size, max } => write!(
                 f,

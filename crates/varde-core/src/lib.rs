@@ -29,6 +29,7 @@ pub mod invalid;
 pub mod locker;
 pub mod model;
 pub mod persons;
+pub mod redaction;
 pub mod retention;
 mod seal;
 pub mod search;
@@ -61,6 +62,7 @@ pub use locker::{
     check_new_passphrase, measure_passphrase,
 };
 pub use persons::NewPerson;
+pub use redaction::{Redaction, Region};
 pub use search::{HitKind, SearchHit};
 pub use varde_read;
 pub use verify::{Problem, ProblemKind, VerifyReport};

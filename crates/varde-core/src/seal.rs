@@ -51,6 +51,7 @@ pub(crate) const SEALED_TABLES: &[&str] = &[
     "consent_withdrawals",
     "derived",
     "deletion_receipts",
+    "redactions",
 ];
 
 /// Records per event when an older locker's existing records are sealed at upgrade.

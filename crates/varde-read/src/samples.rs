@@ -105,6 +105,33 @@ pub fn jpeg() -> Vec<u8> {
     out
 }
 
+/// A made-up screenshot of a chat: a name bar on top (the part one blacks out), two
+/// bubbles below; 480 × 640, PNG.
+pub fn chat_screenshot() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(480, 640, |x, y| {
+        let inside = |x0, y0, x1, y1| x >= x0 && x < x1 && y >= y0 && y < y1;
+        if inside(0, 0, 480, 80) {
+            // The name bar, with a lighter «name» in it.
+            if inside(90, 25, 330, 55) {
+                image::Rgb([235, 240, 250])
+            } else {
+                image::Rgb([30, 90, 160])
+            }
+        } else if inside(20, 120, 360, 200) || inside(20, 240, 300, 300) {
+            image::Rgb([225, 228, 232])
+        } else if inside(140, 340, 460, 420) {
+            image::Rgb([0, 132, 255])
+        } else {
+            image::Rgb([250, 250, 252])
+        }
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("png");
+    out
+}
+
 // --- media
 
 /// A made-up voicemail: 2.5 s of 8 kHz mono 16-bit PCM in a WAV.
@@ -343,6 +370,7 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("sms-20261122.xml", SMS_BACKUP_XML.as_bytes().to_vec()),
         ("message_1.json", MESSENGER_JSON.as_bytes().to_vec()),
         ("IMG_0042.jpg", jpeg()),
+        ("skjermbilde-chat.png", chat_screenshot()),
         ("telefonsvarer.wav", wav()),
         ("samtale.wav", wav_recorded("2026-11-21T21:14:00")),
     ]

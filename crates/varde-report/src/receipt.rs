@@ -42,6 +42,7 @@ fn page(s: &SignedReceipt, lang: Lang, stem: &str) -> Page {
             "What Varde read from the originals",
             c.readings,
         ),
+        ("Sladdede kopier", "Redacted copies", c.redacted_copies),
         (
             "Punkter på sjekklisten",
             "Checklist entries",
@@ -87,6 +88,23 @@ fn page(s: &SignedReceipt, lang: Lang, stem: &str) -> Page {
                 .collect(),
         }]
     };
+    let mut originals = originals;
+    if !r.copies_removed.is_empty() {
+        originals.push(Block::Paragraph {
+            text: w(
+                "Filer med sladdede kopier som ble slettet:",
+                "Files of redacted copies deleted:",
+            ),
+        });
+        originals.push(Block::Hashes {
+            rows: r
+                .copies_removed
+                .iter()
+                .enumerate()
+                .map(|(i, h)| row(&format!("{}", i + 1), h.clone()))
+                .collect(),
+        });
+    }
     let events = r
         .erased_events
         .iter()

@@ -519,7 +519,7 @@ fn thread_view(
                 "acquired_at": fmt_time(&e.acquired_at, lang),
                 "acquired_by": by.is_none().then_some(&e.acquired_by),
                 "sha256": e.sha256,
-                "note": e.note,
+                "note": item_note(e, lang),
                 "imported": e.origin.is_some(),
                 "whole_thread": e.whole_thread,
             })
@@ -613,6 +613,33 @@ fn image_json(t: Option<&Thumb>) -> (Option<Value>, Option<&'static str>) {
     }
 }
 
+/// An item's note; a redacted copy says so first, and names its original, so no reader
+/// takes the copy for the evidence.
+fn item_note(e: &EvidenceEntry, lang: Lang) -> String {
+    let Some(r) = &e.redaction else {
+        return e.note.clone();
+    };
+    let n = r.regions.len();
+    let said = match lang {
+        Lang::Nb => format!(
+            "Sladdet kopi ({n} felt svertet, laget av {}) av originalen «{}», SHA-256 {}. Originalen er beviset og er ikke med i pakken.",
+            r.made_by, r.original_name, r.original_sha256
+        ),
+        Lang::En => format!(
+            "Redacted copy ({n} {} blacked out, made by {}) of the original «{}», SHA-256 {}. The original is the evidence and is not in the bundle.",
+            if n == 1 { "box" } else { "boxes" },
+            r.made_by,
+            r.original_name,
+            r.original_sha256
+        ),
+    };
+    if e.note.is_empty() {
+        said
+    } else {
+        format!("{said} {}", e.note)
+    }
+}
+
 fn evidence_view(no: &str, e: &EvidenceEntry, lang: Lang, thumbs: &HashMap<i64, Thumb>) -> Value {
     let (thumb, no_thumb) = image_json(thumbs.get(&e.id));
     let thread = (e.thread_platform.is_some() || e.thread_id.is_some() || e.thread_seq.is_some())
@@ -640,7 +667,7 @@ fn evidence_view(no: &str, e: &EvidenceEntry, lang: Lang, thumbs: &HashMap<i64, 
         "source": e.source.as_str(),
         "thread": thread,
         "whole_thread": e.whole_thread,
-        "note": e.note,
+        "note": item_note(e, lang),
         "imported": e.origin.is_some(),
         "thumb": thumb,
         "no_thumb": no_thumb,

@@ -263,6 +263,8 @@ fn sample() -> Sample {
                 origin: None,
                 attachment_of: None,
                 derived: None,
+                version: Default::default(),
+                redaction: None,
             });
             originals.insert(hash, bytes);
         }
@@ -290,6 +292,8 @@ fn sample() -> Sample {
         origin: None,
         attachment_of: None,
         derived: None,
+        version: Default::default(),
+        redaction: None,
     });
 
     let escalations = vec![
@@ -736,6 +740,8 @@ fn a_long_thread_is_one_block_and_thumbnails_are_capped() {
             origin: None,
             attachment_of: None,
             derived: None,
+            version: Default::default(),
+            redaction: None,
         });
         s.originals.insert(hash, bytes);
     };

@@ -20,8 +20,8 @@ use zeroize::Zeroizing;
 
 use super::manifest::{
     CaseInfo, DisclosureEntry, EscalationEntry, EvidenceEntry, ExportInfo, Generator,
-    HealthNotified, HealthRecord, IncidentEntry, LockerInfo, MANIFEST_FORMAT_VERSION, Manifest,
-    OriginEntry, PersonEntry, WitnessEntry,
+    HealthNotified, HealthRecord, IncidentEntry, ItemVersion, LockerInfo, MANIFEST_FORMAT_VERSION,
+    Manifest, OriginEntry, PersonEntry, RedactionEntry, WitnessEntry,
 };
 use super::pending::remove_any;
 use super::{
@@ -66,6 +66,10 @@ pub struct ExportOptions {
     pub lang: Lang,
     /// This is an employee's self-log going to their security officer.
     pub self_log: bool,
+    /// Evidence items (ids) that go as their latest redacted copy instead of the original;
+    /// refused for the police and for a self-log, which get the originals.
+    #[serde(default)]
+    pub redacted: Vec<i64>,
 }
 
 /// The outcome of an export.
@@ -470,20 +474,89 @@ pub(crate) fn temp_beside(path: &Path) -> PathBuf {
 /// The evidence entry's bundle path: `evidence/<incident>/<nn>-<name>`.
 /// What the disclosure ledger says an export shared, in one language (the report's):
 /// «Bevispakke b.zip: 1 hendelse, 3 originaler».
-fn ledger_line(lang: Lang, bundle: &str, incidents: usize, originals: usize) -> String {
+fn ledger_line(
+    lang: Lang,
+    bundle: &str,
+    incidents: usize,
+    originals: usize,
+    copies: usize,
+) -> String {
     let n = super::text::counted;
-    match lang {
-        Lang::Nb => format!(
-            "Bevispakke {bundle}: {}, {}",
-            n(incidents, "hendelse", "hendelser"),
-            n(originals, "original", "originaler")
+    let (mut line, copies_text) = match lang {
+        Lang::Nb => (
+            format!(
+                "Bevispakke {bundle}: {}, {}",
+                n(incidents, "hendelse", "hendelser"),
+                n(originals, "original", "originaler")
+            ),
+            n(copies, "sladdet kopi", "sladdede kopier"),
         ),
-        Lang::En => format!(
-            "Evidence bundle {bundle}: {}, {}",
-            n(incidents, "incident", "incidents"),
-            n(originals, "original", "originals")
+        Lang::En => (
+            format!(
+                "Evidence bundle {bundle}: {}, {}",
+                n(incidents, "incident", "incidents"),
+                n(originals, "original", "originals")
+            ),
+            n(copies, "redacted copy", "redacted copies"),
         ),
+    };
+    if copies > 0 {
+        line.push_str(", ");
+        line.push_str(&copies_text);
     }
+    line
+}
+
+/// The police and a self-log's officer get the originals, never redacted copies.
+fn originals_only(opts: &ExportOptions) -> bool {
+    opts.self_log || opts.recipient_kind == RecipientKind::Police
+}
+
+/// The items of an export as they go out: each evidence record as it is, or, for an item
+/// chosen in `ExportOptions::redacted`, a record of its latest redacted copy (the copy's
+/// bytes, size and pixel size; its name `<name>-sladdet.png`) with the copy beside it.
+fn outgoing(
+    evidence: Vec<Evidence>,
+    chosen: &[i64],
+    copies: &[crate::redaction::Redaction],
+) -> Result<(Vec<Evidence>, Vec<Option<crate::redaction::Redaction>>)> {
+    for id in chosen {
+        if !evidence.iter().any(|e| e.id == *id) || !copies.iter().any(|r| r.evidence == *id) {
+            return Err(Error::invalid(Invalid::NoRedactedCopy {
+                item: Item::new(ItemKind::Evidence, id),
+            }));
+        }
+    }
+    let mut out = Vec::with_capacity(evidence.len());
+    let mut beside = Vec::with_capacity(evidence.len());
+    for e in evidence {
+        match copies
+            .iter()
+            .find(|r| r.evidence == e.id && chosen.contains(&e.id))
+        {
+            None => {
+                out.push(e);
+                beside.push(None);
+            }
+            Some(r) => {
+                let stem = e
+                    .original_name
+                    .rsplit_once('.')
+                    .map_or(e.original_name.as_str(), |(s, _)| s);
+                out.push(Evidence {
+                    sha256: r.sha256.clone(),
+                    size: r.size,
+                    media_type: crate::redaction::REDACTED_MEDIA_TYPE.into(),
+                    original_name: format!("{stem}-sladdet.png"),
+                    width: Some(r.width),
+                    height: Some(r.height),
+                    ..e
+                });
+                beside.push(Some(r.clone()));
+            }
+        }
+    }
+    Ok((out, beside))
 }
 
 fn evidence_paths(incidents: &[Incident], evidence: &[Evidence]) -> Vec<String> {
@@ -543,6 +616,15 @@ impl Locker {
         Ok(key)
     }
 
+    /// The file name an export of this case gets today: `<reference>_<yyyy-mm-dd>.zip`.
+    pub fn bundle_file_name(&self, case_ref: &str) -> Result<String> {
+        let case = self.case(case_ref)?;
+        Ok(format!(
+            "{}.zip",
+            bundle_stem(&case.reference, self.clock.now().date_naive())
+        ))
+    }
+
     /// The fingerprint of this locker's signing key (SHA-256 of the raw public key, hex).
     pub fn signing_key_fingerprint(&self) -> Result<String> {
         Ok(key_fingerprint(
@@ -553,6 +635,44 @@ impl Locker {
     /// The incidents an export takes (all of the case, or those chosen, checked to be in
     /// it) and their evidence; also every incident of the case.
     pub(crate) fn export_selection(
+        &self,
+        case: &Case,
+        chosen: &Option<Vec<i64>>,
+    ) -> Result<(Vec<Incident>, Vec<Incident>, Vec<Evidence>)> {
+        self.export_selection_with(case, chosen, &[], false)
+            .map(|(all, incidents, evidence, _)| (all, incidents, evidence))
+    }
+
+    /// [`Self::export_selection`], with the items chosen to go as their redacted copy
+    /// swapped for them (refused when `originals_only`: the police and a self-log get the
+    /// originals). The copies stand beside the items, in order.
+    #[allow(clippy::type_complexity)]
+    fn export_selection_with(
+        &self,
+        case: &Case,
+        chosen: &Option<Vec<i64>>,
+        redacted: &[i64],
+        originals_only: bool,
+    ) -> Result<(
+        Vec<Incident>,
+        Vec<Incident>,
+        Vec<Evidence>,
+        Vec<Option<crate::redaction::Redaction>>,
+    )> {
+        if originals_only && !redacted.is_empty() {
+            return Err(Error::invalid(Invalid::RedactedNotForRecipient));
+        }
+        let (all, incidents, evidence) = self.export_selection_plain(case, chosen)?;
+        let copies = if redacted.is_empty() {
+            Vec::new()
+        } else {
+            self.case_redactions(&case.reference)?
+        };
+        let (evidence, beside) = outgoing(evidence, redacted, &copies)?;
+        Ok((all, incidents, evidence, beside))
+    }
+
+    fn export_selection_plain(
         &self,
         case: &Case,
         chosen: &Option<Vec<i64>>,
@@ -598,17 +718,32 @@ impl Locker {
         let now = self.clock.now();
         let stem = bundle_stem(&case.reference, now.date_naive());
         let bundle_name = format!("{stem}.zip");
-        let (all, incidents, evidence) = self.export_selection(&case, &opts.incidents)?;
+        let (all, incidents, evidence, copies) = self.export_selection_with(
+            &case,
+            &opts.incidents,
+            &opts.redacted,
+            originals_only(opts),
+        )?;
         let paths = evidence_paths(&incidents, &evidence);
-        let shared = ledger_line(opts.lang, &bundle_name, incidents.len(), evidence.len());
+        let n_copies = copies.iter().flatten().count();
+        let shared = ledger_line(
+            opts.lang,
+            &bundle_name,
+            incidents.len(),
+            evidence.len() - n_copies,
+            n_copies,
+        );
         let public = self.signing_key()?.verifying_key();
         let fingerprint = key_fingerprint(public.as_bytes());
         let manifest = self.build_manifest(
             &case,
             opts,
             &incidents,
-            &evidence,
-            &paths,
+            Items {
+                evidence: &evidence,
+                copies: &copies,
+                paths: &paths,
+            },
             ManifestBits {
                 created_at: fmt_time(&now),
                 bundle_name: bundle_name.clone(),
@@ -638,7 +773,8 @@ impl Locker {
             .to_vec(),
             incidents: incidents.len(),
             all_incidents: all.len(),
-            originals: evidence.len(),
+            originals: evidence.len() - n_copies,
+            redacted_copies: n_copies,
             originals_bytes: evidence.iter().map(|e| e.size).sum(),
             persons: manifest.persons.len(),
             private_contacts: opts.include_private_contacts,
@@ -669,18 +805,33 @@ impl Locker {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| stem.clone());
 
-        let (all, incidents, evidence) = self.export_selection(&case, &opts.incidents)?;
+        let (all, incidents, evidence, copies) = self.export_selection_with(
+            &case,
+            &opts.incidents,
+            &opts.redacted,
+            originals_only(opts),
+        )?;
         let paths = evidence_paths(&incidents, &evidence);
         // What Varde reads from each original goes with it; read now what was not read yet
-        // (an item imported from a bundle, or one stored by an older Varde).
-        for e in &evidence {
-            self.read_evidence(e.id)?;
+        // (an item imported from a bundle, or one stored by an older Varde). A redacted
+        // copy goes without it.
+        for (e, copy) in evidence.iter().zip(&copies) {
+            if copy.is_none() {
+                self.read_evidence(e.id)?;
+            }
         }
+        let redaction_ids: Vec<i64> = copies.iter().flatten().map(|r| r.id).collect();
 
         let incident_ids: Vec<i64> = incidents.iter().map(|i| i.id).collect();
         let evidence_ids: Vec<i64> = evidence.iter().map(|e| e.id).collect();
-        let shared = ledger_line(opts.lang, &bundle_name, incidents.len(), evidence.len());
-        let checked = self.check_disclosure(
+        let shared = ledger_line(
+            opts.lang,
+            &bundle_name,
+            incidents.len(),
+            evidence.len() - redaction_ids.len(),
+            redaction_ids.len(),
+        );
+        let mut checked = self.check_disclosure(
             &guidance,
             &case,
             NewDisclosure {
@@ -703,6 +854,7 @@ impl Locker {
             },
         )?;
 
+        checked.redaction_ids = redaction_ids.clone();
         let signing = self.signing_key()?;
         let public = signing.verifying_key();
         let fingerprint = key_fingerprint(public.as_bytes());
@@ -712,8 +864,11 @@ impl Locker {
             &case,
             opts,
             &incidents,
-            &evidence,
-            &paths,
+            Items {
+                evidence: &evidence,
+                copies: &copies,
+                paths: &paths,
+            },
             ManifestBits {
                 created_at: fmt_time(&now),
                 bundle_name: bundle_name.clone(),
@@ -734,7 +889,7 @@ impl Locker {
                     .find(|e| e.sha256 == sha)
                     .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Original, sha))?;
                 let mut bytes = Vec::with_capacity(e.size as usize);
-                self.open_original(e.id)?
+                self.open_blob(&e.sha256, &format!("evidence {}", e.id))?
                     .read_to_end(&mut bytes)
                     .map_err(|err| Error::Integrity(format!("evidence {}: {err}", e.id)))?;
                 Ok(bytes)
@@ -836,7 +991,7 @@ impl Locker {
             let mut done = 0u64;
             progress(Progress { done, total });
             for (e, path) in evidence.iter().zip(&paths) {
-                let reader = self.open_original(e.id)?;
+                let reader = self.open_blob(&e.sha256, &format!("evidence {}", e.id))?;
                 let (h, size) = read_ahead(reader, |r| {
                     sink.put(
                         path,
@@ -908,6 +1063,7 @@ impl Locker {
                     "format_version": MANIFEST_FORMAT_VERSION,
                     "incident_ids": incident_ids,
                     "evidence_ids": evidence_ids,
+                    "redaction_ids": redaction_ids,
                     "files": files,
                     "self_log": opts.self_log,
                     "private_contacts_included": opts.include_private_contacts,
@@ -939,10 +1095,14 @@ impl Locker {
         case: &Case,
         opts: &ExportOptions,
         incidents: &[Incident],
-        evidence: &[Evidence],
-        paths: &[String],
+        items: Items<'_>,
         bits: ManifestBits<'_>,
     ) -> Result<Manifest> {
+        let Items {
+            evidence,
+            copies,
+            paths,
+        } = items;
         let persons = self
             .list_persons(&case.reference)?
             .into_iter()
@@ -1024,7 +1184,22 @@ impl Locker {
         // manifest and the report leave it out (the original itself is unchanged).
         let gps_included = opts.recipient_kind == RecipientKind::Police;
         let mut evidence_entries = Vec::with_capacity(evidence.len());
-        for (e, path) in evidence.iter().zip(paths) {
+        for ((e, path), copy) in evidence.iter().zip(paths).zip(copies) {
+            let redaction = match copy {
+                None => None,
+                Some(r) => {
+                    let original = self.evidence(e.id)?;
+                    Some(RedactionEntry {
+                        uid: r.uid.clone(),
+                        original_sha256: original.sha256,
+                        original_size: original.size,
+                        original_name: original.original_name,
+                        regions: r.regions.clone(),
+                        made_at: r.made_at.clone(),
+                        made_by: r.made_by.clone(),
+                    })
+                }
+            };
             evidence_entries.push(EvidenceEntry {
                 id: e.id,
                 uid: e.uid.clone(),
@@ -1046,7 +1221,19 @@ impl Locker {
                 note: e.note.clone(),
                 origin: self.evidence_origin(e.id)?,
                 attachment_of: e.attachment_of.clone(),
-                derived: self.stored_reading(e.id)?.map(|mut r| {
+                version: if redaction.is_some() {
+                    ItemVersion::Redacted
+                } else {
+                    ItemVersion::Original
+                },
+                // What Varde read from the original (its EXIF, its text) does not go with a
+                // redacted copy.
+                derived: if redaction.is_some() {
+                    None
+                } else {
+                    self.stored_reading(e.id)?
+                }
+                .map(|mut r| {
                     if !gps_included
                         && let crate::derived::Content::Read(d) = &mut r.content
                         && let varde_read::Derived::Image(i) = d.as_mut()
@@ -1055,6 +1242,7 @@ impl Locker {
                     }
                     r
                 }),
+                redaction,
             });
         }
         let history = self.escalation_history(&case.reference)?;
@@ -1211,6 +1399,14 @@ impl Locker {
     }
 }
 
+/// The items going out: each record, its redacted copy when that goes instead, and its
+/// path in the bundle (the three lists are in step).
+struct Items<'a> {
+    evidence: &'a [Evidence],
+    copies: &'a [Option<crate::redaction::Redaction>],
+    paths: &'a [String],
+}
+
 struct ManifestBits<'g> {
     created_at: String,
     bundle_name: String,
@@ -1228,20 +1424,28 @@ mod tests {
     #[test]
     fn the_ledger_line_is_in_one_language_with_plurals_by_rule() {
         assert_eq!(
-            ledger_line(Lang::Nb, "b.zip", 1, 1),
+            ledger_line(Lang::Nb, "b.zip", 1, 1, 0),
             "Bevispakke b.zip: 1 hendelse, 1 original"
         );
         assert_eq!(
-            ledger_line(Lang::Nb, "b.zip", 3, 7),
+            ledger_line(Lang::Nb, "b.zip", 3, 7, 0),
             "Bevispakke b.zip: 3 hendelser, 7 originaler"
         );
         assert_eq!(
-            ledger_line(Lang::En, "b.zip", 1, 0),
+            ledger_line(Lang::En, "b.zip", 1, 0, 0),
             "Evidence bundle b.zip: 1 incident, 0 originals"
         );
         assert_eq!(
-            ledger_line(Lang::En, "b.zip", 2, 1),
+            ledger_line(Lang::En, "b.zip", 2, 1, 0),
             "Evidence bundle b.zip: 2 incidents, 1 original"
+        );
+        assert_eq!(
+            ledger_line(Lang::Nb, "b.zip", 1, 2, 1),
+            "Bevispakke b.zip: 1 hendelse, 2 originaler, 1 sladdet kopi"
+        );
+        assert_eq!(
+            ledger_line(Lang::En, "b.zip", 1, 0, 3),
+            "Evidence bundle b.zip: 1 incident, 0 originals, 3 redacted copies"
         );
     }
 }

@@ -18,6 +18,7 @@ use serde_json::json;
 use super::verify::{Verified, check};
 use crate::error::{Error, Result};
 use crate::evidence::{Progress, Streamed, stream_to_temp};
+use crate::invalid::{Invalid, Item, ItemKind};
 use crate::locker::Locker;
 use crate::model::EvidenceSource;
 
@@ -244,6 +245,12 @@ impl Locker {
             }
         }
         for e in &manifest.evidence {
+            // A redacted copy is never evidence: a bundle holding one is not imported.
+            if e.version != super::ItemVersion::Original || e.redaction.is_some() {
+                return Err(Error::invalid(Invalid::RedactedInBundle {
+                    item: Item::new(ItemKind::BundleEvidence, e.id),
+                }));
+            }
             let n: i64 = self.conn.query_row(
                 "SELECT count(*) FROM evidence WHERE uid = ?1",
                 [&e.uid],

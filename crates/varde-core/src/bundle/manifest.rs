@@ -1,11 +1,14 @@
-//! `manifest.json`: the machine-readable description of a bundle, format version 2.
+//! `manifest.json`: the machine-readable description of a bundle, format version 3.
 //!
 //! The types here are the bundle format: a field is added only with a default, so that an
 //! older reader of a version still reads a newer manifest of that version; anything else is
 //! a new `format_version`. Version 2 adds what Varde read from each original (`derived` on
 //! an evidence entry), the e-mail an attachment came from (`attachment_of`) and the
 //! message an incident was made from (`source`); every field of version 1 is unchanged, so
-//! this build reads both. The PDF report is rendered from a [`Manifest`] alone (plus the
+//! this build reads both. Version 3 adds redacted copies: an evidence entry says which
+//! `version` of the item its file is, and a redacted copy names its original
+//! (`redaction`). It is a new version, not a field with a default, so that an older
+//! Varde refuses such a bundle instead of taking a copy for an original. The PDF report is rendered from a [`Manifest`] alone (plus the
 //! originals' bytes), so everything the report shows is in here.
 //!
 //! Ids (`id`, `incident`, `actor`, ...) are the exporting locker's local ids, unique
@@ -21,10 +24,10 @@ use crate::model::{
 };
 
 /// The format version this build writes.
-pub const MANIFEST_FORMAT_VERSION: u32 = 2;
+pub const MANIFEST_FORMAT_VERSION: u32 = 3;
 
-/// The format versions this build reads (version 1 is version 2 without its new fields).
-pub const MANIFEST_FORMAT_VERSIONS_READ: &[u32] = &[1, 2];
+/// The format versions this build reads (each is the next without its new fields).
+pub const MANIFEST_FORMAT_VERSIONS_READ: &[u32] = &[1, 2, 3];
 
 /// `manifest.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -290,6 +293,44 @@ pub struct EvidenceEntry {
     /// original stays the evidence. Absent when Varde reads nothing from files like it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived: Option<crate::derived::Reading>,
+    /// Which version of the item the file is (version 3): the original, or a redacted
+    /// copy made for a recipient other than the police.
+    #[serde(default)]
+    pub version: ItemVersion,
+    /// A redacted copy's record (version 3): the original it was made from and the boxes
+    /// filled black. `sha256`, `size` and `media_type` above are the copy's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redaction: Option<RedactionEntry>,
+}
+
+/// Which version of an evidence item a bundle holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemVersion {
+    /// The original, byte-identical: the evidence.
+    #[default]
+    Original,
+    /// A redacted copy: derived from the original, never evidence.
+    Redacted,
+}
+
+/// What a bundle says of a redacted copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedactionEntry {
+    /// The copy's globally unique id.
+    pub uid: String,
+    /// SHA-256 of the original (not in the bundle).
+    pub original_sha256: String,
+    /// Size of the original in bytes.
+    pub original_size: u64,
+    /// The original's file name (`original_name` above is the copy's).
+    pub original_name: String,
+    /// The boxes filled opaque black, in the upright image's pixels.
+    pub regions: Vec<crate::redaction::Region>,
+    /// When the copy was made.
+    pub made_at: String,
+    /// Who made it.
+    pub made_by: String,
 }
 
 /// What the officer did about an escalation prompt.

@@ -35,7 +35,7 @@ mod zipcheck;
 pub use export::{ExportOptions, Exported};
 pub(crate) use export::{health_records, temp_beside};
 pub use import::{ImportOptions, Imported, IncidentOrigin, KeyStatus};
-pub use manifest::{MANIFEST_FORMAT_VERSION, Manifest};
+pub use manifest::{ItemVersion, MANIFEST_FORMAT_VERSION, Manifest, RedactionEntry};
 pub use verify::{BundleReport, verify_bundle};
 
 use serde::Serialize;
@@ -93,8 +93,10 @@ pub struct ExportPreview {
     pub all_incidents: usize,
     /// Originals it takes (under `evidence/`).
     pub originals: usize,
-    /// Their size in bytes.
+    /// Size in bytes of every file under `evidence/` (originals and redacted copies).
     pub originals_bytes: u64,
+    /// Redacted copies, going instead of their originals (under `evidence/` too).
+    pub redacted_copies: usize,
     /// Persons it names.
     pub persons: usize,
     /// Private contact details go with it.

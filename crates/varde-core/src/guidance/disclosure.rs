@@ -99,6 +99,10 @@ pub struct Disclosure {
     /// Whose information left (persons of the case); `None` for entries recorded before
     /// Varde kept it.
     pub person_ids: Option<Vec<i64>>,
+    /// The evidence items that went as a redacted copy instead of the original (the
+    /// copies' ids); empty when every item went as its original.
+    #[serde(default)]
+    pub redaction_ids: Vec<i64>,
     /// When the employee was told afterwards (an entry recorded «not yet informed»).
     pub informed_later: Option<InformedLater>,
     /// The legal basis chosen from the list.
@@ -140,6 +144,8 @@ pub(crate) struct CheckedDisclosure {
     d: NewDisclosure,
     legal_basis_text: String,
     when: Option<String>,
+    /// The redacted copies that went instead of their originals (an export sets them).
+    pub(crate) redaction_ids: Vec<i64>,
 }
 
 impl CheckedDisclosure {
@@ -322,6 +328,7 @@ impl Locker {
             d,
             legal_basis_text: text,
             when,
+            redaction_ids: Vec::new(),
         })
     }
 
@@ -426,8 +433,8 @@ pub(crate) fn insert_disclosure(
     w.tx.execute(
         "INSERT INTO disclosures (uid, case_id, recipient, recipient_kind, shared, incident_ids, evidence_ids,
            legal_basis_key, legal_basis_text, employee_informed, disclosed_at, disclosed_by, recorded_at,
-           recorded_by, audit_seq, person_ids, consent_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+           recorded_by, audit_seq, person_ids, consent_id, redaction_ids)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             uid,
             case.id,
@@ -446,6 +453,8 @@ pub(crate) fn insert_disclosure(
             seq,
             serde_json::to_string(&d.person_ids).unwrap_or_else(|_| "[]".into()),
             d.consent_id,
+            (!c.redaction_ids.is_empty())
+                .then(|| serde_json::to_string(&c.redaction_ids).unwrap_or_else(|_| "[]".into())),
         ],
     )?;
     let id = w.tx.last_insert_rowid();
@@ -459,6 +468,7 @@ pub(crate) fn insert_disclosure(
             "incident_ids": d.incident_ids,
             "evidence_ids": d.evidence_ids,
             "person_ids": d.person_ids,
+            "redaction_ids": c.redaction_ids,
             "legal_basis": d.legal_basis_key,
             "consent_id": d.consent_id,
             "employee_informed": d.employee_informed.as_str(),
@@ -471,7 +481,7 @@ const SELECT_DISCLOSURE: &str =
     "SELECT d.id, d.uid, c.reference, d.recipient, d.recipient_kind, d.shared,
     d.incident_ids, d.evidence_ids, d.legal_basis_key, d.legal_basis_text, d.employee_informed,
     d.disclosed_at, d.disclosed_by, d.recorded_at, d.recorded_by, d.person_ids,
-    i.informed_at, i.informed_by, i.how, d.consent_id
+    i.informed_at, i.informed_by, i.how, d.consent_id, d.redaction_ids
     FROM disclosures d JOIN cases c ON c.id = d.case_id
     LEFT JOIN disclosure_informed i ON i.disclosure_id = d.id";
 
@@ -501,6 +511,10 @@ fn row_to_disclosure(r: &Row<'_>, g: &Guidance) -> rusqlite::Result<Disclosure> 
         person_ids: r
             .get::<_, Option<String>>(15)?
             .and_then(|s| serde_json::from_str(&s).ok()),
+        redaction_ids: r
+            .get::<_, Option<String>>(20)?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default(),
         informed_later: match r.get::<_, Option<String>>(16)? {
             Some(at) => Some(InformedLater {
                 at,

@@ -266,6 +266,7 @@ pub(crate) fn police() -> ExportOptions {
         include_private_contacts: false,
         lang: Lang::Nb,
         self_log: false,
+        redacted: Vec::new(),
     }
 }
 
@@ -562,7 +563,7 @@ fn the_export_is_a_disclosure_with_an_audit_event_naming_the_bundle() {
     // The manifest: minimised persons, every incident field, the ledger with this export.
     let m: Manifest =
         serde_json::from_slice(&std::fs::read(unpacked.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(m.format_version, 2);
+    assert_eq!(m.format_version, 3);
     // Before the export: bundle.export_started (noted before the first byte is written),
     // disclosure.add and bundle.export follow the manifest's custody head.
     assert_eq!(log[log.len() - 3].action, "bundle.export_started");
@@ -1070,11 +1071,11 @@ fn hostile_decompression_bomb() {
 fn hostile_unknown_format_version() {
     let mut c = crafted();
     let mut m: serde_json::Value = serde_json::from_slice(&c.get("manifest.json")).unwrap();
-    m["format_version"] = 3.into();
+    m["format_version"] = 4.into();
     c.set("manifest.json", serde_json::to_vec_pretty(&m).unwrap());
     c.reseal();
-    let p = c.write("v3.zip", |_| {});
-    c.refused(&p, "format_version 3");
+    let p = c.write("v4.zip", |_| {});
+    c.refused(&p, "format_version 4");
 }
 
 /// A bundle made by a Varde before version 2 of the manifest (no readings, no message
@@ -2034,7 +2035,7 @@ fn the_manifest_carries_readings_and_a_photos_position_only_for_the_police() {
         let m: Manifest =
             serde_json::from_slice(&std::fs::read(unpacked.join("manifest.json")).unwrap())
                 .unwrap();
-        assert_eq!(m.format_version, 2);
+        assert_eq!(m.format_version, 3);
         let e = m
             .evidence
             .iter()

@@ -394,7 +394,8 @@ fn a_forged_erasure_or_a_changed_deletion_event_fails_verify() {
 #[test]
 fn a_locker_of_the_previous_schema_migrates_and_deletes_a_case_that_verifies() {
     // A locker as schema 11 left it: the case and its events made, then the deletion
-    // tables taken away and the append-only triggers put back as they were.
+    // tables (12) and the redacted copies (13) taken away and the append-only triggers put
+    // back as they were.
     let dir = tempfile::tempdir().unwrap();
     let mut l = new_locker(dir.path());
     let (a, _, _) = two_cases(&mut l);
@@ -414,7 +415,8 @@ fn a_locker_of_the_previous_schema_migrates_and_deletes_a_case_that_verifies() {
     }
     l.raw_connection()
         .execute_batch(&format!(
-            "DROP TABLE erasing; DROP TABLE deletion_receipts;
+            "DROP TABLE redactions; ALTER TABLE disclosures DROP COLUMN redaction_ids;
+             DROP TABLE erasing; DROP TABLE deletion_receipts;
              DROP TRIGGER audit_events_no_update;
              CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
              BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;

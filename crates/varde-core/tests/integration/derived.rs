@@ -53,6 +53,7 @@ fn every_format_is_read_on_intake_and_the_originals_stay_byte_identical() {
         ("sms-20261122.xml", "chat"),
         ("message_1.json", "chat"),
         ("IMG_0042.jpg", "image"),
+        ("skjermbilde-chat.png", "image"),
         ("telefonsvarer.wav", "audio"),
         ("samtale.wav", "audio"),
     ];

@@ -11,3 +11,4 @@ mod derived;
 mod drafts;
 mod guidance;
 mod locker;
+mod redaction;
