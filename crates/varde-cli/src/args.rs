@@ -672,6 +672,25 @@ pub enum EvidenceCmd {
         #[arg(long)]
         words: Option<String>,
     },
+    /// Make a redacted copy of an image (for a recipient other than the police): each box
+    /// filled opaque black, EXIF and GPS removed; the original is unchanged and stays the
+    /// evidence. Prints the copy's id
+    Redact {
+        /// The evidence id of the image
+        id: i64,
+        /// A box to black out, in the upright image's pixels from its top-left corner:
+        /// X,Y,WIDTH,HEIGHT (give --box once per box)
+        #[arg(long = "box", value_name = "X,Y,W,H", required = true, value_parser = parse_box)]
+        boxes: Vec<varde_core::Region>,
+    },
+    /// Write a redacted copy out as a PNG (its SHA-256 is checked on the way)
+    ExtractCopy {
+        /// The redacted copy's id (printed by `evidence redact`, listed by `evidence show`)
+        id: i64,
+        /// Where to write it (must not exist)
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write an original back out, byte-identical (its SHA-256 is checked on the way)
     Extract {
         /// The evidence id
@@ -680,4 +699,17 @@ pub enum EvidenceCmd {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// `X,Y,W,H` of `--box`: four whole numbers of pixels.
+fn parse_box(s: &str) -> Result<varde_core::Region, String> {
+    let n: Vec<u32> = s
+        .split(',')
+        .map(|p| p.trim().parse::<u32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("«{s}» is not X,Y,WIDTH,HEIGHT in whole pixels"))?;
+    match n[..] {
+        [x, y, w, h] => Ok(varde_core::Region { x, y, w, h }),
+        _ => Err(format!("«{s}» is not X,Y,WIDTH,HEIGHT (four numbers)")),
+    }
 }

@@ -63,9 +63,55 @@ pub struct ExportArgs {
     /// Export this self-log locker's log for the security officer
     #[arg(long)]
     pub self_log: bool,
+    /// Send these images as their latest redacted copy instead of the original (evidence
+    /// ids, comma-separated; `all`: every item of the export that has one). Not for the
+    /// police or a self-log, which get the originals
+    #[arg(long, value_delimiter = ',', value_name = "ID,...|all", value_parser = redacted_value)]
+    pub redacted: Vec<Redacted>,
     /// Print the result as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+/// One value of `--redacted`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redacted {
+    /// Every item of the export that has a redacted copy.
+    All,
+    /// This evidence item.
+    Item(i64),
+}
+
+fn redacted_value(s: &str) -> Result<Redacted, String> {
+    match s.trim() {
+        "all" => Ok(Redacted::All),
+        n => n
+            .parse()
+            .map(Redacted::Item)
+            .map_err(|_| format!("«{s}» is not an evidence id or `all`")),
+    }
+}
+
+/// The evidence ids of `--redacted`.
+fn redacted_items(
+    locker: &varde_core::Locker,
+    case: &str,
+    given: &[Redacted],
+) -> anyhow::Result<Vec<i64>> {
+    if given.contains(&Redacted::All) {
+        return Ok(locker
+            .case_redactions(case)?
+            .iter()
+            .map(|r| r.evidence)
+            .collect());
+    }
+    Ok(given
+        .iter()
+        .filter_map(|g| match g {
+            Redacted::Item(id) => Some(*id),
+            Redacted::All => None,
+        })
+        .collect())
 }
 
 /// `varde verify-bundle`.
@@ -135,6 +181,7 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> anyhow::Result<i32> {
         include_private_contacts: a.include_private_contacts,
         lang: a.lang,
         self_log: a.self_log,
+        redacted: redacted_items(&locker, &case, &a.redacted)?,
     };
     let mut bar = ProgressLine::new("exporting");
     let done = locker.export_bundle(&case, &opts, &a.out, &report_renderer(), &mut |p| {

@@ -1057,6 +1057,19 @@ fn evidence(cli: &Cli, cmd: &EvidenceCmd) -> anyhow::Result<i32> {
                         of.evidence
                     );
                 }
+                for c in locker.redactions(e.id)? {
+                    say!(
+                        "  redacted:  copy {} ({} × {}, {} box{}, {} by {}) sha256 {}",
+                        c.id,
+                        c.width,
+                        c.height,
+                        c.regions.len(),
+                        if c.regions.len() == 1 { "" } else { "es" },
+                        c.made_at,
+                        c.made_by,
+                        c.sha256
+                    );
+                }
                 if let Some(r) = &reading {
                     print_reading(r);
                 }
@@ -1065,6 +1078,14 @@ fn evidence(cli: &Cli, cmd: &EvidenceCmd) -> anyhow::Result<i32> {
         EvidenceCmd::Extract { id, out } => {
             let e = locker.extract_evidence(*id, out)?;
             say!("{}  {}", e.sha256, out.display());
+        }
+        EvidenceCmd::Redact { id, boxes } => {
+            let r = locker.redact(*id, boxes)?;
+            say!("{}", r.id);
+        }
+        EvidenceCmd::ExtractCopy { id, out } => {
+            let r = locker.extract_redaction(*id, out)?;
+            say!("{}  {}", r.sha256, out.display());
         }
     }
     Ok(exit::OK)

@@ -88,6 +88,7 @@ fn self_log_bundle(tmp: &TempDir) -> (PathBuf, PathBuf) {
         include_private_contacts: false,
         lang: Lang::Nb,
         self_log: true,
+        redacted: Vec::new(),
     };
     let zip = me
         .export_bundle(
@@ -291,4 +292,137 @@ fn export_refuses_a_self_log_without_the_flag() {
     );
     assert_eq!(out.status.code(), Some(4));
     assert!(text(&out).contains("--self-log"));
+}
+
+#[test]
+fn evidence_redact_prints_the_copy_and_export_sends_it_to_hr() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("officer");
+    let mut l = fast_locker(&dir, Mode::Officer, "Sikkerhetssjef");
+    let case = l.create_case("Trusler mot ansatt", "").unwrap().reference;
+    let inc = l
+        .add_incident(
+            &case,
+            varde_core::NewIncident {
+                at: "2026-11-20 14:30".into(),
+                place: "Messenger".into(),
+                channel: Some(Channel::Sms),
+                description: "Trussel i chat".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let png = varde_read::samples::chat_screenshot();
+    let original = l
+        .add_evidence_from_reader(
+            inc.id,
+            "skjermbilde-chat.png",
+            &mut &png[..],
+            &Default::default(),
+        )
+        .unwrap();
+    drop(l);
+    let id = original.evidence.id.to_string();
+
+    // The contract: the new item's id, alone on stdout.
+    let out = varde(&dir, &["evidence", "redact", &id, "--box", "0,0,480,80"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let copy: i64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    // A box outside the picture is refused as invalid input (exit 4), a box that is not
+    // four numbers by the argument parser (exit 2); neither makes a copy.
+    let out = varde(
+        &dir,
+        &["evidence", "redact", &id, "--box", "400,600,100,100"],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    assert!(text(&out).contains("480 × 640"), "{}", text(&out));
+    let out = varde(&dir, &["evidence", "redact", &id, "--box", "0,0,80"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+
+    let shown = varde(&dir, &["evidence", "show", &id]);
+    assert_eq!(
+        text(&shown).matches("redacted:").count(),
+        1,
+        "{}",
+        text(&shown)
+    );
+    let written = tmp.path().join("kopi.png");
+    let out = varde(
+        &dir,
+        &[
+            "evidence",
+            "extract-copy",
+            &copy.to_string(),
+            "--out",
+            written.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let copy_sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+        std::fs::read(&written).unwrap(),
+    ));
+    assert!(text(&out).starts_with(&copy_sha), "{}", text(&out));
+    assert!(text(&shown).contains(&copy_sha), "{}", text(&shown));
+
+    // HR gets the copy; the bundle checks with stock tools and names the copy.
+    let folder = tmp.path().join("til-hr");
+    let out = varde(
+        &dir,
+        &[
+            "export",
+            "--case",
+            &case,
+            "--out",
+            folder.to_str().unwrap(),
+            "--recipient",
+            "HR",
+            "--recipient-kind",
+            "employer",
+            "--basis",
+            "employer_duty_aml_4_3_4",
+            "--redacted",
+            "all",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let sums = Command::new("sha256sum")
+        .args(["-c", "--strict", "SHA256SUMS"])
+        .current_dir(&folder)
+        .output()
+        .unwrap();
+    assert!(
+        sums.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sums.stdout)
+    );
+    let listed = String::from_utf8_lossy(&sums.stdout).into_owned();
+    assert!(
+        listed.contains("skjermbilde-chat-sladdet.png: OK"),
+        "{listed}"
+    );
+    let sums_file = std::fs::read_to_string(folder.join("SHA256SUMS")).unwrap();
+    assert!(sums_file.contains(&copy_sha), "{sums_file}");
+    assert!(
+        !sums_file.contains(&original.evidence.sha256),
+        "{sums_file}"
+    );
+
+    // The police get the original, whatever --redacted says.
+    let out = varde(
+        &dir,
+        &[
+            "export",
+            "--case",
+            &case,
+            "--out",
+            tmp.path().join("politi.zip").to_str().unwrap(),
+            "--recipient",
+            "Oslo politidistrikt",
+            "--basis",
+            "legitimate_interest_legal_claims",
+            "--redacted",
+            "all",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
 }
