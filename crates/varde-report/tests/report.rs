@@ -557,6 +557,24 @@ fn renders_the_sample_in_english() {
 }
 
 #[test]
+fn a_report_for_hr_is_not_titled_for_the_police() {
+    let mut s = sample();
+    s.input.export.recipient = "HR-avdelingen".into();
+    s.input.export.recipient_kind = RecipientKind::Employer;
+    let pdf = varde_core::ReportRenderer::render(
+        &varde_report::TypstRenderer,
+        &s.input,
+        &mut |_: &str| Err(varde_core::Error::Internal("no originals here".into())),
+        "nb",
+    )
+    .expect("render");
+    let Some(text) = pdftotext(&pdf) else { return };
+    assert!(text.contains("Bevisrapport"), "{text}");
+    assert!(!text.contains("Bevisrapport til politiet"), "{text}");
+    assert!(text.contains("HR-avdelingen"));
+}
+
+#[test]
 fn an_empty_case_renders() {
     let mut s = sample();
     s.input.incidents.clear();
