@@ -13,6 +13,10 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the one place the core reads the wall clock"
+    )]
     fn now(&self) -> DateTime<FixedOffset> {
         Local::now().fixed_offset()
     }

@@ -533,6 +533,10 @@ impl Locker {
 }
 
 /// Write a new file under a temporary name beside it, then rename it into place.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the write goes to a temporary name, synced and renamed"
+)]
 fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = crate::bundle::temp_beside(path);
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
