@@ -5,8 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use varde_core::guidance::{EmployeeInformed, Lang, RecipientKind};
-use varde_core::model::Mode;
-use varde_core::{Error, ExportOptions, ReportRenderer, verify_bundle};
+use varde_core::{ExportOptions, ReportRenderer, verify_bundle};
 
 use crate::args::{Cli, choice};
 use crate::commands::open;
@@ -148,36 +147,21 @@ pub struct ImportArgs {
 /// `varde export ...`
 pub fn export(cli: &Cli, a: &ExportArgs) -> anyhow::Result<i32> {
     let mut locker = open(cli)?;
+    // The core refuses --self-log on an officer's locker and its absence on a self-log.
     let case = if a.self_log {
         locker.self_log_case()?.reference
     } else {
-        if locker.mode()? == Mode::SelfLog {
-            return Err(Error::invalid(varde_core::Invalid::IsSelfLog).into());
-        }
         a.case.clone().unwrap_or_default()
     };
+    let start = locker.export_defaults(a.lang)?;
     let opts = ExportOptions {
         incidents: (!a.incidents.is_empty()).then(|| a.incidents.clone()),
-        recipient: a
-            .recipient
-            .clone()
-            .unwrap_or_else(|| "Sikkerhetsansvarlig / security officer".to_string()),
-        recipient_kind: a.recipient_kind.unwrap_or(if a.self_log {
-            RecipientKind::Employer
-        } else {
-            RecipientKind::Police
-        }),
-        legal_basis_key: a
-            .basis
-            .clone()
-            .or_else(|| a.self_log.then(|| "consent".to_string())),
+        recipient: a.recipient.clone().unwrap_or(start.recipient),
+        recipient_kind: a.recipient_kind.unwrap_or(start.recipient_kind),
+        legal_basis_key: a.basis.clone().or(start.legal_basis_key),
         legal_basis_text: a.basis_text.clone(),
         consent_id: a.consent,
-        employee_informed: a.employee_informed.unwrap_or(if a.self_log {
-            EmployeeInformed::Yes
-        } else {
-            EmployeeInformed::NotYet
-        }),
+        employee_informed: a.employee_informed.unwrap_or(start.employee_informed),
         include_private_contacts: a.include_private_contacts,
         lang: a.lang,
         self_log: a.self_log,

@@ -19,10 +19,7 @@ use crate::secret;
 fn locker_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
     match &cli.locker {
         Some(d) => Ok(d.clone()),
-        None => Ok(dirs::data_dir()
-            .context("no user data directory; give --locker DIR")?
-            .join("varde")
-            .join("locker")),
+        None => Locker::default_dir().context("no user data directory; give --locker DIR"),
     }
 }
 

@@ -77,8 +77,28 @@ pub fn message(e: &anyhow::Error) -> String {
         Some(Error::Io { source, .. }) if describe_code(e) == "disk_full" => {
             format!("the disk is full ({source}); nothing was changed in the locker")
         }
-        Some(err) => err.to_string(),
+        Some(err) => match hint(err) {
+            Some(h) => format!("{err}: {h}"),
+            None => err.to_string(),
+        },
         None => format!("{e:#}"),
+    }
+}
+
+/// What to type instead, for the errors a command line can fix (the core names no flags).
+fn hint(e: &Error) -> Option<&'static str> {
+    use varde_core::Invalid;
+    match e {
+        Error::PassphraseMissing => {
+            Some("give it with --passphrase-file, VARDE_PASSPHRASE or at the prompt")
+        }
+        Error::Invalid(i) => match i {
+            Invalid::IsSelfLog => Some("use `varde export --self-log`"),
+            Invalid::NotSelfLog => Some("a self-log is made with `varde init --self-log`"),
+            Invalid::EmptyFile { .. } => Some("add it with --allow-empty if it is meant"),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -17,9 +17,7 @@ pub enum Error {
     WrongPassphrase,
 
     /// A passphrase was needed and none was given (no terminal to ask on).
-    #[error(
-        "the locker is locked: give the passphrase with --passphrase-file, VARDE_PASSPHRASE or at the prompt"
-    )]
+    #[error("the locker is locked: no passphrase was given")]
     PassphraseMissing,
 
     /// The directory is not a Varde locker (or its header is damaged).

@@ -1056,7 +1056,7 @@ impl std::fmt::Display for Invalid {
             NotAFile { path } => write!(f, "{path} is not a regular file"),
             EmptyFile { path } => write!(
                 f,
-                "{path} is empty (0 bytes); an empty capture is usually a mistake — add it with --allow-empty if it is meant"
+                "{path} is empty (0 bytes); an empty capture is usually a mistake"
             ),
             GivenTwice { path } => write!(f, "{path} is given twice"),
             OutputExists { path } => write!(f, "{path} already exists; choose another name"),
@@ -1067,11 +1067,11 @@ impl std::fmt::Display for Invalid {
                 "the new order of thread «{thread}» must name each of its files once"
             ),
             NoIncidents => write!(f, "no incidents given"),
-            NotSelfLog => write!(
+            NotSelfLog => write!(f, "this locker is not a self-log (an employee's own log)"),
+            IsSelfLog => write!(
                 f,
-                "this locker is not a self-log (made with `varde init --self-log`)"
+                "this locker is a self-log: its log is exported for the security officer"
             ),
-            IsSelfLog => write!(f, "this locker is a self-log: export it with --self-log"),
             PageRange { max } => write!(f, "a page starts at 0 or later and holds 1 to {max} rows"),
             GuidanceFile { name, problem } => write!(f, "guidance file {name}: {problem}"),
             PassphrasesDiffer => write!(f, "the two passphrases differ; nothing was changed"),

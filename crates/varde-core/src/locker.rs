@@ -585,6 +585,13 @@ impl Locker {
         Ok(locker)
     }
 
+    /// Where a locker lives when none is named: `varde/locker` in the user's data folder
+    /// (`~/.local/share/varde/locker` on Linux). `None` when the system has no such folder.
+    /// The CLI (`--locker`, `VARDE_LOCKER`) and the app (`VARDE_LOCKER`) start from this.
+    pub fn default_dir() -> Option<PathBuf> {
+        dirs::data_dir().map(|d| d.join("varde").join("locker"))
+    }
+
     /// Open with the system clock.
     pub fn open_default(dir: &Path, passphrase: &str) -> Result<Locker> {
         Self::open(dir, passphrase, Box::new(SystemClock))

@@ -72,6 +72,46 @@ pub struct ExportOptions {
     pub redacted: Vec<i64>,
 }
 
+impl ExportOptions {
+    /// Where an export starts before the person chooses. From an officer's locker: to the
+    /// police, the employee not yet told, the basis left to choose. From a self-log: to the
+    /// employer's security officer on the employee's own consent, and the employee is
+    /// informed (they are the one sending it). The CLI's defaults and the app's first
+    /// choices are these.
+    pub fn starting(mode: crate::model::Mode, lang: Lang) -> ExportOptions {
+        let self_log = mode == crate::model::Mode::SelfLog;
+        ExportOptions {
+            incidents: None,
+            recipient: if self_log {
+                match lang {
+                    Lang::Nb => "Sikkerhetsansvarlig",
+                    Lang::En => "Security officer",
+                }
+                .to_string()
+            } else {
+                String::new()
+            },
+            recipient_kind: if self_log {
+                RecipientKind::Employer
+            } else {
+                RecipientKind::Police
+            },
+            legal_basis_key: self_log.then(|| "consent".to_string()),
+            legal_basis_text: None,
+            consent_id: None,
+            employee_informed: if self_log {
+                EmployeeInformed::Yes
+            } else {
+                EmployeeInformed::NotYet
+            },
+            include_private_contacts: false,
+            lang,
+            self_log,
+            redacted: Vec::new(),
+        }
+    }
+}
+
 /// The outcome of an export.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -585,6 +625,21 @@ fn evidence_paths(incidents: &[Incident], evidence: &[Evidence]) -> Vec<String> 
 }
 
 impl Locker {
+    /// An export's starting choices for this locker ([`ExportOptions::starting`]).
+    pub fn export_defaults(&self, lang: Lang) -> Result<ExportOptions> {
+        Ok(ExportOptions::starting(self.mode()?, lang))
+    }
+
+    /// `ExportOptions::self_log` must say what this locker is: a self-log's log goes only
+    /// to its security officer, and an officer's case never goes as a self-log.
+    fn check_self_log(&self, opts: &ExportOptions) -> Result<()> {
+        match (self.mode()? == crate::model::Mode::SelfLog, opts.self_log) {
+            (true, false) => Err(Error::invalid(Invalid::IsSelfLog)),
+            (false, true) => Err(Error::invalid(Invalid::NotSelfLog)),
+            _ => Ok(()),
+        }
+    }
+
     /// The self-log's one case ("Meg"), created at first need. Only in a self-log locker.
     pub fn self_log_case(&mut self) -> Result<Case> {
         if self.mode()? != crate::model::Mode::SelfLog {
@@ -713,6 +768,7 @@ impl Locker {
     /// manifest its report is made from (for a preview of the report's first page). The
     /// recipient and the legal basis are not checked here; the export checks them.
     pub fn export_preview(&self, case_ref: &str, opts: &ExportOptions) -> Result<ExportPreview> {
+        self.check_self_log(opts)?;
         let case = self.case(case_ref)?;
         let guidance = self.guidance()?;
         let now = self.clock.now();
@@ -795,6 +851,7 @@ impl Locker {
         renderer: &dyn ReportRenderer,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Exported> {
+        self.check_self_log(opts)?;
         let case = self.case(case_ref)?;
         let guidance = self.guidance()?;
         let now = self.clock.now();

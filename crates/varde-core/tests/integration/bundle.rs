@@ -16,8 +16,8 @@ use varde_core::guidance::{
 };
 use varde_core::model::{Channel, ContactDetail, Mode, Perception, PersonKind};
 use varde_core::{
-    AddOptions, Error, ExportOptions, FixedClock, InitOptions, KdfParams, Locker, NewIncident,
-    NewPerson, ReportRenderer, verify_bundle,
+    AddOptions, Error, ExportOptions, FixedClock, InitOptions, Invalid, KdfParams, Locker,
+    NewIncident, NewPerson, ReportRenderer, verify_bundle,
 };
 
 const PASS: &str = "test passphrase blue kettle";
@@ -2062,4 +2062,59 @@ fn the_manifest_carries_readings_and_a_photos_position_only_for_the_police() {
     };
     let (to_lawyer, flag) = gps(&lawyer, "advokat.zip");
     assert!(to_lawyer.is_none() && !flag);
+}
+
+#[test]
+fn an_export_starts_from_the_cores_choices_and_must_say_what_the_locker_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut officer = new_locker(&dir.path().join("officer"), Mode::Officer, "Siri");
+    let case = populated(&mut officer);
+    let start = officer.export_defaults(Lang::Nb).unwrap();
+    assert_eq!(start.recipient_kind, RecipientKind::Police);
+    assert_eq!(start.employee_informed, EmployeeInformed::NotYet);
+    assert_eq!(start.legal_basis_key, None, "the officer chooses the basis");
+    assert!(!start.self_log && start.recipient.is_empty());
+    // An officer's case never goes out as a self-log, whatever the caller says.
+    let err = officer
+        .export_preview(
+            &case.reference,
+            &ExportOptions {
+                self_log: true,
+                ..police()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.as_invalid(), Some(&Invalid::NotSelfLog), "{err}");
+
+    let mut me = new_locker(&dir.path().join("me"), Mode::SelfLog, "Kari");
+    let mine = me.self_log_case().unwrap().reference;
+    let start = me.export_defaults(Lang::Nb).unwrap();
+    assert_eq!(start.recipient, "Sikkerhetsansvarlig");
+    assert_eq!(start.recipient_kind, RecipientKind::Employer);
+    assert_eq!(start.legal_basis_key.as_deref(), Some("consent"));
+    assert_eq!(start.employee_informed, EmployeeInformed::Yes);
+    assert!(start.self_log);
+    assert_eq!(
+        me.export_defaults(Lang::En).unwrap().recipient,
+        "Security officer"
+    );
+    // A self-log's log goes only as a self-log: refused before a byte is written.
+    let out = dir.path().join("meg.zip");
+    let err = me
+        .export_bundle(
+            &mine,
+            &ExportOptions {
+                self_log: false,
+                ..start.clone()
+            },
+            &out,
+            &OnePageRenderer,
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert_eq!(err.as_invalid(), Some(&Invalid::IsSelfLog), "{err}");
+    assert!(!out.exists());
+    me.export_bundle(&mine, &start, &out, &OnePageRenderer, &mut |_| {})
+        .unwrap();
+    assert!(out.is_file());
 }
