@@ -75,6 +75,7 @@ fn export_all(cfg: &Config) -> Result<(), ts_rs::ExportError> {
     model::Person::export_all(cfg)?;
     model::Incident::export_all(cfg)?;
     model::Evidence::export_all(cfg)?;
+    varde_core::Redaction::export_all(cfg)?;
     varde_core::Reading::export_all(cfg)?;
     varde_core::varde_read::Message::export_all(cfg)?;
     PassphraseRule::export_all(cfg)?;

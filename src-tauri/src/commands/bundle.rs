@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use tauri::State;
+use varde_core::guidance::Lang;
 use varde_core::{
     BundleReport, ExportOptions, ExportPreview, Exported, ImportOptions, Imported, verify_bundle,
 };
@@ -57,14 +58,7 @@ pub async fn bundle_preview(
     state
         .with_locker(move |l| {
             let preview = l.export_preview(&reference, &options)?;
-            let evidence = l.list_evidence(&reference, None)?;
-            let mut originals = |sha: &str| -> varde_core::Result<Vec<u8>> {
-                let e = evidence
-                    .iter()
-                    .find(|e| e.sha256 == sha)
-                    .ok_or_else(|| varde_core::Error::Internal(format!("no original {sha}")))?;
-                l.read_original(e.id, e.size)
-            };
+            let mut originals = |sha: &str| l.read_stored(sha);
             let lang = options.lang.as_str().parse().unwrap_or_default();
             let rendered =
                 varde_report::layout(&preview.manifest, &mut originals, lang).map_err(|e| {
@@ -76,6 +70,22 @@ pub async fn bundle_preview(
                 preview,
             })
         })
+        .await
+}
+
+/// The file name an export of this case gets today (`<reference>_<yyyy-mm-dd>.zip`).
+#[tauri::command]
+pub async fn bundle_name(state: State<'_, AppState>, reference: String) -> IpcResult<String> {
+    state
+        .with_locker(move |l| Ok(l.bundle_file_name(&reference)?))
+        .await
+}
+
+/// An export's starting choices for the open locker (the core's, for its mode).
+#[tauri::command]
+pub async fn export_defaults(state: State<'_, AppState>, lang: Lang) -> IpcResult<ExportOptions> {
+    state
+        .with_locker(move |l| Ok(l.export_defaults(lang)?))
         .await
 }
 

@@ -9,8 +9,8 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 use varde_core::{
-    AddOptions, Added, EvidencePage, ItemCheck, Logged, NewIncident, NewOriginal, ThreadPatch,
-    VerifyReport, model::Evidence,
+    AddOptions, Added, EvidencePage, ItemCheck, Logged, NewIncident, NewOriginal, Redaction,
+    Region, ThreadPatch, VerifyReport, model::Evidence,
 };
 
 use super::forward;
@@ -247,6 +247,48 @@ const VIEW_MAX: u64 = 64 << 20;
 pub async fn evidence_view(state: State<'_, AppState>, id: i64) -> IpcResult<tauri::ipc::Response> {
     let bytes = state
         .with_locker(move |l| Ok(l.read_original(id, VIEW_MAX)?))
+        .await?;
+    Ok(tauri::ipc::Response::new(bytes))
+}
+
+/// Make a redacted copy of an image: the boxes (upright pixels) filled black, EXIF gone.
+#[tauri::command]
+pub async fn evidence_redact(
+    state: State<'_, AppState>,
+    id: i64,
+    regions: Vec<Region>,
+) -> IpcResult<Redaction> {
+    state
+        .with_locker(move |l| Ok(l.redact(id, &regions)?))
+        .await
+}
+
+/// The redacted copies of an item, oldest first.
+#[tauri::command]
+pub async fn evidence_redactions(state: State<'_, AppState>, id: i64) -> IpcResult<Vec<Redaction>> {
+    state.with_locker(move |l| Ok(l.redactions(id)?)).await
+}
+
+/// The latest redacted copy of each item of a case that has one (for the export wizard).
+#[tauri::command]
+pub async fn case_redactions(
+    state: State<'_, AppState>,
+    reference: String,
+) -> IpcResult<Vec<Redaction>> {
+    state
+        .with_locker(move |l| Ok(l.case_redactions(&reference)?))
+        .await
+}
+
+/// A redacted copy's PNG for the viewer: decrypted in memory only, checked against its
+/// SHA-256, sent as raw bytes.
+#[tauri::command]
+pub async fn redaction_view(
+    state: State<'_, AppState>,
+    id: i64,
+) -> IpcResult<tauri::ipc::Response> {
+    let bytes = state
+        .with_locker(move |l| Ok(l.read_redaction(id)?))
         .await?;
     Ok(tauri::ipc::Response::new(bytes))
 }

@@ -80,7 +80,7 @@ pub struct DefaultLocker {
 pub fn default_locker() -> IpcResult<DefaultLocker> {
     let base = std::env::var_os("VARDE_LOCKER")
         .map(PathBuf::from)
-        .or_else(|| dirs::data_dir().map(|d| d.join("varde").join("locker")))
+        .or_else(Locker::default_dir)
         .ok_or_else(|| IpcError::internal("no home folder"))?;
     Ok(DefaultLocker {
         exists: base.join("locker.json").is_file(),

@@ -1,5 +1,4 @@
-// The only module that talks to the backend. Screens call `api.*`; tests replace the
-// transport with `setTransport()` so no window is needed.
+// The only module that talks to the backend. Screens call `api.*`.
 import type { AddOptions } from "../bindings/AddOptions";
 import type { Added } from "../bindings/Added";
 import type { AuditPage } from "../bindings/AuditPage";
@@ -32,6 +31,8 @@ import type { Emergency } from "../bindings/Emergency";
 import type { EscalationAction } from "../bindings/EscalationAction";
 import type { EvidencePage } from "../bindings/EvidencePage";
 import type { ExportOptions } from "../bindings/ExportOptions";
+import type { Redaction } from "../bindings/Redaction";
+import type { Region } from "../bindings/Region";
 import type { ExportPreviewView } from "../bindings/ExportPreviewView";
 import type { Exported } from "../bindings/Exported";
 import type { Imported } from "../bindings/Imported";
@@ -72,11 +73,6 @@ export interface Transport {
 }
 
 let transport: Transport | null = null;
-
-/** Replace the transport (unit tests). */
-export function setTransport(t: Transport): void {
-  transport = t;
-}
 
 async function tauriTransport(): Promise<Transport> {
   const core = await import("@tauri-apps/api/core");
@@ -189,6 +185,10 @@ export const api = {
     call<Incident>("incident_add", { reference, incident }),
   incident: (id: number) => call<Incident>("incident_get", { id }),
   viewEvidence: (id: number) => call<ArrayBuffer>("evidence_view", { id }),
+  redact: (id: number, regions: Region[]) => call<Redaction>("evidence_redact", { id, regions }),
+  redactions: (id: number) => call<Redaction[]>("evidence_redactions", { id }),
+  caseRedactions: (reference: string) => call<Redaction[]>("case_redactions", { reference }),
+  viewRedaction: (id: number) => call<ArrayBuffer>("redaction_view", { id }),
   reading: (id: number) => call<Reading | null>("evidence_reading", { id }),
   extractAttachment: (id: number, index: number) => call<Added>("attachment_extract", { id, index }),
   messageDraft: (id: number, index: number) => call<NewIncident>("message_draft", { id, index }),
@@ -270,6 +270,8 @@ export const api = {
   draftSent: (reference: string, sent: DraftSent) => call<DraftSentRecord>("draft_sent", { reference, sent }),
 
   // Bundles
+  bundleName: (reference: string) => call<string>("bundle_name", { reference }),
+  exportDefaults: (lang: "nb" | "en") => call<ExportOptions>("export_defaults", { lang }),
   previewExport: (reference: string, options: ExportOptions) =>
     call<ExportPreviewView>("bundle_preview", { reference, options }),
   exportBundle: (reference: string, out: string, options: ExportOptions, onProgress?: (p: ProgressEvent) => void) =>

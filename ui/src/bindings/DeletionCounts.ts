@@ -33,6 +33,11 @@ originals_kept: number,
  */
 readings: number, 
 /**
+ * Redacted copies of the case's images (their files go with them unless another
+ * case holds the same bytes).
+ */
+redacted_copies: number, 
+/**
  * Checklist entries.
  */
 checklist_entries: number, 

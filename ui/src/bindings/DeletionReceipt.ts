@@ -43,6 +43,10 @@ counts: DeletionCounts,
  */
 originals_removed: Array<string>, 
 /**
+ * Each removed file of a redacted copy by its SHA-256.
+ */
+copies_removed?: Array<string>, 
+/**
  * The events whose details were erased.
  */
 erased_events: Array<EventRef>, 

@@ -46,6 +46,11 @@ evidence_ids: Array<number>,
  */
 person_ids: Array<number> | null, 
 /**
+ * The evidence items that went as a redacted copy instead of the original (the
+ * copies' ids); empty when every item went as its original.
+ */
+redaction_ids: Array<number>, 
+/**
  * When the employee was told afterwards (an entry recorded «not yet informed»).
  */
 informed_later: InformedLater | null, 

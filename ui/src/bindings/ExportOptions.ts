@@ -46,4 +46,9 @@ lang: Lang,
 /**
  * This is an employee's self-log going to their security officer.
  */
-self_log: boolean, };
+self_log: boolean, 
+/**
+ * Evidence items (ids) that go as their latest redacted copy instead of the original;
+ * refused for the police and for a self-log, which get the originals.
+ */
+redacted: Array<number>, };

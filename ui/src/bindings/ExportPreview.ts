@@ -25,9 +25,13 @@ all_incidents: number,
  */
 originals: number, 
 /**
- * Their size in bytes.
+ * Size in bytes of every file under `evidence/` (originals and redacted copies).
  */
 originals_bytes: number, 
+/**
+ * Redacted copies, going instead of their originals (under `evidence/` too).
+ */
+redacted_copies: number, 
 /**
  * Persons it names.
  */

@@ -287,7 +287,39 @@ path: string, } | { "kind": "changed_while_read",
 /**
  * The path.
  */
-path: string, } | { "kind": "too_large_to_show", 
+path: string, } | { "kind": "not_an_image", 
+/**
+ * The evidence item.
+ */
+item: Item, } | { "kind": "image_too_large", 
+/**
+ * The evidence item.
+ */
+item: Item, } | { "kind": "no_regions" } | { "kind": "too_many_regions", 
+/**
+ * The most allowed.
+ */
+max: number, } | { "kind": "region_outside", 
+/**
+ * Which box, from 1.
+ */
+number: number, 
+/**
+ * The upright image's width.
+ */
+width: number, 
+/**
+ * The upright image's height.
+ */
+height: number, } | { "kind": "no_redacted_copy", 
+/**
+ * The evidence item.
+ */
+item: Item, } | { "kind": "redacted_not_for_recipient" } | { "kind": "redacted_in_bundle", 
+/**
+ * The bundle's item.
+ */
+item: Item, } | { "kind": "too_large_to_show", 
 /**
  * Its size in bytes.
  */

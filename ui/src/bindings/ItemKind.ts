@@ -3,4 +3,4 @@
 /**
  * What kind of record a refusal names.
  */
-export type ItemKind = "case" | "incident" | "person" | "evidence" | "bundle_incident" | "bundle_person" | "bundle_evidence" | "checklist_item" | "rule" | "contact" | "disclosure" | "request" | "original" | "consent";
+export type ItemKind = "case" | "incident" | "person" | "evidence" | "bundle_incident" | "bundle_person" | "bundle_evidence" | "checklist_item" | "rule" | "contact" | "disclosure" | "request" | "original" | "consent" | "redaction";
