@@ -21,10 +21,12 @@
 //! [`verify_bundle`] checks one without a locker, and
 //! [`Locker::import_bundle`](crate::Locker::import_bundle) takes one in.
 
+mod contents;
 mod export;
 mod import;
 pub mod manifest;
 mod pending;
+mod sink;
 mod source;
 #[cfg(feature = "test-support")]
 pub mod test_support;
@@ -32,10 +34,11 @@ pub(crate) mod text;
 mod verify;
 mod zipcheck;
 
+pub(crate) use contents::health_records;
 pub use export::{ExportOptions, Exported};
-pub(crate) use export::{health_records, temp_beside};
 pub use import::{ImportOptions, Imported, IncidentOrigin, KeyStatus};
 pub use manifest::{ItemVersion, MANIFEST_FORMAT_VERSION, Manifest, RedactionEntry};
+pub(crate) use sink::temp_beside;
 pub use verify::{BundleReport, verify_bundle};
 
 use serde::Serialize;
