@@ -746,11 +746,7 @@ impl Locker {
                 continue;
             }
             first_in_call.insert(s.sha256, i);
-            let known: bool = self.conn.query_row(
-                "SELECT count(*) FROM blobs WHERE sha256 = ?1",
-                [&sha],
-                |r| r.get::<_, i64>(0),
-            )? > 0;
+            let known = self.has_blob(&sha)?;
             if !known {
                 to_place.push((s.tmp.clone(), self.keys.blob_name(&s.sha256)));
             }
@@ -1064,6 +1060,16 @@ impl Locker {
             .map_err(|e| Error::Integrity(format!("{what}: its stored file is missing ({e})")))?;
         BlobReader::new(&self.keys, std::io::BufReader::with_capacity(READ_CHUNK, f))
             .map_err(|e| Error::Integrity(format!("{what}: {e}")))
+    }
+
+    /// Whether the locker already stores a blob with this SHA-256 (originals and
+    /// redacted copies are deduplicated by it).
+    pub(crate) fn has_blob(&self, sha256: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM blobs WHERE sha256 = ?1",
+            [sha256],
+            |r| r.get::<_, i64>(0),
+        )? > 0)
     }
 
     /// The bytes of a stored file by its SHA-256, as a bundle's manifest names it (an

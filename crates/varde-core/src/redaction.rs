@@ -12,7 +12,6 @@ use std::path::Path;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::evidence::{insert_blob_row, remove_temps, stream_to_temp};
@@ -167,7 +166,6 @@ impl Locker {
         let pixels: Vec<varde_image::Region> = regions.iter().map(|r| r.pixels()).collect();
         let copy = varde_image::redact(&original, &pixels).map_err(|e| refused(item, e))?;
         drop(original);
-        let sha = hex::encode(Sha256::digest(&copy.png));
         let name = format!("redacted-{evidence_id}.png");
         let streamed = stream_to_temp(
             &self.dir,
@@ -177,12 +175,9 @@ impl Locker {
             None,
             &mut |_| {},
         )?;
+        let sha = hex::encode(streamed.sha256);
         let result = (|| {
-            let known: bool = self
-                .conn
-                .query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [&sha], |_| Ok(()))
-                .optional()?
-                .is_some();
+            let known = self.has_blob(&sha)?;
             let file = self.keys.blob_name(&streamed.sha256);
             let placed = if known {
                 self.place_blobs(&[])?

@@ -337,13 +337,7 @@ mod tests {
             b"MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01".to_vec();
         tiff.extend_from_slice(&orientation.to_be_bytes());
         tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
-        let mut out = jpeg[..2].to_vec();
-        out.extend_from_slice(&[0xFF, 0xE1]);
-        out.extend_from_slice(&u16::try_from(tiff.len() + 8).expect("small").to_be_bytes());
-        out.extend_from_slice(b"Exif\0\0");
-        out.extend_from_slice(&tiff);
-        out.extend_from_slice(&jpeg[2..]);
-        out
+        varde_read::samples::jpeg_with_exif(&jpeg, &tiff)
     }
 
     #[test]

@@ -95,12 +95,17 @@ pub fn jpeg() -> Vec<u8> {
     image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
         .encode(&[128u8; 8 * 8 * 3], 8, 8, image::ExtendedColorType::Rgb8)
         .expect("jpeg");
-    // SOI, then an APP1 segment with the EXIF, then the rest of the JPEG.
+    jpeg_with_exif(&jpeg, &tiff)
+}
+
+/// `jpeg` with `tiff` (an EXIF block, TIFF-encoded) as its APP1 segment: SOI, then the
+/// EXIF, then the rest of the JPEG.
+pub fn jpeg_with_exif(jpeg: &[u8], tiff: &[u8]) -> Vec<u8> {
     let mut out = jpeg[..2].to_vec();
     out.extend_from_slice(&[0xFF, 0xE1]);
     out.extend_from_slice(&u16::try_from(tiff.len() + 8).expect("small").to_be_bytes());
     out.extend_from_slice(b"Exif\0\0");
-    out.extend_from_slice(&tiff);
+    out.extend_from_slice(tiff);
     out.extend_from_slice(&jpeg[2..]);
     out
 }

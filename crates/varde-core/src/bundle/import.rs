@@ -334,12 +334,7 @@ impl Locker {
                 .and_then(|f| f.sync_all())
                 .map_err(|e| Error::io("storing (nothing was imported)", &s.tmp, e))?;
             let sha = hex::encode(s.sha256);
-            let known: i64 = self.conn.query_row(
-                "SELECT count(*) FROM blobs WHERE sha256 = ?1",
-                [&sha],
-                |r| r.get(0),
-            )?;
-            if known > 0 || !placing.insert(s.sha256) {
+            if self.has_blob(&sha)? || !placing.insert(s.sha256) {
                 new_blobs.push(None);
                 continue;
             }
