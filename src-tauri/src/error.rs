@@ -7,7 +7,41 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use ts_rs::TS;
-use varde_core::{Error, Field, Invalid};
+use varde_core::{Error, ErrorCode, Field, Invalid};
+
+/// The codes of the shell's own errors, beside the core's [`ErrorCode`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, strum::EnumIter)]
+#[serde(rename_all = "snake_case")]
+pub enum ShellCode {
+    /// No locker is open (the app is locked).
+    NotUnlocked,
+    /// The UI sent a request the shell cannot take.
+    BadRequest,
+    /// No program on the computer could show a file.
+    NoViewer,
+}
+
+/// What kind of error an [`IpcError`] is: one of the core's codes or one of the shell's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(untagged)]
+pub enum IpcCode {
+    /// A code of the core's errors.
+    Core(ErrorCode),
+    /// A code of the shell's own errors.
+    Shell(ShellCode),
+}
+
+impl From<ErrorCode> for IpcCode {
+    fn from(c: ErrorCode) -> Self {
+        IpcCode::Core(c)
+    }
+}
+
+impl From<ShellCode> for IpcCode {
+    fn from(c: ShellCode) -> Self {
+        IpcCode::Shell(c)
+    }
+}
 
 /// An error as the UI receives it.
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]
@@ -15,7 +49,7 @@ use varde_core::{Error, Field, Invalid};
 pub struct IpcError {
     /// What kind of error, e.g. `wrong_passphrase`, `invalid_input`, `not_unlocked`
     /// (every code: [`all_codes`]).
-    pub code: String,
+    pub code: IpcCode,
     /// The same in English words (the CLI's message): kept for the record and shown only
     /// as technical detail.
     pub message: String,
@@ -29,7 +63,7 @@ pub struct IpcError {
 
 impl IpcError {
     /// An error with this code and message and no parameters.
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: impl Into<IpcCode>, message: impl Into<String>) -> Self {
         IpcError {
             code: code.into(),
             message: message.into(),
@@ -47,23 +81,29 @@ impl IpcError {
 
     /// No locker is open (the app is locked).
     pub fn not_unlocked() -> Self {
-        IpcError::new("not_unlocked", "The locker is locked. Unlock it first.")
+        IpcError::new(
+            ShellCode::NotUnlocked,
+            "The locker is locked. Unlock it first.",
+        )
     }
 
     /// Something that should not happen in the shell itself.
     pub fn internal(what: impl std::fmt::Display) -> Self {
-        IpcError::new("internal", format!("Internal error: {what}"))
+        IpcError::new(ErrorCode::Internal, format!("Internal error: {what}"))
     }
 
     /// The request itself was malformed (the UI sent something it should not).
     pub fn bad_request(what: impl std::fmt::Display) -> Self {
-        IpcError::new("bad_request", format!("The request was malformed: {what}"))
+        IpcError::new(
+            ShellCode::BadRequest,
+            format!("The request was malformed: {what}"),
+        )
     }
 
     /// No program on the computer could show a file.
     pub fn no_viewer(what: impl std::fmt::Display) -> Self {
         IpcError::new(
-            "no_viewer",
+            ShellCode::NoViewer,
             format!("No program could open the file: {what}"),
         )
     }
@@ -139,12 +179,12 @@ impl From<Error> for IpcError {
 }
 
 /// Every code an [`IpcError`] can carry: the core's and the shell's own.
-pub fn all_codes() -> Vec<&'static str> {
-    let mut codes = Error::all_codes();
-    codes.extend(["not_unlocked", "internal", "bad_request", "no_viewer"]);
-    codes.sort_unstable();
-    codes.dedup();
-    codes
+pub fn all_codes() -> Vec<IpcCode> {
+    use strum::IntoEnumIterator;
+    ErrorCode::iter()
+        .map(IpcCode::from)
+        .chain(ShellCode::iter().map(IpcCode::from))
+        .collect()
 }
 
 /// What every command returns.
@@ -157,7 +197,7 @@ mod tests {
     #[test]
     fn core_errors_keep_their_code_and_plain_message() {
         let e: IpcError = Error::WrongPassphrase.into();
-        assert_eq!(e.code, "wrong_passphrase");
+        assert_eq!(e.code, IpcCode::Core(ErrorCode::WrongPassphrase));
         assert!(e.message.contains("nothing was changed"), "{}", e.message);
         let json = serde_json::to_value(&e).expect("json");
         assert_eq!(json["code"], "wrong_passphrase");

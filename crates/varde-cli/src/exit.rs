@@ -1,6 +1,6 @@
 //! Exit codes, and turning errors into one plain line.
 
-use varde_core::Error;
+use varde_core::{Error, ErrorCode};
 
 /// Everything held.
 pub const OK: i32 = 0;
@@ -74,7 +74,7 @@ pub fn code_for(e: &anyhow::Error) -> i32 {
 /// One line for a person.
 pub fn message(e: &anyhow::Error) -> String {
     match core_error(e) {
-        Some(Error::Io { source, .. }) if describe_code(e) == "disk_full" => {
+        Some(Error::Io { source, .. }) if describe_code(e) == ErrorCode::DiskFull => {
             format!("the disk is full ({source}); nothing was changed in the locker")
         }
         Some(err) => match hint(err) {
@@ -102,11 +102,11 @@ fn hint(e: &Error) -> Option<&'static str> {
     }
 }
 
-fn describe_code(e: &anyhow::Error) -> &'static str {
-    core_error(e).map(Error::code).unwrap_or("internal")
+fn describe_code(e: &anyhow::Error) -> ErrorCode {
+    core_error(e).map_or(ErrorCode::Internal, Error::code)
 }
 
 /// `(code, message)` for `--json` output.
-pub fn describe(e: &anyhow::Error) -> (&'static str, String) {
+pub fn describe(e: &anyhow::Error) -> (ErrorCode, String) {
     (describe_code(e), message(e))
 }

@@ -160,20 +160,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// A stable, machine-readable code for this error (used across IPC and in `--json`).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Io { source, .. } if is_disk_full(source) => "disk_full",
+            Error::Io { source, .. } if is_disk_full(source) => ErrorCode::DiskFull,
             e => ErrorKind::from(e).code(),
         }
-    }
-
-    /// Every code [`Error::code`] can return (for the check that the UI words each).
-    pub fn all_codes() -> Vec<&'static str> {
-        use strum::IntoEnumIterator;
-        let mut codes: Vec<&'static str> = ErrorKind::iter().map(ErrorKind::code).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        codes
     }
 
     /// The same error, with a refusal about a date or a required value moved to `field`.
@@ -224,27 +215,95 @@ impl From<crate::invalid::Invalid> for Error {
     }
 }
 
+/// The stable, machine-readable code of an error: what the CLI's `--json` prints and the
+/// desktop app's IPC carries, and what the UI words in both languages. Its spelling is the
+/// contract (snake_case, the same in serde and in [`ErrorCode::as_str`]).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ErrorCode {
+    /// The passphrase does not open the locker.
+    WrongPassphrase,
+    /// A passphrase was needed and none was given.
+    Locked,
+    /// The folder is not a Varde locker.
+    NotALocker,
+    /// The locker was made by a newer Varde.
+    NewerLocker,
+    /// Something that must be new is already there.
+    AlreadyExists,
+    /// Another Varde has the locker open.
+    LockerInUse,
+    /// No such case, incident, item, person, …
+    NotFound,
+    /// Refused input; the typed reason travels beside the code.
+    InvalidInput,
+    /// Reading or writing a file failed.
+    Io,
+    /// Stored bytes do not match their hash.
+    Integrity,
+    /// The disk is full.
+    DiskFull,
+    /// The new passphrase is too weak.
+    WeakPassphrase,
+    /// A bundle from a known sender is signed with another key.
+    SigningKeyChanged,
+    /// A bundle is signed with another key than the one the user expected.
+    UnexpectedSigningKey,
+    /// The locker's database is damaged.
+    LockerDamaged,
+    /// The database refused an operation.
+    Database,
+    /// Something that should not happen.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code as text (e.g. `wrong_passphrase`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl ErrorKind {
     /// The stable code of this kind of error.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            ErrorKind::WrongPassphrase => "wrong_passphrase",
-            ErrorKind::PassphraseMissing => "locked",
-            ErrorKind::NotALocker => "not_a_locker",
-            ErrorKind::NewerLocker => "newer_locker",
-            ErrorKind::AlreadyExists => "already_exists",
-            ErrorKind::LockerInUse => "locker_in_use",
-            ErrorKind::NotFound => "not_found",
-            ErrorKind::Invalid => "invalid_input",
-            ErrorKind::Io => "io",
-            ErrorKind::Integrity => "integrity",
-            ErrorKind::DiskFull => "disk_full",
-            ErrorKind::WeakPassphrase => "weak_passphrase",
-            ErrorKind::SigningKeyChanged => "signing_key_changed",
-            ErrorKind::UnexpectedSigningKey => "unexpected_signing_key",
-            ErrorKind::Damaged => "locker_damaged",
-            ErrorKind::Database => "database",
-            ErrorKind::Internal => "internal",
+            ErrorKind::WrongPassphrase => ErrorCode::WrongPassphrase,
+            ErrorKind::PassphraseMissing => ErrorCode::Locked,
+            ErrorKind::NotALocker => ErrorCode::NotALocker,
+            ErrorKind::NewerLocker => ErrorCode::NewerLocker,
+            ErrorKind::AlreadyExists => ErrorCode::AlreadyExists,
+            ErrorKind::LockerInUse => ErrorCode::LockerInUse,
+            ErrorKind::NotFound => ErrorCode::NotFound,
+            ErrorKind::Invalid => ErrorCode::InvalidInput,
+            ErrorKind::Io => ErrorCode::Io,
+            ErrorKind::Integrity => ErrorCode::Integrity,
+            ErrorKind::DiskFull => ErrorCode::DiskFull,
+            ErrorKind::WeakPassphrase => ErrorCode::WeakPassphrase,
+            ErrorKind::SigningKeyChanged => ErrorCode::SigningKeyChanged,
+            ErrorKind::UnexpectedSigningKey => ErrorCode::UnexpectedSigningKey,
+            ErrorKind::Damaged => ErrorCode::LockerDamaged,
+            ErrorKind::Database => ErrorCode::Database,
+            ErrorKind::Internal => ErrorCode::Internal,
         }
     }
 }
@@ -269,4 +328,24 @@ pub fn shorten(p: &std::path::Path) -> String {
     let head: String = s.chars().take(KEEP).collect();
     let tail: String = s.chars().skip(n - KEEP).collect();
     format!("{head}…({} characters left out)…{tail}", n - 2 * KEEP)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn every_code_is_spelt_the_same_in_json_and_text_and_some_error_has_it() {
+        for code in ErrorCode::iter() {
+            let json = serde_json::to_value(code).expect("json");
+            assert_eq!(json, code.as_str(), "{code:?}");
+            assert!(
+                ErrorKind::iter().any(|k| k.code() == code),
+                "no error has the code {code}"
+            );
+        }
+        assert_eq!(ErrorCode::NotALocker.as_str(), "not_a_locker");
+        assert_eq!(Error::WrongPassphrase.code().as_str(), "wrong_passphrase");
+    }
 }

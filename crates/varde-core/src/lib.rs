@@ -59,7 +59,7 @@ pub use db::SCHEMA_VERSION;
 pub use deletion::{DeletionCounts, DeletionPreview, DeletionReceipt, EventRef, SignedReceipt};
 pub use derived::{Content, Reading};
 pub use drafts::{Document, Draft, DraftKind, DraftOptions, DraftRenderer, DraftSent, SavedDraft};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorCode, ErrorKind, Result};
 pub use evidence::{AddOptions, Added, Logged, NewOriginal, Progress, ThreadPatch};
 pub use guidance::Guidance;
 pub use incidents::{IncidentPatch, NewIncident, SenderGroup, by_sender, sender_key};

@@ -1,4 +1,6 @@
 // The only module that talks to the backend. Screens call `api.*`.
+import { ERROR_CODES } from "../bindings/ErrorCatalogue";
+import type { IpcCode } from "../bindings/IpcCode";
 import type { AddOptions } from "../bindings/AddOptions";
 import type { Added } from "../bindings/Added";
 import type { AuditPage } from "../bindings/AuditPage";
@@ -84,12 +86,16 @@ async function tauriTransport(): Promise<Transport> {
   };
 }
 
-/** Make any thrown value an `IpcError` with plain words. */
+function isIpcCode(c: unknown): c is IpcCode {
+  return typeof c === "string" && Object.hasOwn(ERROR_CODES, c);
+}
+
+/** Make any thrown value an `IpcError` with plain words (an unknown code is `internal`). */
 export function asIpcError(e: unknown): IpcError {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
     const x = e as Partial<IpcError>;
     return {
-      code: String(x.code),
+      code: isIpcCode(x.code) ? x.code : "internal",
       message: String(x.message),
       invalid: x.invalid ?? null,
       field: x.field ?? null,

@@ -3,6 +3,8 @@
 // generated from the Rust types into ErrorCatalogue.ts.
 import { afterEach, describe, expect, it } from "vitest";
 import { CHECK_PROBLEMS, ERROR_CODES, FIELDS, FILE_NAME_PROBLEMS, INVALID_KINDS, ITEM_KINDS } from "../bindings/ErrorCatalogue";
+import { asIpcError } from "../api";
+import type { IpcCode } from "../bindings/IpcCode";
 import type { IpcError } from "../bindings/IpcError";
 import type { Invalid } from "../bindings/Invalid";
 import { dictionaries, setLang, type Lang } from "../i18n/index.svelte";
@@ -12,7 +14,7 @@ const langs: Lang[] = ["nb", "en"];
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
 const text = (lang: Lang, key: string) => dictionaries[lang][key] as string | undefined;
 
-function err(code: string, extra: Partial<IpcError> = {}): IpcError {
+function err(code: IpcCode, extra: Partial<IpcError> = {}): IpcError {
   return { code, message: "english detail", invalid: null, field: null, params: {}, ...extra };
 }
 
@@ -94,7 +96,10 @@ describe("errorText", () => {
 
   it("words the shell's own errors and an unknown code without English", () => {
     expect(errorText(err("no_viewer"))).toContain("Ingen program");
-    expect(errorText(err("some_future_code"))).toBe(dictionaries.nb["error.internal"]);
+    // A code this UI does not know (a newer backend) arrives as `internal`.
+    const future = asIpcError({ code: "some_future_code", message: "x" });
+    expect(future.code).toBe("internal");
+    expect(errorText(future)).toBe(dictionaries.nb["error.internal"]);
     expect(errorText(err("io", { params: { action: "reading", path: "/x", os: "not_found" } }))).toBe(
       "Varde kunne ikke lese /x: filen eller mappen finnes ikke. Ingenting ble endret i arkivet.",
     );

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use chrono::DateTime;
 use varde_core::model::{Channel, Mode, Perception};
-use varde_core::{AddOptions, Error, FixedClock, InitOptions, KdfParams, Locker, NewIncident};
+use varde_core::{
+    AddOptions, Error, ErrorCode, FixedClock, InitOptions, KdfParams, Locker, NewIncident,
+};
 
 pub(crate) const PASS: &str = "test passphrase blue kettle";
 
@@ -596,7 +598,7 @@ fn a_missing_file_logs_neither_the_incident_nor_the_other_files() {
             &mut |_| {},
         )
         .unwrap_err();
-    assert_eq!(err.code(), "invalid_input", "{err}");
+    assert_eq!(err.code(), ErrorCode::InvalidInput, "{err}");
     assert!(err.to_string().contains("skjerm-2.png"), "{err}");
     // A wrong date is refused before any file is read.
     let err = l
@@ -768,5 +770,5 @@ fn a_person_is_corrected_with_a_reason_and_found_by_the_new_number() {
             None,
         )
         .unwrap_err();
-    assert_eq!(err.code(), "invalid_input");
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
 }
