@@ -48,7 +48,7 @@ pub use varde_core::guidance::Lang;
 use varde_core::{Manifest, ReportRenderer};
 
 use view::Thumb;
-pub use view::{MAX_PAGES, MAX_THUMBS, THREAD_SUMMARY_MIN};
+pub use view::{MAX_PAGES, MAX_THREAD_ROWS, MAX_THUMBS, THREAD_SUMMARY_MIN};
 use world::ReportWorld;
 
 /// The template, compiled into the crate.

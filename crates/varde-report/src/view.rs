@@ -25,6 +25,12 @@ const HASH_PREFIX: usize = 16;
 /// item: a conversation of 2,000 screenshots then takes pages, not hundreds of pages.
 pub const THREAD_SUMMARY_MIN: usize = 10;
 
+/// At most this many files of summarised threads are listed in a report, one line each;
+/// the others are named by count, and every file's SHA-256 is in the bundle's `SHA256SUMS`
+/// and `manifest.json`. typst lays a document out whole, so the report's memory grows with
+/// what it lists (about 35 kB a line, `scripts/bench-report`): the cap keeps it bounded.
+pub const MAX_THREAD_ROWS: usize = 2_000;
+
 /// How many thumbnails a summarised thread shows (its first images).
 pub const THREAD_THUMBS: usize = 4;
 
@@ -193,6 +199,10 @@ pub fn build(
 
     let incidents = sorted_incidents(input);
     let by_incident = evidence_by_incident(input);
+    let mut rows = RowBudget {
+        left: MAX_THREAD_ROWS,
+        capped: false,
+    };
 
     let incident_views: Vec<Value> = incidents
         .iter()
@@ -207,7 +217,7 @@ pub fn build(
                 .into_iter()
                 .map(|s| match s {
                     Shown::Item(j, e) => evidence_view(&format!("{no}.{j}"), e, lang, thumbs),
-                    Shown::Thread(items) => thread_view(no, &items, lang, thumbs),
+                    Shown::Thread(items) => thread_view(no, &items, lang, thumbs, &mut rows),
                 })
                 .collect();
             let witnesses: Vec<String> = inc
@@ -418,6 +428,7 @@ pub fn build(
         },
         "disclosures": disclosures,
         "custody": custody,
+        "thread_rows": { "max": MAX_THREAD_ROWS, "capped": rows.capped },
         "thumbs": {
             "images": images,
             "embedded": embedded,
@@ -448,6 +459,13 @@ fn display_name(p: &PersonEntry) -> Option<String> {
         .or_else(|| p.aliases.first().map(|a| format!("({a})")))
 }
 
+/// How many more files of summarised threads a report may list, and whether any were left
+/// out (see [`MAX_THREAD_ROWS`]).
+struct RowBudget {
+    left: usize,
+    capped: bool,
+}
+
 /// A long thread capture as one block: what is common to its items once, then one compact
 /// row per item with everything the police need to find and check it.
 fn thread_view(
@@ -455,6 +473,7 @@ fn thread_view(
     items: &[(usize, &EvidenceEntry)],
     lang: Lang,
     thumbs: &HashMap<i64, Thumb>,
+    budget: &mut RowBudget,
 ) -> Value {
     let first = items.first().map(|(_, e)| *e);
     let common = |f: &dyn Fn(&EvidenceEntry) -> String| -> Option<String> {
@@ -501,7 +520,10 @@ fn thread_view(
             _ => None,
         })
         .collect();
-    let rows: Vec<Value> = items
+    let listed = items.len().min(budget.left);
+    budget.left -= listed;
+    budget.capped |= listed < items.len();
+    let rows: Vec<Value> = items[..listed]
         .iter()
         .map(|(j, e)| {
             let file = match &folder {
@@ -550,6 +572,7 @@ fn thread_view(
         "source": common(&|e| e.source.as_str().to_owned()),
         "thumbs": strip,
         "rows": rows,
+        "listed": listed,
     })
 }
 

@@ -718,6 +718,46 @@ fn any_text_renders_with_fallback_fonts_and_placeholders() {
     }
 }
 
+/// Add image `k` to incident `incident` of the sample: a distinct copy of `base`, a member
+/// of one Messenger thread when `thread` (numbered from 1, with 300 missing).
+fn add_image(s: &mut Sample, base: &[u8], k: i64, incident: i64, thread: bool) {
+    let mut bytes = base.to_vec();
+    bytes.extend_from_slice(&k.to_le_bytes()); // distinct bytes, still a PNG
+    let hash = sha(&bytes);
+    let seq = if k >= 300 { k + 1 } else { k };
+    let name = if thread {
+        format!("Skjermbilde {seq:04} på Messenger.png")
+    } else {
+        format!("bilde-{k}.png")
+    };
+    s.input.evidence.push(EvidenceEntry {
+        path: format!("evidence/{incident}/{k:04}-{}", name.replace(' ', "_")),
+        id: 50_000 + k + if thread { 0 } else { 10_000 },
+        uid: format!("evidence-x{k}-{thread}"),
+        incident,
+        sha256: hash.clone(),
+        size: bytes.len() as u64,
+        media_type: "image/png".into(),
+        original_name: name,
+        acquired_at: format!("2026-02-01T10:{:02}:{:02}+01:00", (k / 60) % 60, k % 60),
+        acquired_by: "Bjørn Ærø Håkonsen".into(),
+        source: EvidenceSource::File,
+        width: Some(360),
+        height: Some(640),
+        thread_platform: thread.then(|| "Messenger".into()),
+        thread_id: thread.then(|| "Øystein K.".into()),
+        thread_seq: thread.then_some(seq),
+        whole_thread: thread,
+        note: String::new(),
+        origin: None,
+        attachment_of: None,
+        derived: None,
+        version: Default::default(),
+        redaction: None,
+    });
+    s.originals.insert(hash, bytes);
+}
+
 /// A thread capture of 600 screenshots (one missing from the numbering) and 50 more
 /// images: the thread is one block with a compact table, at most `MAX_THUMBS` originals
 /// are read for thumbnails and the report says the rest are listed by hash, and still every
@@ -726,48 +766,11 @@ fn any_text_renders_with_fallback_fonts_and_placeholders() {
 fn a_long_thread_is_one_block_and_thumbnails_are_capped() {
     let mut s = sample();
     let base = screenshot_png(360, 640);
-    let add = |s: &mut Sample, k: i64, incident: i64, thread: bool| {
-        let mut bytes = base.clone();
-        bytes.extend_from_slice(&k.to_le_bytes()); // distinct bytes, still a PNG
-        let hash = sha(&bytes);
-        let seq = if k >= 300 { k + 1 } else { k };
-        let name = if thread {
-            format!("Skjermbilde {seq:04} på Messenger.png")
-        } else {
-            format!("bilde-{k}.png")
-        };
-        s.input.evidence.push(EvidenceEntry {
-            path: format!("evidence/{incident}/{k:04}-{}", name.replace(' ', "_")),
-            id: 50_000 + k + if thread { 0 } else { 10_000 },
-            uid: format!("evidence-x{k}-{thread}"),
-            incident,
-            sha256: hash.clone(),
-            size: bytes.len() as u64,
-            media_type: "image/png".into(),
-            original_name: name,
-            acquired_at: format!("2026-02-01T10:{:02}:{:02}+01:00", (k / 60) % 60, k % 60),
-            acquired_by: "Bjørn Ærø Håkonsen".into(),
-            source: EvidenceSource::File,
-            width: Some(360),
-            height: Some(640),
-            thread_platform: thread.then(|| "Messenger".into()),
-            thread_id: thread.then(|| "Øystein K.".into()),
-            thread_seq: thread.then_some(seq),
-            whole_thread: thread,
-            note: String::new(),
-            origin: None,
-            attachment_of: None,
-            derived: None,
-            version: Default::default(),
-            redaction: None,
-        });
-        s.originals.insert(hash, bytes);
-    };
     for k in 1..=600 {
-        add(&mut s, k, 105, true);
+        add_image(&mut s, &base, k, 105, true);
     }
     for k in 1..=50 {
-        add(&mut s, k, 107, false);
+        add_image(&mut s, &base, k, 107, false);
     }
     let mut asked = 0;
     let started = Instant::now();
@@ -818,7 +821,7 @@ fn a_long_thread_is_one_block_and_thumbnails_are_capped() {
     assert!(all.contains("Mangler i nummerrekken 300"), "the gap");
     assert!(all.contains("Skjermbilde 0601 på Messenger.png"));
     for e in s.input.evidence.iter().filter(|e| e.id >= 50_000) {
-        // In the compact table a hash is set as two lines of 32.
+        // pdftotext may break a long hash at the margin, so each half is looked for.
         assert!(
             all.contains(&e.sha256[..32]) && all.contains(&e.sha256[32..]),
             "{} lacks its SHA-256",
@@ -835,4 +838,127 @@ fn a_long_thread_is_one_block_and_thumbnails_are_capped() {
     // 600 rows in a compact table take a few dozen pages, not one block each; the appendix
     // adds one page per image up to its cap.
     assert!(pages < 100 + varde_report::MAX_PAGES, "{pages} pages");
+}
+
+/// A thread longer than the report lists ([`varde_report::MAX_THREAD_ROWS`] files in all):
+/// the first files are listed with their SHA-256, the report says how many are not and
+/// where their hashes are, and the rest are not laid out (which keeps its memory bounded).
+#[test]
+fn a_thread_longer_than_the_cap_is_counted_not_listed() {
+    let max = varde_report::MAX_THREAD_ROWS as i64;
+    let mut s = sample();
+    let base = screenshot_png(360, 640);
+    for k in 1..=max + 25 {
+        add_image(&mut s, &base, k, 105, true);
+    }
+    let rendered = varde_report::layout(
+        &s.input,
+        &mut |sha: &str| s.originals.get(sha).cloned().ok_or("no such original"),
+        Lang::Nb,
+    )
+    .expect("layout");
+    let all = rendered.page_texts().join("\n");
+    let total = max + 25;
+    assert!(
+        all.contains(&format!(
+            "De første {max} av {total} filene i tråden er listet her"
+        )),
+        "no line about the cap: {}",
+        &all[all.find("De første").unwrap_or(0)..][..200]
+    );
+    let thread: Vec<&EvidenceEntry> = s
+        .input
+        .evidence
+        .iter()
+        .filter(|e| e.id > 50_000)
+        .collect();
+    let listed = &thread[max as usize - 1];
+    let unlisted = &thread[max as usize];
+    assert!(all.contains(&listed.sha256[..32]), "the last listed file");
+    assert!(
+        !all.contains(&unlisted.sha256[..32]),
+        "a file past the cap is listed: {}",
+        &all[all.find(&unlisted.sha256[..32]).unwrap_or(0).saturating_sub(300)..][..400]
+    );
+}
+
+/// Counts the bytes this test binary has allocated and not yet freed, and the most at
+/// once: the report's memory measured without a second process and without the noise of
+/// the allocator's own caches.
+#[global_allocator]
+static HEAP: peak_alloc::PeakAlloc = peak_alloc::PeakAlloc;
+
+/// The report's memory and time against the number of items in one thread capture: the
+/// sample case (60 incidents) as the baseline, then with 200, 2,000 and 20,000 screenshots
+/// of one thread and an audit event for each. Peak heap above what the manifest itself
+/// holds, for laying out and writing the PDF. `scripts/bench-report` runs it (release).
+#[test]
+#[ignore = "a benchmark: scripts/bench-report"]
+fn report_memory_benchmark() {
+    let sizes: Vec<i64> = std::env::var("BENCH_REPORT_ITEMS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![200, 2_000, 20_000]);
+    let base = screenshot_png(360, 640);
+    let measure = |items: i64| {
+        let mut s = sample();
+        for k in 1..=items {
+            add_image(&mut s, &base, k, 105, true);
+        }
+        let mut prev = s
+            .input
+            .custody
+            .last()
+            .map(|e| e.hash.clone())
+            .unwrap_or_default();
+        let first = s.input.custody.len() as i64 + 1;
+        for k in 0..items {
+            let hash = sha(format!("{prev}{k}").as_bytes());
+            s.input.custody.push(AuditEvent {
+                seq: first + k,
+                time: format!("2026-02-01T10:{:02}:{:02}+01:00", (k / 60) % 60, k % 60),
+                actor: "Åse Ødegård".into(),
+                action: "evidence.add".into(),
+                subject: format!("evidence:{}", 50_001 + k),
+                details: json!({}),
+                prev_hash: prev.clone(),
+                hash: hash.clone(),
+            });
+            prev = hash;
+        }
+        HEAP.reset_peak_usage();
+        let before = HEAP.current_usage();
+        let started = Instant::now();
+        let rendered = varde_report::layout(
+            &s.input,
+            &mut |sha: &str| s.originals.get(sha).cloned().ok_or("no such original"),
+            Lang::Nb,
+        )
+        .expect("layout");
+        let pages = rendered.page_count();
+        let laid_out = HEAP.peak_usage() - before;
+        let pdf = rendered.to_pdf().expect("pdf");
+        let seconds = started.elapsed().as_secs_f64();
+        drop(rendered);
+        let peak = HEAP.peak_usage() - before;
+        let mb = |b: usize| b as f64 / 1_048_576.0;
+        (pages, pdf.len(), seconds, mb(laid_out), mb(peak))
+    };
+    let (p0, b0, t0, l0, m0) = measure(0);
+    println!(
+        "| items in the thread | pages | PDF MB | seconds | peak heap MB, layout | peak heap MB, with the PDF | vs baseline |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| 0 (baseline: the sample case) | {p0} | {:.1} | {t0:.2} | {l0:.0} | {m0:.0} | 1.00× |",
+        b0 as f64 / 1e6
+    );
+    for items in sizes {
+        let (p, b, t, l, m) = measure(items);
+        println!(
+            "| {items} | {p} | {:.1} | {t:.2} | {l:.0} | {m:.0} | {:.2}× |",
+            b as f64 / 1e6,
+            m / m0
+        );
+    }
 }
