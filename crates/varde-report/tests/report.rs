@@ -866,19 +866,17 @@ fn a_thread_longer_than_the_cap_is_counted_not_listed() {
         "no line about the cap: {}",
         &all[all.find("De første").unwrap_or(0)..][..200]
     );
-    let thread: Vec<&EvidenceEntry> = s
-        .input
-        .evidence
-        .iter()
-        .filter(|e| e.id > 50_000)
-        .collect();
+    let thread: Vec<&EvidenceEntry> = s.input.evidence.iter().filter(|e| e.id > 50_000).collect();
     let listed = &thread[max as usize - 1];
     let unlisted = &thread[max as usize];
     assert!(all.contains(&listed.sha256[..32]), "the last listed file");
     assert!(
         !all.contains(&unlisted.sha256[..32]),
         "a file past the cap is listed: {}",
-        &all[all.find(&unlisted.sha256[..32]).unwrap_or(0).saturating_sub(300)..][..400]
+        &all[all
+            .find(&unlisted.sha256[..32])
+            .unwrap_or(0)
+            .saturating_sub(300)..][..400]
     );
 }
 
