@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_legal_hold.sql"),
     include_str!("../migrations/0012_case_deletion.sql"),
     include_str!("../migrations/0013_redactions.sql"),
+    include_str!("../migrations/0014_write_costs.sql"),
 ];
 
 /// The first schema whose audit events seal the records they write (see `seal.rs`).

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::crypto::{BlobReader, BlobWriter, Keys};
 use crate::error::{Error, Result};
 use crate::invalid::{Field, Invalid, Item, ItemKind};
-use crate::locker::{BLOBS, Locker, TMP};
+use crate::locker::{BLOBS, Locker, TMP, Write};
 use crate::model::{Case, Evidence, EvidenceSource};
 
 const READ_CHUNK: usize = 1 << 20;
@@ -189,6 +189,29 @@ pub(crate) fn insert_evidence_row(
             e.attachment_of.as_ref().map(|a| a.evidence),
             e.attachment_of.as_ref().map(|a| a.index),
         ],
+    )?;
+    Ok(id)
+}
+
+/// Record a new evidence item acquired in the write `w`: its blob's row when its bytes are
+/// new (`blob_file`, the stored file's name), its evidence row and its `evidence.add` event.
+/// Its new id.
+pub(crate) fn record_evidence(
+    w: &mut Write<'_>,
+    e: Evidence,
+    blob_file: Option<&str>,
+) -> Result<i64> {
+    if let Some(file) = blob_file {
+        insert_blob_row(&w.tx, &e.sha256, e.size, file, &w.time)?;
+    }
+    let audit_seq = w.next_seq();
+    let id = insert_evidence_row(&w.tx, &e, audit_seq)?;
+    w.audit(
+        "evidence.add",
+        &format!("evidence:{id}"),
+        json!({"incident": e.incident, "uid": e.uid, "sha256": e.sha256, "size": e.size,
+               "name": e.original_name, "media_type": e.media_type, "source": e.source.as_str(),
+               "deduplicated": blob_file.is_none(), "attachment_of": e.attachment_of}),
     )?;
     Ok(id)
 }
@@ -802,21 +825,15 @@ impl Locker {
                     }
                     Plan::New { blob_file } => blob_file,
                 };
-                let sha = hex::encode(s.sha256);
-                if let Some(file) = blob_file {
-                    insert_blob_row(&w.tx, &sha, s.size, file, &w.time)?;
-                }
-                let uid = uuid::Uuid::new_v4().to_string();
-                let audit_seq = w.next_seq();
                 let thread_seq = next_seq;
                 next_seq = next_seq.map(|n| n + 1);
-                let id = insert_evidence_row(
-                    &w.tx,
-                    &Evidence {
+                let id = record_evidence(
+                    w,
+                    Evidence {
                         id: 0,
-                        uid: uid.clone(),
+                        uid: uuid::Uuid::new_v4().to_string(),
                         incident: incident_id,
-                        sha256: sha.clone(),
+                        sha256: hex::encode(s.sha256),
                         size: s.size,
                         media_type: s.media_type.clone(),
                         original_name: s.name.clone(),
@@ -832,14 +849,7 @@ impl Locker {
                         note: opts.note.clone(),
                         attachment_of: attachment_of.cloned(),
                     },
-                    audit_seq,
-                )?;
-                w.audit(
-                    "evidence.add",
-                    &format!("evidence:{id}"),
-                    json!({"incident": incident_id, "uid": uid, "sha256": sha, "size": s.size, "name": s.name,
-                           "media_type": s.media_type, "source": s.source.unwrap_or(source).as_str(), "deduplicated": blob_file.is_none(),
-                           "attachment_of": attachment_of}),
+                    blob_file.as_deref(),
                 )?;
                 ids.push(id);
             }

@@ -18,6 +18,8 @@
 pub mod access;
 pub mod audit;
 pub mod browse;
+#[cfg(feature = "test-support")]
+mod bulk;
 pub mod bundle;
 pub mod calls;
 mod cases;

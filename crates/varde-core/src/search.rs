@@ -91,25 +91,37 @@ pub fn digit_tokens(text: &str) -> Vec<String> {
     out
 }
 
+/// The index row of a record: its rowid is derived from the record's kind and id, so
+/// replacing or removing it is a lookup, not a scan (FTS5 indexes only its text columns).
+fn search_rowid(kind: HitKind, rid: i64) -> i64 {
+    let code = match kind {
+        HitKind::Case => 1,
+        HitKind::Person => 2,
+        HitKind::Incident => 3,
+    };
+    rid * 4 + code
+}
+
 fn index_row(tx: &Connection, kind: HitKind, rid: i64, case_id: i64, text: &str) -> Result<()> {
+    unindex(tx, kind, rid)?;
     let kind_s: &'static str = kind.into();
-    tx.execute(
-        "DELETE FROM search WHERE kind = ?1 AND rid = ?2",
-        params![kind_s, rid],
-    )?;
-    tx.execute(
-        "INSERT INTO search (kind, rid, case_id, text, digits) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![kind_s, rid, case_id, text, digit_tokens(text).join(" ")],
-    )?;
+    tx.prepare_cached(
+        "INSERT INTO search (rowid, kind, rid, case_id, text, digits) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        search_rowid(kind, rid),
+        kind_s,
+        rid,
+        case_id,
+        text,
+        digit_tokens(text).join(" ")
+    ])?;
     Ok(())
 }
 
 fn unindex(tx: &Connection, kind: HitKind, rid: i64) -> Result<()> {
-    let kind_s: &'static str = kind.into();
-    tx.execute(
-        "DELETE FROM search WHERE kind = ?1 AND rid = ?2",
-        params![kind_s, rid],
-    )?;
+    tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
+        .execute([search_rowid(kind, rid)])?;
     Ok(())
 }
 
