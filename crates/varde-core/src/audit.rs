@@ -172,7 +172,50 @@ pub(crate) fn append(
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         [format!("{seq}:{hash}")],
     )?;
+    note_case(conn, seq, subject)?;
     Ok((seq, hash))
+}
+
+/// Note the case an event is about in `case_events` (migration 15), for [`case_page`]:
+/// the case of its record, or when the record is gone (an item removed), the case its
+/// subject's earlier events were noted under. Other subjects belong to no case page.
+fn note_case(conn: &Connection, seq: i64, subject: &str) -> Result<()> {
+    let Some((kind, key)) = subject.split_once(':') else {
+        return Ok(());
+    };
+    let id = || key.parse::<i64>().ok();
+    let by_record: Option<i64> = match (kind, id()) {
+        ("case", _) => conn
+            .prepare_cached("SELECT id FROM cases WHERE reference = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?,
+        ("incident", Some(id)) => conn
+            .prepare_cached("SELECT case_id FROM incidents WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?,
+        ("evidence", Some(id)) => conn
+            .prepare_cached(
+                "SELECT i.case_id FROM evidence e JOIN incidents i ON i.id = e.incident_id WHERE e.id = ?1",
+            )?
+            .query_row([id], |r| r.get(0))
+            .optional()?,
+        _ => return Ok(()),
+    };
+    let case_id = match by_record {
+        Some(c) => Some(c),
+        None => conn
+            .prepare_cached(
+                "SELECT c.case_id FROM audit_events a JOIN case_events c ON c.seq = a.seq
+                 WHERE a.subject = ?1 ORDER BY a.seq DESC LIMIT 1",
+            )?
+            .query_row([subject], |r| r.get(0))
+            .optional()?,
+    };
+    if let Some(case_id) = case_id {
+        conn.prepare_cached("INSERT INTO case_events (seq, case_id) VALUES (?1, ?2)")?
+            .execute(params![seq, case_id])?;
+    }
+    Ok(())
 }
 
 fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<(AuditEvent, String)> {
@@ -207,34 +250,30 @@ pub(crate) fn list(conn: &Connection, subject_prefix: Option<&str>) -> Result<Ve
         .collect()
 }
 
-/// A case's events, newest first: about the case, its incidents and its evidence.
+/// How many events are about a case, its incidents and its evidence.
+pub(crate) fn case_total(conn: &Connection, case_id: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM case_events WHERE case_id = ?1")?
+        .query_row([case_id], |r| r.get(0))?)
+}
+
+/// A page of a case's events, newest first: about the case, its incidents and its
+/// evidence. `case_events` holds which those are (see `note_case`); the page is picked
+/// from that index alone, then its events are read.
 pub(crate) fn case_page(
     conn: &Connection,
-    case: &crate::model::Case,
+    case_id: i64,
     offset: i64,
     limit: i64,
-) -> Result<(i64, Vec<AuditEvent>)> {
-    // Subjects are `case:<reference>`, `incident:<id>` and `evidence:<id>`.
-    const MATCH: &str = "subject = 'case:' || ?1
-        OR subject IN (SELECT 'incident:' || id FROM incidents WHERE case_id = ?2)
-        OR subject IN (SELECT 'evidence:' || e.id FROM evidence e
-                       JOIN incidents i ON i.id = e.incident_id WHERE i.case_id = ?2)";
-    let total = conn.query_row(
-        &format!("SELECT count(*) FROM audit_events WHERE {MATCH}"),
-        rusqlite::params![case.reference, case.id],
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!(
-        "{SELECT_EVENTS} WHERE {MATCH} ORDER BY seq DESC LIMIT ?3 OFFSET ?4"
+) -> Result<Vec<AuditEvent>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT_EVENTS} WHERE seq IN (SELECT seq FROM case_events WHERE case_id = ?1
+                                       ORDER BY seq DESC LIMIT ?2 OFFSET ?3)
+         ORDER BY seq DESC"
     ))?;
-    let rows = stmt.query_map(
-        rusqlite::params![case.reference, case.id, limit, offset],
-        row_to_event,
-    )?;
-    let events = rows
-        .map(|r| r.map(|(e, _)| e).map_err(Error::from))
-        .collect::<Result<_>>()?;
-    Ok((total, events))
+    let rows = stmt.query_map(rusqlite::params![case_id, limit, offset], row_to_event)?;
+    rows.map(|r| r.map(|(e, _)| e).map_err(Error::from))
+        .collect()
 }
 
 /// Walk the whole chain and describe every break, by event.

@@ -183,59 +183,74 @@ fn check_page(offset: i64, limit: i64) -> Result<()> {
 impl Locker {
     /// Cases with their counts, newest first (see [`Locker::list_cases`] for the filter).
     pub fn case_summaries(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
-        let cases = self.list_cases(filter)?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT count(*), max(occurred_utc),
+        let state = self.memo_state(self.guidance()?)?;
+        self.list_cases(filter)?
+            .into_iter()
+            .map(|case| {
+                if let Some(kept) = self.memo.summary(&state, case.id) {
+                    return Ok(kept);
+                }
+                let summary = self.work_out_summary(case)?;
+                self.memo.keep_summary(&state, summary.case.id, &summary);
+                Ok(summary)
+            })
+            .collect()
+    }
+
+    /// One line of [`Locker::case_summaries`], read from the records.
+    fn work_out_summary(&self, case: Case) -> Result<CaseSummary> {
+        let (incidents, last, evidence) = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*), max(occurred_utc),
                     (SELECT count(*) FROM evidence WHERE incident_id IN
                         (SELECT id FROM incidents WHERE case_id = ?1))
              FROM incidents WHERE case_id = ?1",
-        )?;
-        let mut employees = self.conn.prepare_cached(
-            "SELECT name FROM persons WHERE case_id = ?1 AND kind = 'employee' AND name IS NOT NULL ORDER BY id",
-        )?;
-        let mut not_informed = self.conn.prepare_cached(
+            )?
+            .query_row([case.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let employees = self
+            .conn
+            .prepare_cached(
+                "SELECT name FROM persons WHERE case_id = ?1 AND kind = 'employee' AND name IS NOT NULL ORDER BY id",
+            )?
+            .query_map([case.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        let not_informed = self.conn.prepare_cached(
             "SELECT count(*) FROM disclosures d WHERE d.case_id = ?1 AND d.employee_informed = 'not_yet'
                AND NOT EXISTS (SELECT 1 FROM disclosure_informed i WHERE i.disclosure_id = d.id)",
-        )?;
-        cases
-            .into_iter()
-            .map(|case| {
-                let (incidents, last, evidence) =
-                    stmt.query_row([case.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                let employees = employees
-                    .query_map([case.id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<String>>>()?;
-                let open = if case.status == crate::model::CaseStatus::Closed {
-                    Vec::new()
-                } else {
-                    self.open_prompts(&case.reference)?
-                };
-                Ok(CaseSummary {
-                    review_due: case.review_due(self.clock.now().date_naive()),
-                    not_informed: not_informed.query_row([case.id], |r| r.get(0))?,
-                    open_prompts: open.len() as i64,
-                    emergency: open
-                        .iter()
-                        .any(|p| p.key == crate::guidance::escalation::EMERGENCY),
-                    case,
-                    incidents,
-                    evidence,
-                    last_incident_utc: last,
-                    employees,
-                })
-            })
-            .collect()
+        )?
+        .query_row([case.id], |r| r.get(0))?;
+        let open = if case.status == crate::model::CaseStatus::Closed {
+            Vec::new()
+        } else {
+            self.open_prompts(&case.reference)?
+        };
+        Ok(CaseSummary {
+            review_due: case.review_due(self.clock.now().date_naive()),
+            not_informed,
+            open_prompts: open.len() as i64,
+            emergency: open
+                .iter()
+                .any(|p| p.key == crate::guidance::escalation::EMERGENCY),
+            case,
+            incidents,
+            evidence,
+            last_incident_utc: last,
+            employees,
+        })
     }
 
     /// One page of a case's incidents with their evidence counts, in time order.
     pub fn incident_rows(&self, case_ref: &str, offset: i64, limit: i64) -> Result<IncidentPage> {
         check_page(offset, limit)?;
         let case: Case = self.case(case_ref)?;
-        let total = self.conn.query_row(
-            "SELECT count(*) FROM incidents WHERE case_id = ?1",
-            [case.id],
-            |r| r.get(0),
-        )?;
+        let total = self.count_kept(("incidents", case.id, None), || {
+            Ok(self.conn.query_row(
+                "SELECT count(*) FROM incidents WHERE case_id = ?1",
+                [case.id],
+                |r| r.get(0),
+            )?)
+        })?;
         let incidents = self.incidents_page(case.id, offset, limit)?;
         let mut count = self
             .conn
@@ -265,12 +280,14 @@ impl Locker {
         check_page(offset, limit)?;
         let case = self.case(case_ref)?;
         self.incident_in_case(incident, &case)?;
-        let total = self.conn.query_row(
-            "SELECT count(*) FROM evidence WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?1)
-               AND (?2 IS NULL OR incident_id = ?2)",
-            params![case.id, incident],
-            |r| r.get(0),
-        )?;
+        let total = self.count_kept(("evidence", case.id, incident), || {
+            Ok(self.conn.query_row(
+                "SELECT count(*) FROM evidence WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?1)
+                   AND (?2 IS NULL OR incident_id = ?2)",
+                params![case.id, incident],
+                |r| r.get(0),
+            )?)
+        })?;
         let rows = self.evidence_in_case(case.id, incident, offset, limit)?;
         Ok(EvidencePage {
             total,
@@ -284,7 +301,10 @@ impl Locker {
     pub fn case_audit(&self, case_ref: &str, offset: i64, limit: i64) -> Result<AuditPage> {
         check_page(offset, limit)?;
         let case = self.case(case_ref)?;
-        let (total, rows) = audit::case_page(&self.conn, &case, offset, limit)?;
+        let total = self.count_kept(("audit", case.id, None), || {
+            audit::case_total(&self.conn, case.id)
+        })?;
+        let rows = audit::case_page(&self.conn, case.id, offset, limit)?;
         Ok(AuditPage {
             total,
             offset,

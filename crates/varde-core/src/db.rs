@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0012_case_deletion.sql"),
     include_str!("../migrations/0013_redactions.sql"),
     include_str!("../migrations/0014_write_costs.sql"),
+    include_str!("../migrations/0015_browse_costs.sql"),
 ];
 
 /// The first schema whose audit events seal the records they write (see `seal.rs`).

@@ -391,6 +391,7 @@ impl Locker {
                 "DELETE FROM bundle_imports WHERE case_id = ?1",
                 "DELETE FROM persons WHERE case_id = ?1",
                 "DELETE FROM cases WHERE id = ?1",
+                "DELETE FROM case_events WHERE case_id = ?1",
             ] {
                 w.tx.execute(sql, [id])?;
             }

@@ -1026,10 +1026,14 @@ impl Locker {
         limit: i64,
     ) -> Result<Vec<Evidence>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{SELECT_EVIDENCE} WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?1)
-               AND (?2 IS NULL OR incident_id = ?2)
-             ORDER BY incident_id, coalesce(thread_id, ''), coalesce(thread_seq, 0), id
-             LIMIT ?3 OFFSET ?4"
+            // The page is picked from the `evidence_order` index alone (migration 15), then
+            // only its rows are read.
+            "{SELECT_EVIDENCE} WHERE id IN (
+                 SELECT id FROM evidence WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?1)
+                   AND (?2 IS NULL OR incident_id = ?2)
+                 ORDER BY incident_id, coalesce(thread_id, ''), coalesce(thread_seq, 0), id
+                 LIMIT ?3 OFFSET ?4)
+             ORDER BY incident_id, coalesce(thread_id, ''), coalesce(thread_seq, 0), id"
         ))?;
         let rows = stmt.query_map(params![case_id, incident, limit, offset], row_to_evidence)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -36,6 +36,7 @@ pub mod guidance;
 pub mod incidents;
 pub mod invalid;
 pub mod locker;
+mod memo;
 pub mod model;
 pub mod persons;
 pub mod redaction;

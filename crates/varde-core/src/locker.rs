@@ -194,6 +194,8 @@ pub struct Locker {
     pub(crate) clock: Box<dyn Clock>,
     pub(crate) actor: String,
     header: Header,
+    /// Answers kept until the locker changes (`memo.rs`).
+    pub(crate) memo: crate::memo::Memo,
     _lock: File,
 }
 
@@ -480,6 +482,7 @@ impl Locker {
             clock,
             actor: opts.owner.clone(),
             header,
+            memo: Default::default(),
             _lock: lock,
         };
         let signing = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
@@ -567,6 +570,7 @@ impl Locker {
             clock,
             actor,
             header,
+            memo: Default::default(),
             _lock: lock,
         };
         locker.finish_passphrase_change()?;

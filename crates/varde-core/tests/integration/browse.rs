@@ -68,24 +68,48 @@ fn fill(l: &mut Locker, title: &str, incidents: usize, files: &[std::path::PathB
     case
 }
 
-/// The calls the case page makes when it opens, and a jump to the end of each list.
-fn open_case(l: &Locker, case: &str) -> (Duration, Duration) {
-    let t = Instant::now();
-    l.case(case).unwrap();
-    l.checklist(case).unwrap();
-    l.prompts(case).unwrap();
-    let inc = l.incident_rows(case, 0, 100).unwrap();
-    l.case_summaries(&CaseFilter::default()).unwrap();
-    let opened = t.elapsed();
-    let t = Instant::now();
-    l.incident_rows(case, (inc.total - 100).max(0), 100)
-        .unwrap();
-    let ev = l.evidence_rows(case, None, 0, 100).unwrap();
-    l.evidence_rows(case, None, (ev.total - 100).max(0), 100)
-        .unwrap();
-    l.case_audit(case, 0, 100).unwrap();
-    (opened, t.elapsed())
+/// The calls the case page makes when it opens (the first `OPEN_CALLS`), then a jump to
+/// the end of each list, each timed.
+fn open_case(l: &Locker, case: &str) -> Vec<(&'static str, Duration)> {
+    let mut times = Vec::new();
+    let mut timed = |what: &'static str, f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        f();
+        times.push((what, t.elapsed()));
+    };
+    let mut inc_total = 0;
+    let mut ev_total = 0;
+    timed("case", &mut || drop(l.case(case).unwrap()));
+    timed("checklist", &mut || drop(l.checklist(case).unwrap()));
+    timed("prompts", &mut || drop(l.prompts(case).unwrap()));
+    timed("incident_rows, first page", &mut || {
+        inc_total = l.incident_rows(case, 0, 100).unwrap().total
+    });
+    timed("case_summaries", &mut || {
+        drop(l.case_summaries(&CaseFilter::default()).unwrap())
+    });
+    timed("incident_rows, last page", &mut || {
+        drop(
+            l.incident_rows(case, (inc_total - 100).max(0), 100)
+                .unwrap(),
+        )
+    });
+    timed("evidence_rows, first page", &mut || {
+        ev_total = l.evidence_rows(case, None, 0, 100).unwrap().total
+    });
+    timed("evidence_rows, last page", &mut || {
+        drop(
+            l.evidence_rows(case, None, (ev_total - 100).max(0), 100)
+                .unwrap(),
+        )
+    });
+    timed("case_audit, first page", &mut || {
+        drop(l.case_audit(case, 0, 100).unwrap())
+    });
+    times
 }
+
+const OPEN_CALLS: usize = 5;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -111,6 +135,35 @@ fn pages_cover_every_incident_once() {
     assert_eq!(l.evidence_rows(&case, None, 20, 10).unwrap().rows.len(), 3);
 }
 
+#[test]
+fn a_page_s_total_follows_every_write() {
+    // Totals are counted once and kept until the locker changes (memo.rs).
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.png");
+    std::fs::write(&f, b"\x89PNG\r\n\x1a\n one").unwrap();
+    let g = dir.path().join("b.png");
+    std::fs::write(&g, b"\x89PNG\r\n\x1a\n two").unwrap();
+    let mut l = locker(dir.path());
+    let case = fill(&mut l, "Sak", 3, &[f]);
+    let totals = |l: &Locker| {
+        (
+            l.incident_rows(&case, 0, 10).unwrap().total,
+            l.evidence_rows(&case, None, 0, 10).unwrap().total,
+            l.case_audit(&case, 0, 10).unwrap().total,
+        )
+    };
+    let (incidents, evidence, events) = totals(&l);
+    assert_eq!((incidents, evidence), (3, 3));
+    let id = l.add_incident(&case, new_incident(3)).unwrap().id;
+    assert_eq!(totals(&l), (4, 3, events + 1));
+    l.add_evidence(id, &[g], &AddOptions::default(), &mut |_| {})
+        .unwrap();
+    let (_, evidence, after) = totals(&l);
+    assert_eq!(evidence, 4);
+    assert!(after > events + 1, "{after}");
+    assert_eq!(l.evidence_rows(&case, Some(id), 0, 10).unwrap().total, 1);
+}
+
 /// A search the way the app's search box makes it, timed (median of 5) with its hit count.
 fn search(l: &Locker, query: &str) -> (Duration, usize) {
     let mut times = Vec::new();
@@ -123,15 +176,30 @@ fn search(l: &Locker, query: &str) -> (Duration, usize) {
     (median(times), hits)
 }
 
-/// Open a case five times; the medians of opening it and of scrolling to its end.
-fn open_median(l: &Locker, case: &str) -> (Duration, Duration) {
-    let (mut o, mut j) = (Vec::new(), Vec::new());
-    for _ in 0..5 {
-        let (a, b) = open_case(l, case);
-        o.push(a);
-        j.push(b);
-    }
-    (median(o), median(j))
+/// Open a case five times: per call, the median time.
+fn open_median(l: &Locker, case: &str) -> Vec<(&'static str, Duration)> {
+    let runs: Vec<_> = (0..5).map(|_| open_case(l, case)).collect();
+    (0..runs[0].len())
+        .map(|i| (runs[0][i].0, median(runs.iter().map(|r| r[i].1).collect())))
+        .collect()
+}
+
+/// Opening a case right after a write (an incident logged in `write_to`), which drops
+/// every answer kept since the last one (`memo.rs`): the median of five.
+fn open_after_a_write(l: &mut Locker, write_to: &str, case: &str) -> Duration {
+    let times = (0..5)
+        .map(|i| {
+            l.add_incident(write_to, new_incident(500_000 + i)).unwrap();
+            open_and_scroll(&open_case(l, case)).0
+        })
+        .collect();
+    median(times)
+}
+
+/// Opening (the first calls) and scrolling (the rest), each the sum of its calls' medians.
+fn open_and_scroll(calls: &[(&str, Duration)]) -> (Duration, Duration) {
+    let sum = |c: &[(&str, Duration)]| c.iter().map(|(_, d)| *d).sum();
+    (sum(&calls[..OPEN_CALLS]), sum(&calls[OPEN_CALLS..]))
 }
 
 #[test]
@@ -163,23 +231,29 @@ fn browse_benchmark() {
     // The baseline: a locker holding only the small case.
     let mut l = locker(dir.path());
     let small = fill(&mut l, "Liten sak", 10, &files);
-    let (small_open, small_scroll) = open_median(&l, &small);
+    let small_calls = open_median(&l, &small);
+    let (small_open, small_scroll) = open_and_scroll(&small_calls);
     let small_search: Vec<_> = searches.iter().map(|(_, q)| search(&l, q)).collect();
+    let small_cold = open_after_a_write(&mut l, &small, &small);
 
     let t = Instant::now();
     let large = fill(&mut l, "Stor sak", incidents, &files);
     let filled = t.elapsed().as_secs_f64();
     drop(l);
     let t = Instant::now();
-    let l = Locker::open(
+    let mut l = Locker::open(
         &dir.path().join("locker"),
         "benchmark passphrase",
         Box::new(varde_core::SystemClock),
     )
     .unwrap();
     let unlock = ms(t.elapsed());
-    let (small_open2, small_scroll2) = open_median(&l, &small);
-    let (large_open, large_scroll) = open_median(&l, &large);
+    let beside_calls = open_median(&l, &small);
+    let (small_open2, small_scroll2) = open_and_scroll(&beside_calls);
+    let large_calls = open_median(&l, &large);
+    let (large_open, large_scroll) = open_and_scroll(&large_calls);
+    let small_cold2 = open_after_a_write(&mut l, &small, &small);
+    let large_cold = open_after_a_write(&mut l, &small, &large);
     let large_search: Vec<_> = searches.iter().map(|(_, q)| search(&l, q)).collect();
     let db = std::fs::metadata(dir.path().join("locker").join("locker.db"))
         .map(|m| m.len() as f64 / 1e6)
@@ -203,12 +277,31 @@ fn browse_benchmark() {
         ms(large_open) / ms(small_open)
     );
     println!(
+        "| open the case right after a write | {:.1} ms | {:.1} ms | {:.1} ms | {:.1}× |",
+        ms(small_cold),
+        ms(small_cold2),
+        ms(large_cold),
+        ms(large_cold) / ms(small_cold)
+    );
+    println!(
         "| scroll to the end | {:.1} ms | {:.1} ms | {:.1} ms | {:.1}× |",
         ms(small_scroll),
         ms(small_scroll2),
         ms(large_scroll),
         ms(large_scroll) / ms(small_scroll)
     );
+    println!();
+    println!("| call (median of 5) | alone | beside | large |");
+    println!("|---|---:|---:|---:|");
+    for ((a, b), c) in small_calls.iter().zip(&beside_calls).zip(&large_calls) {
+        println!(
+            "| {} | {:.1} ms | {:.1} ms | {:.1} ms |",
+            a.0,
+            ms(a.1),
+            ms(b.1),
+            ms(c.1)
+        );
+    }
     println!();
     println!(
         "| search (median of 5) | 10 incidents: time, hits | {incidents} more: time, hits | ratio |"
@@ -400,4 +493,87 @@ fn search_follows_an_edit_and_an_older_index_is_rebuilt() {
     assert!(hits(&l, "utdatert").is_empty(), "the old rows are gone");
     assert_eq!(hits(&l, "bilen"), vec![inc], "rebuilt from the records");
     assert!(super::locker::problems(&l).is_empty());
+}
+
+/// The events a case's audit page should hold, newest first, worked out from the whole
+/// log: those about the case, its incidents and its evidence.
+fn expected_audit(l: &Locker, case: &str) -> Vec<i64> {
+    let mut subjects = vec![format!("case:{case}")];
+    for i in l.list_incidents(case).unwrap() {
+        subjects.push(format!("incident:{}", i.id));
+    }
+    for e in l.evidence_rows(case, None, 0, 100).unwrap().rows {
+        subjects.push(format!("evidence:{}", e.id));
+    }
+    let mut seqs: Vec<i64> = l
+        .audit_log(None)
+        .unwrap()
+        .into_iter()
+        .filter(|e| subjects.contains(&e.subject))
+        .map(|e| e.seq)
+        .collect();
+    seqs.reverse();
+    seqs
+}
+
+fn audit_page(l: &Locker, case: &str) -> (i64, Vec<i64>) {
+    let page = l.case_audit(case, 0, 100).unwrap();
+    (page.total, page.rows.iter().map(|e| e.seq).collect())
+}
+
+#[test]
+fn a_case_audit_page_holds_its_events_from_an_older_locker_and_after_a_deletion() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<_> = (0..2)
+        .map(|i| {
+            let p = dir.path().join(format!("s-{i}.png"));
+            std::fs::write(&p, format!("\u{89}PNG\r\n\u{1a}\n screenshot {i}")).unwrap();
+            p
+        })
+        .collect();
+    let path = dir.path().join("l");
+    let mut l = super::locker::new_locker(&path);
+    let a = fill(&mut l, "Sak A", 3, &files[..1]);
+    let b = fill(&mut l, "Sak B", 2, &files[1..]);
+    let first = l.list_incidents(&a).unwrap()[0].id;
+    l.edit_incident(
+        first,
+        varde_core::IncidentPatch {
+            place: Some("Resepsjonen".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for case in [&a, &b] {
+        let want = expected_audit(&l, case);
+        assert!(want.len() > 3, "{want:?}");
+        assert_eq!(audit_page(&l, case), (want.len() as i64, want));
+    }
+    let pages = (audit_page(&l, &a), audit_page(&l, &b));
+
+    // A locker of schema 14 had no case_events: migrated, it shows the same pages.
+    l.raw_connection()
+        .execute_batch("DROP TABLE case_events; PRAGMA user_version = 14;")
+        .unwrap();
+    drop(l);
+    let mut l = Locker::open(&path, super::locker::PASS, super::locker::clock()).unwrap();
+    assert_eq!((audit_page(&l, &a), audit_page(&l, &b)), pages);
+
+    // Case A deleted: nothing is left of its page, and a case made after it has its own
+    // events only.
+    let a_id = l.case(&a).unwrap().id;
+    l.delete_case(&a, "Saken er avsluttet").unwrap();
+    let left: i64 = l
+        .raw_connection()
+        .query_row(
+            "SELECT count(*) FROM case_events WHERE case_id = ?1",
+            [a_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "the deleted case's events are still noted");
+    let c = fill(&mut l, "Sak C", 1, &files[..1]);
+    let want = expected_audit(&l, &c);
+    assert_eq!(audit_page(&l, &c), (want.len() as i64, want));
+    assert_eq!(audit_page(&l, &b), pages.1);
 }

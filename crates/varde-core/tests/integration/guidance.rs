@@ -792,3 +792,117 @@ fn repeated_contact_from_one_sender_is_persistent_and_can_become_an_unknown_acto
     assert!(e.to_string().contains("no incident from the sender"), "{e}");
     assert!(l.verify(&mut |_| {}).unwrap().ok());
 }
+
+/// A clock a test moves forward while the locker is open.
+struct MovingClock(std::sync::Arc<std::sync::Mutex<DateTime<chrono::FixedOffset>>>);
+
+impl varde_core::Clock for MovingClock {
+    fn now(&self) -> DateTime<chrono::FixedOffset> {
+        *self.0.lock().unwrap()
+    }
+}
+
+#[test]
+fn kept_prompts_follow_a_write_the_date_and_the_guidance_files() {
+    // Prompts and the case list are kept between calls until the locker changes
+    // (memo.rs): each kind of change must show at once.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("locker");
+    drop(init(&dir));
+    let now = std::sync::Arc::new(std::sync::Mutex::new(
+        DateTime::parse_from_rfc3339("2026-03-10T12:00:00+01:00").unwrap(),
+    ));
+    let mut l = Locker::open(&dir, PASS, Box::new(MovingClock(now.clone()))).unwrap();
+    let case = l.create_case("Bekymring", "").unwrap().reference;
+    l.add_person(
+        &case,
+        NewPerson {
+            kind: Some(PersonKind::ThreatActor),
+            name: Some("Per Person".into()),
+            home_municipality: Some("Asker".into()),
+            health_concern: Some("Skriver om stemmer som gir ordre".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let summary = |l: &Locker| {
+        l.case_summaries(&Default::default())
+            .unwrap()
+            .into_iter()
+            .find(|s| s.case.reference == case)
+            .unwrap()
+    };
+    assert!(open_keys(&l, &case).contains(&"health_concern_report".to_string()));
+    let before = summary(&l);
+    assert!(!before.emergency);
+
+    // A write: an ongoing emergency is the first prompt, in the case and in the list.
+    l.add_incident(
+        &case,
+        NewIncident {
+            at: "2026-03-10 11:50".into(),
+            place: "Resepsjonen".into(),
+            channel: Some(Channel::InPerson),
+            description: "Står utenfor og roper".into(),
+            ongoing_emergency: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(open_keys(&l, &case)[0], "emergency_112");
+    let after = summary(&l);
+    assert!(after.emergency);
+    assert_eq!(after.incidents, before.incidents + 1);
+
+    // The date: a prompt deferred to a day is open again on that day.
+    l.act_on_prompt(
+        &case,
+        "health_concern_report",
+        PromptAct {
+            until: Some("2026-03-12".into()),
+            ..PromptAct::new(ActionKind::Deferred)
+        },
+    )
+    .unwrap();
+    assert!(!open_keys(&l, &case).contains(&"health_concern_report".to_string()));
+    let quiet = summary(&l).open_prompts;
+    *now.lock().unwrap() = DateTime::parse_from_rfc3339("2026-03-12T08:00:00+01:00").unwrap();
+    assert!(open_keys(&l, &case).contains(&"health_concern_report".to_string()));
+    assert_eq!(summary(&l).open_prompts, quiet + 1);
+
+    // The organisation's guidance files, edited outside the locker: a contact for Asker
+    // appears in the concern report's details.
+    let contacts = |l: &Locker| -> Vec<String> {
+        l.prompts(&case)
+            .unwrap()
+            .into_iter()
+            .find(|p| p.key == "health_concern_report")
+            .unwrap()
+            .details
+            .actors[0]
+            .contacts
+            .iter()
+            .filter_map(|c| c.key.clone())
+            .collect()
+    };
+    assert!(!contacts(&l).contains(&"org.contact.asker_doctor".to_string()));
+    std::fs::create_dir_all(dir.join("guidance")).unwrap();
+    std::fs::write(
+        dir.join("guidance").join("kontakter.toml"),
+        r#"format_version = 1
+
+[[contact]]
+key = "org.contact.asker_doctor"
+name.nb = "Kommuneoverlegen i Asker"
+name.en = "Asker's municipal chief medical officer"
+phone = "66 00 00 00"
+municipalities = ["Asker"]
+kind = "health"
+note.nb = "Hverdager."
+note.en = "Weekdays."
+source = { doc = "veileder", ref = "Merk" }
+"#,
+    )
+    .unwrap();
+    assert!(contacts(&l).contains(&"org.contact.asker_doctor".to_string()));
+}

@@ -11,6 +11,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::fields::non_empty;
+use crate::guidance::Guidance;
 use crate::guidance::contacts::directory;
 use crate::guidance::parse_day;
 use crate::incidents::parse_occurred;
@@ -92,15 +93,31 @@ impl Locker {
     /// the officer should see now are the ones with [`PromptState::Open`].
     pub fn prompts(&self, case_ref: &str) -> Result<Vec<Prompt>> {
         let case = self.case(case_ref)?;
-        let guidance = self.guidance()?;
+        let state = self.memo_state(self.guidance()?)?;
+        if let Some(kept) = self.memo.prompts(&state, case.id) {
+            return Ok(kept);
+        }
+        let prompts = self.work_out_prompts(&case, &state.guidance, state.today)?;
+        self.memo.keep_prompts(&state, case.id, &prompts);
+        Ok(prompts)
+    }
+
+    /// [`Locker::prompts`], read from the records.
+    fn work_out_prompts(
+        &self,
+        case: &Case,
+        guidance: &Guidance,
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<Prompt>> {
+        let case_ref = case.reference.as_str();
         let persons = self.list_persons(case_ref)?;
-        let incidents = self.list_incidents(case_ref)?;
-        let checklist = self.checklist_entries(&guidance, &case, &persons)?;
-        let contacts = directory(&guidance, self.local_contacts()?);
+        let incidents = self.incidents_page(case.id, 0, i64::MAX)?;
+        let checklist = self.checklist_entries(guidance, case, &persons)?;
+        let contacts = directory(guidance, self.local_contacts()?);
         let mut prompts = evaluate(
-            &guidance,
+            guidance,
             &CaseFacts {
-                case: &case,
+                case,
                 persons: &persons,
                 incidents: &incidents,
                 checklist: &checklist,
@@ -108,8 +125,7 @@ impl Locker {
             },
         );
         let history = self.escalation_history(case_ref)?;
-        let today = self.clock.now().date_naive();
-        let notices = self.health_notices(&case, &history)?;
+        let notices = self.health_notices(case, &history)?;
         for p in &mut prompts {
             p.last_action = history.iter().rev().find(|a| a.rule_key == p.key).cloned();
             p.state = prompt_state(p, p.last_action.as_ref(), today);
