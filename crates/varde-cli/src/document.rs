@@ -8,10 +8,10 @@ use varde_core::Profile;
 use varde_core::drafts::{DraftKind, DraftOptions, DraftSent};
 use varde_core::guidance::EmployeeInformed;
 
+use crate::args::guidance::LangArg;
 use crate::args::{Cli, choice};
 use crate::commands::open;
 use crate::exit;
-use crate::guidance::LangArg;
 use crate::output;
 
 /// What goes into a draft.

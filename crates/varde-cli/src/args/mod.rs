@@ -1,5 +1,7 @@
 //! The command line, as clap types.
 
+pub mod guidance;
+
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
@@ -116,19 +118,19 @@ pub enum Command {
     Passphrase(PassphraseCmd),
     /// The advice checklist of a case: per threatened employee, and for the employer
     #[command(subcommand)]
-    Checklist(crate::guidance::ChecklistCmd),
+    Checklist(guidance::ChecklistCmd),
     /// Escalation prompts: call 112, report to the police, notify health services, ...
     #[command(subcommand)]
-    Escalation(crate::guidance::EscalationCmd),
+    Escalation(guidance::EscalationCmd),
     /// The contacts directory: shipped organisational numbers and local contacts
     #[command(subcommand)]
-    Contacts(crate::guidance::ContactsCmd),
+    Contacts(guidance::ContactsCmd),
     /// The disclosure ledger: what left the locker, to whom, on what legal basis
     #[command(subcommand)]
-    Disclosure(crate::guidance::DisclosureCmd),
+    Disclosure(guidance::DisclosureCmd),
     /// Requests for information from the police
     #[command(subcommand)]
-    Request(crate::guidance::RequestCmd),
+    Request(guidance::RequestCmd),
     /// Drafts written from a case: a police report, a concern report; and recording one as sent
     #[command(subcommand)]
     Document(crate::document::DocumentCmd),
@@ -224,7 +226,7 @@ pub enum CaseCmd {
         #[arg(long, value_name = "FILE.json")]
         receipt: Option<PathBuf>,
         #[command(flatten)]
-        lang: crate::guidance::LangArg,
+        lang: guidance::LangArg,
     },
     /// Keep a closed case at its retention review: a new review day and why it is still
     /// needed (the other outcome of a review is `case delete`)
@@ -256,7 +258,7 @@ pub enum CaseCmd {
         #[arg(long, value_name = "FILE.json")]
         out: PathBuf,
         #[command(flatten)]
-        lang: crate::guidance::LangArg,
+        lang: guidance::LangArg,
     },
     /// Set when a case's risk is to be assessed again (shown on the case list when due)
     Review {
@@ -301,7 +303,7 @@ pub enum PersonCmd {
         #[arg(long)]
         json: bool,
         #[command(flatten)]
-        lang: crate::guidance::LangArg,
+        lang: guidance::LangArg,
     },
     /// Add a person to a case; prints the person's id
     Add {
