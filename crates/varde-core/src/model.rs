@@ -97,12 +97,12 @@ str_enum!(
 );
 
 str_enum!(
-    /// How the threat arrived.
+    /// How the threat arrived (in the order the app offers them: the most common first).
     Channel {
-        /// E-mail.
-        Email,
         /// Text message.
         Sms,
+        /// E-mail.
+        Email,
         /// A phone call.
         PhoneCall,
         /// Social media (name the platform).

@@ -104,16 +104,16 @@ str_enum!(
 );
 
 str_enum!(
-    /// What kind of contact an entry is.
+    /// What kind of contact an entry is (in the order the directory groups them).
     ContactKind {
         /// The emergency number.
         Emergency,
         /// The police, not an emergency.
         Police,
-        /// Health services: the municipal doctor, emergency clinics.
-        Health,
         /// A police district's business contact (næringslivskontakt).
         PoliceBusinessContact,
+        /// Health services: the municipal doctor, emergency clinics.
+        Health,
         /// The organisation's own security staff.
         Security,
         /// Anyone else.
