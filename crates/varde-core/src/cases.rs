@@ -183,6 +183,18 @@ impl Case {
 }
 
 impl Locker {
+    /// The self-log's one case ("Meg"), created at first need. Only in a self-log locker.
+    pub fn self_log_case(&mut self) -> Result<Case> {
+        if self.mode()? != crate::model::Mode::SelfLog {
+            return Err(Error::invalid(Invalid::NotSelfLog));
+        }
+        let existing = self.list_cases(&crate::cases::CaseFilter::default())?;
+        if let Some(c) = existing.into_iter().min_by_key(|c| c.id) {
+            return Ok(c);
+        }
+        self.create_case("Meg", "Min egen logg / my own log")
+    }
+
     /// Open a new case; its reference is `V-<year>-<nnnn>`, numbered per year.
     pub fn create_case(&mut self, title: &str, notes: &str) -> Result<Case> {
         let title = title.trim();

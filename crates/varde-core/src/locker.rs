@@ -810,6 +810,33 @@ impl Locker {
             .optional()?)
     }
 
+    /// The key that signs this locker's bundles and deletion receipts (made at `init`),
+    /// checked against its recorded public half.
+    pub(crate) fn signing_key(&self) -> Result<ed25519_dalek::SigningKey> {
+        let secret = Zeroizing::new(
+            self.setting("signing_key")?
+                .ok_or_else(|| Error::Integrity("the locker has no signing key".into()))?,
+        );
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(secret.as_str(), bytes.as_mut())
+            .map_err(|_| Error::Integrity("the locker's signing key is damaged".into()))?;
+        let key = ed25519_dalek::SigningKey::from_bytes(&bytes);
+        let public = self.setting("signing_public_key")?.unwrap_or_default();
+        if hex::encode(key.verifying_key().as_bytes()) != public {
+            return Err(Error::Integrity(
+                "the locker's signing key does not match its public key".into(),
+            ));
+        }
+        Ok(key)
+    }
+
+    /// The fingerprint of this locker's signing key (SHA-256 of the raw public key, hex).
+    pub fn signing_key_fingerprint(&self) -> Result<String> {
+        Ok(crate::bundle::key_fingerprint(
+            self.signing_key()?.verifying_key().as_bytes(),
+        ))
+    }
+
     /// A passphrase change a crash interrupted after its audit event was committed but
     /// before the new header took its place: the event names the staged header, so the
     /// change is completed now (the locker then opens with the new passphrase, as the audit

@@ -15,7 +15,6 @@ use ed25519_dalek::Signer as _;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
 
 use super::contents::{Items, ManifestBits, evidence_paths, originals_only};
 use super::manifest::MANIFEST_FORMAT_VERSION;
@@ -33,7 +32,6 @@ use crate::guidance::disclosure::insert_disclosure;
 use crate::guidance::{EmployeeInformed, Lang, NewDisclosure, RecipientKind};
 use crate::invalid::Invalid;
 use crate::locker::{Locker, sync_dir};
-use crate::model::Case;
 
 /// What to put in a bundle and how the hand-over is recorded.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -177,50 +175,12 @@ impl Locker {
         }
     }
 
-    /// The self-log's one case ("Meg"), created at first need. Only in a self-log locker.
-    pub fn self_log_case(&mut self) -> Result<Case> {
-        if self.mode()? != crate::model::Mode::SelfLog {
-            return Err(Error::invalid(Invalid::NotSelfLog));
-        }
-        let existing = self.list_cases(&crate::cases::CaseFilter::default())?;
-        if let Some(c) = existing.into_iter().min_by_key(|c| c.id) {
-            return Ok(c);
-        }
-        self.create_case("Meg", "Min egen logg / my own log")
-    }
-
-    /// The signing key, checked against its recorded public half.
-    pub(crate) fn signing_key(&self) -> Result<ed25519_dalek::SigningKey> {
-        let secret = Zeroizing::new(
-            self.setting("signing_key")?
-                .ok_or_else(|| Error::Integrity("the locker has no signing key".into()))?,
-        );
-        let mut bytes = Zeroizing::new([0u8; 32]);
-        hex::decode_to_slice(secret.as_str(), bytes.as_mut())
-            .map_err(|_| Error::Integrity("the locker's signing key is damaged".into()))?;
-        let key = ed25519_dalek::SigningKey::from_bytes(&bytes);
-        let public = self.setting("signing_public_key")?.unwrap_or_default();
-        if hex::encode(key.verifying_key().as_bytes()) != public {
-            return Err(Error::Integrity(
-                "the locker's signing key does not match its public key".into(),
-            ));
-        }
-        Ok(key)
-    }
-
     /// The file name an export of this case gets today: `<reference>_<yyyy-mm-dd>.zip`.
     pub fn bundle_file_name(&self, case_ref: &str) -> Result<String> {
         let case = self.case(case_ref)?;
         Ok(format!(
             "{}.zip",
             bundle_stem(&case.reference, self.clock.now().date_naive())
-        ))
-    }
-
-    /// The fingerprint of this locker's signing key (SHA-256 of the raw public key, hex).
-    pub fn signing_key_fingerprint(&self) -> Result<String> {
-        Ok(key_fingerprint(
-            self.signing_key()?.verifying_key().as_bytes(),
         ))
     }
 
