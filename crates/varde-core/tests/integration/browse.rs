@@ -4,26 +4,16 @@
 
 use std::time::{Duration, Instant};
 
-use varde_core::{AddOptions, CaseFilter, FixedClock, InitOptions, KdfParams, Locker, NewIncident};
+use varde_core::{AddOptions, CaseFilter, Locker, NewIncident};
 
 fn locker(dir: &std::path::Path) -> Locker {
-    Locker::init(
-        &dir.join("locker"),
-        "benchmark passphrase",
-        InitOptions {
-            mode: varde_core::model::Mode::Officer,
-            owner: "Bench".into(),
-            kdf: KdfParams {
-                m_cost_kib: 1024,
-                t_cost: 1,
-                p_cost: 1,
-            },
-        },
-        Box::new(FixedClock(
-            chrono::DateTime::parse_from_rfc3339("2026-11-01T12:00:00+01:00").unwrap(),
-        )),
-    )
-    .unwrap()
+    super::fixture::TestLocker {
+        owner: "Bench",
+        passphrase: "benchmark passphrase",
+        at: "2026-11-01T12:00:00+01:00",
+        ..Default::default()
+    }
+    .init(&dir.join("locker"))
 }
 
 fn new_incident(i: usize) -> NewIncident {

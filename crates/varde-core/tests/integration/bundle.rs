@@ -6,7 +6,6 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use chrono::DateTime;
 use ed25519_dalek::Signer as _;
 use sha2::{Digest, Sha256};
 use varde_core::bundle::test_support::{OnePageRenderer, one_page_pdf};
@@ -16,11 +15,11 @@ use varde_core::guidance::{
 };
 use varde_core::model::{Channel, ContactDetail, Mode, Perception, PersonKind};
 use varde_core::{
-    AddOptions, Error, ExportOptions, FixedClock, InitOptions, Invalid, KdfParams, Locker,
-    NewIncident, NewPerson, ReportRenderer, verify_bundle,
+    AddOptions, Error, ExportOptions, Invalid, Locker, NewIncident, NewPerson, ReportRenderer,
+    verify_bundle,
 };
 
-const PASS: &str = "test passphrase blue kettle";
+use super::fixture::{PASS, TestLocker, clock};
 
 /// A one-page PDF with the case reference on it: enough for a bundle in tests.
 pub struct TestRenderer;
@@ -57,28 +56,13 @@ impl ReportRenderer for FailingRenderer {
     }
 }
 
-fn clock() -> Box<FixedClock> {
-    Box::new(FixedClock(
-        DateTime::parse_from_rfc3339("2026-11-22T10:00:00+01:00").unwrap(),
-    ))
-}
-
 fn new_locker(dir: &Path, mode: Mode, owner: &str) -> Locker {
-    Locker::init(
-        dir,
-        PASS,
-        InitOptions {
-            mode,
-            owner: owner.into(),
-            kdf: KdfParams {
-                m_cost_kib: 1024,
-                t_cost: 1,
-                p_cost: 1,
-            },
-        },
-        clock(),
-    )
-    .unwrap()
+    TestLocker {
+        mode,
+        owner,
+        ..Default::default()
+    }
+    .init(dir)
 }
 
 /// A PNG header with a size: sniffed as image/png, stored uncompressed.
@@ -1140,23 +1124,12 @@ fn import_round_trip_preserves_originals_times_and_authors() {
     let a_id = a.locker_id().to_string();
     drop(a);
 
-    let mut b = Locker::init(
-        &dir.path().join("b"),
-        PASS,
-        InitOptions {
-            mode: Mode::Officer,
-            owner: "Officer B".into(),
-            kdf: KdfParams {
-                m_cost_kib: 1024,
-                t_cost: 1,
-                p_cost: 1,
-            },
-        },
-        Box::new(FixedClock(
-            DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap(),
-        )),
-    )
-    .unwrap();
+    let mut b = TestLocker {
+        owner: "Officer B",
+        at: "2026-11-23T09:00:00+01:00",
+        ..Default::default()
+    }
+    .init(&dir.path().join("b"));
     let target = b.create_case("Fra politiet", "").unwrap().reference;
     let imported = b.import_bundle(&done.path, &target, &mut |_| {}).unwrap();
     assert_eq!(imported.sha256sums, done.sha256sums);

@@ -4,37 +4,24 @@
 
 use std::path::Path;
 
-use chrono::DateTime;
 use varde_core::drafts::{Block, Document, DraftKind, DraftOptions, DraftSent};
 use varde_core::guidance::{EmployeeInformed, Lang, PromptState};
-use varde_core::model::{Channel, ContactDetail, Mode, Perception, PersonKind, Witness};
-use varde_core::{
-    DraftRenderer, Error, FixedClock, InitOptions, KdfParams, Locker, NewIncident, NewPerson,
-    Profile,
-};
+use varde_core::model::{Channel, ContactDetail, Perception, PersonKind, Witness};
+use varde_core::{DraftRenderer, Error, Locker, NewIncident, NewPerson, Profile};
 
+use super::fixture::TestLocker;
 use crate::bundle::{TestRenderer, police};
 
 const PASS: &str = "long passphrase blue kettle";
 
 fn init(dir: &Path) -> Locker {
-    Locker::init(
-        dir,
-        PASS,
-        InitOptions {
-            mode: Mode::Officer,
-            owner: "Siri Sikkerhet".into(),
-            kdf: KdfParams {
-                m_cost_kib: 1024,
-                t_cost: 1,
-                p_cost: 1,
-            },
-        },
-        Box::new(FixedClock(
-            DateTime::parse_from_rfc3339("2026-11-25T10:00:00+01:00").unwrap(),
-        )),
-    )
-    .unwrap()
+    TestLocker {
+        owner: "Siri Sikkerhet",
+        passphrase: PASS,
+        at: "2026-11-25T10:00:00+01:00",
+        ..Default::default()
+    }
+    .init(dir)
 }
 
 struct Case {

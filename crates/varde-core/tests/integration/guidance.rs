@@ -11,31 +11,23 @@ use varde_core::guidance::{
     ActionKind, ChecklistState, ContactKind, EmployeeInformed, Lang, NewContact, NewDisclosure,
     NewInfoRequest, PromptAct, PromptState, RecipientKind, Trigger, Urgency,
 };
-use varde_core::model::{Channel, Mode, Perception, PersonKind};
-use varde_core::{FixedClock, InitOptions, KdfParams, Locker, NewIncident, NewPerson};
+use varde_core::model::{Channel, Perception, PersonKind};
+use varde_core::{Locker, NewIncident, NewPerson};
 
 const PASS: &str = "long passphrase blue kettle";
 
-fn clock(t: &str) -> Box<FixedClock> {
-    Box::new(FixedClock(DateTime::parse_from_rfc3339(t).unwrap()))
+fn clock(t: &str) -> Box<varde_core::FixedClock> {
+    super::fixture::clock_at(t)
 }
 
 fn init(dir: &Path) -> Locker {
-    Locker::init(
-        dir,
-        PASS,
-        InitOptions {
-            mode: Mode::Officer,
-            owner: "Siri Sikkerhet".into(),
-            kdf: KdfParams {
-                m_cost_kib: 1024,
-                t_cost: 1,
-                p_cost: 1,
-            },
-        },
-        clock("2026-03-10T12:00:00+01:00"),
-    )
-    .unwrap()
+    super::fixture::TestLocker {
+        owner: "Siri Sikkerhet",
+        passphrase: PASS,
+        at: "2026-03-10T12:00:00+01:00",
+        ..Default::default()
+    }
+    .init(dir)
 }
 
 fn incident(

@@ -3,41 +3,10 @@
 use std::io::Read;
 use std::path::Path;
 
-use chrono::DateTime;
-use varde_core::model::{Channel, Mode, Perception};
-use varde_core::{
-    AddOptions, Error, ErrorCode, FixedClock, InitOptions, KdfParams, Locker, NewIncident,
-};
+use varde_core::model::{Channel, Perception};
+use varde_core::{AddOptions, Error, ErrorCode, Locker, NewIncident};
 
-pub(crate) const PASS: &str = "test passphrase blue kettle";
-
-pub(crate) fn clock() -> Box<FixedClock> {
-    Box::new(FixedClock(
-        DateTime::parse_from_rfc3339("2026-11-22T10:00:00+01:00").unwrap(),
-    ))
-}
-
-fn fast_kdf() -> KdfParams {
-    KdfParams {
-        m_cost_kib: 1024,
-        t_cost: 1,
-        p_cost: 1,
-    }
-}
-
-pub(crate) fn new_locker(dir: &Path) -> Locker {
-    Locker::init(
-        dir,
-        PASS,
-        InitOptions {
-            mode: Mode::Officer,
-            owner: "Officer".into(),
-            kdf: fast_kdf(),
-        },
-        clock(),
-    )
-    .unwrap()
-}
+pub(crate) use super::fixture::{PASS, clock, new_locker};
 
 /// A locker with one case, one incident and two evidence items.
 pub(crate) fn populated(dir: &Path) -> (Locker, String, i64) {

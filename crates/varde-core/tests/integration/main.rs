@@ -13,6 +13,7 @@ mod damage;
 mod deletion;
 mod derived;
 mod drafts;
+mod fixture;
 mod guidance;
 mod locker;
 mod redaction;
