@@ -157,9 +157,16 @@ pub struct BlobWriter<W: Write> {
 
 impl<W: Write> BlobWriter<W> {
     /// Start a blob: writes the header to `out`.
-    pub fn new(keys: &Keys, mut out: W) -> io::Result<Self> {
-        let salt = random_bytes::<SALT_LEN>();
-        let nonce = random_bytes::<NONCE_LEN>();
+    pub fn new(keys: &Keys, out: W) -> io::Result<Self> {
+        Self::start(keys, out, random_bytes(), random_bytes())
+    }
+
+    fn start(
+        keys: &Keys,
+        mut out: W,
+        salt: [u8; SALT_LEN],
+        nonce: [u8; NONCE_LEN],
+    ) -> io::Result<Self> {
         let key = keys.blob_file_key(&salt);
         let cipher = Aes256Gcm::new(GenericArray::from_slice(key.as_ref()));
         out.write_all(MAGIC)?;
@@ -407,6 +414,38 @@ mod tests {
         assert!(open(&k, b"other", &n, &ct).is_none());
         assert!(open(&Zeroizing::new([2u8; 32]), b"aad", &n, &ct).is_none());
     }
+
+    #[test]
+    fn blobs_keep_their_format() {
+        // Every stored original is in this format: a blob written today must read with
+        // any later build, and a later build must write it byte for byte the same way
+        // (STREAM nonces: 7-byte prefix, 32-bit big-endian counter, last-segment flag).
+        let data: Vec<u8> = (0..2 * SEGMENT + 100)
+            .map(|i| (i * 7 % 253) as u8)
+            .collect();
+        let mut w = BlobWriter::start(&keys(), Vec::new(), [5; SALT_LEN], [6; NONCE_LEN]).unwrap();
+        w.push(&data).unwrap();
+        let blob = w.finish().unwrap();
+        assert_eq!(blob.len(), BLOB_HEADER_LEN + data.len() + 3 * TAG);
+        use sha2::Digest;
+        assert_eq!(hex::encode(sha2::Sha256::digest(&blob)), BLOB_SHA256);
+        assert_eq!(decrypt(&blob).unwrap(), data);
+    }
+    const BLOB_SHA256: &str = "07a5a34f230a44740b2e739252e551ba1ddf9dcea0c6bddebb2066e3b703c270";
+
+    #[test]
+    fn a_wrapped_key_of_an_earlier_build_opens() {
+        // The master key in locker.json, as sealed by the build that made the locker.
+        let k = Zeroizing::new([1u8; 32]);
+        let nonce = hex::decode(SEALED_NONCE).unwrap();
+        let ct = hex::decode(SEALED).unwrap();
+        assert_eq!(
+            open(&k, b"aad", &nonce, &ct).unwrap().as_slice(),
+            b"secret master key"
+        );
+    }
+    const SEALED_NONCE: &str = "beee9be793909af89a87995a";
+    const SEALED: &str = "4df743d056fd7ab432391cbb54300255adaf76ae96b5281f315d5b1f5d764cd7fd";
 
     #[test]
     fn blob_names_are_keyed() {
