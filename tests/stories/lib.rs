@@ -1,0 +1,1 @@
+//! Nothing to link: the stories are the `stories` test binary (`main.rs`).
