@@ -567,3 +567,38 @@ fn a_case_audit_page_holds_its_events_from_an_older_locker_and_after_a_deletion(
     assert_eq!(audit_page(&l, &c), (want.len() as i64, want));
     assert_eq!(audit_page(&l, &b), pages.1);
 }
+
+/// Makes the locker `scripts/bench-app` opens in the app: one case of `BENCH_INCIDENTS`
+/// (1,000) incidents with `BENCH_EVIDENCE_PER` (4) files each, at `BENCH_APP_LOCKER`,
+/// passphrase «benchmark passphrase».
+#[test]
+#[ignore = "benchmark fixture: scripts/bench-app"]
+fn fill_app_benchmark_locker() {
+    let Ok(at) = std::env::var("BENCH_APP_LOCKER") else {
+        panic!("set BENCH_APP_LOCKER to the folder to make");
+    };
+    let env = |k: &str, d: usize| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let (incidents, per) = (env("BENCH_INCIDENTS", 1000), env("BENCH_EVIDENCE_PER", 4));
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<_> = (0..per)
+        .map(|i| {
+            let p = dir.path().join(format!("skjermbilde-{i}.png"));
+            std::fs::write(&p, format!("\u{89}PNG\r\n\u{1a}\n screenshot {i}")).unwrap();
+            p
+        })
+        .collect();
+    let mut l = super::fixture::TestLocker {
+        owner: "Bench",
+        passphrase: "benchmark passphrase",
+        at: "2026-11-01T12:00:00+01:00",
+        ..Default::default()
+    }
+    .init(std::path::Path::new(&at));
+    let case = fill(&mut l, "Stor sak", incidents, &files);
+    println!("{case}: {incidents} incidents, {per} files each");
+}
