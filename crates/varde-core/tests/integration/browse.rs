@@ -192,25 +192,32 @@ fn open_and_scroll(calls: &[(&str, Duration)]) -> (Duration, Duration) {
     (sum(&calls[..OPEN_CALLS]), sum(&calls[OPEN_CALLS..]))
 }
 
-#[test]
-#[ignore = "benchmark: scripts/bench-browse"]
-fn browse_benchmark() {
-    let incidents: usize = std::env::var("BENCH_INCIDENTS")
+/// A benchmark's size from the environment, or its default.
+fn env_or(key: &str, default: usize) -> usize {
+    std::env::var(key)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
-    let per: usize = std::env::var("BENCH_EVIDENCE_PER")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(4);
-    let dir = tempfile::tempdir().unwrap();
-    let files: Vec<_> = (0..per)
+        .unwrap_or(default)
+}
+
+/// `per` small made-up screenshots in `dir`, the files every benchmark incident carries.
+fn screenshots(dir: &std::path::Path, per: usize) -> Vec<std::path::PathBuf> {
+    (0..per)
         .map(|i| {
-            let p = dir.path().join(format!("skjermbilde-{i}.png"));
+            let p = dir.join(format!("skjermbilde-{i}.png"));
             std::fs::write(&p, format!("\u{89}PNG\r\n\u{1a}\n screenshot {i}")).unwrap();
             p
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+#[ignore = "benchmark: scripts/bench-browse"]
+fn browse_benchmark() {
+    let incidents = env_or("BENCH_INCIDENTS", 100_000);
+    let per = env_or("BENCH_EVIDENCE_PER", 4);
+    let dir = tempfile::tempdir().unwrap();
+    let files = screenshots(dir.path(), per);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let searches = [
         ("a word in every incident", "angre"),
@@ -577,21 +584,12 @@ fn fill_app_benchmark_locker() {
     let Ok(at) = std::env::var("BENCH_APP_LOCKER") else {
         panic!("set BENCH_APP_LOCKER to the folder to make");
     };
-    let env = |k: &str, d: usize| {
-        std::env::var(k)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(d)
-    };
-    let (incidents, per) = (env("BENCH_INCIDENTS", 1000), env("BENCH_EVIDENCE_PER", 4));
+    let (incidents, per) = (
+        env_or("BENCH_INCIDENTS", 1000),
+        env_or("BENCH_EVIDENCE_PER", 4),
+    );
     let dir = tempfile::tempdir().unwrap();
-    let files: Vec<_> = (0..per)
-        .map(|i| {
-            let p = dir.path().join(format!("skjermbilde-{i}.png"));
-            std::fs::write(&p, format!("\u{89}PNG\r\n\u{1a}\n screenshot {i}")).unwrap();
-            p
-        })
-        .collect();
+    let files = screenshots(dir.path(), per);
     let mut l = super::fixture::TestLocker {
         owner: "Bench",
         passphrase: "benchmark passphrase",
