@@ -25,11 +25,7 @@ fn locker(dir: &Path, mode: Mode, owner: &str) -> Locker {
             mode,
             owner: owner.into(),
             // Cheap key derivation: the stories are about what happens after unlocking.
-            kdf: KdfParams {
-                m_cost_kib: 1024,
-                t_cost: 1,
-                p_cost: 1,
-            },
+            kdf: KdfParams::FAST_FOR_TESTS,
         },
         Box::new(SystemClock),
     )

@@ -43,11 +43,7 @@ fn fast_locker(dir: &Path, mode: Mode, owner: &str) -> Locker {
         InitOptions {
             mode,
             owner: owner.into(),
-            kdf: KdfParams {
-                m_cost_kib: 1024,
-                t_cost: 1,
-                p_cost: 1,
-            },
+            kdf: KdfParams::FAST_FOR_TESTS,
         },
         Box::new(SystemClock),
     )

@@ -43,6 +43,17 @@ pub struct KdfParams {
     pub p_cost: u32,
 }
 
+impl KdfParams {
+    /// The cheapest cost, for tests and fixtures whose subject is what happens after
+    /// unlocking. Never for a real locker.
+    #[cfg(any(test, feature = "test-support"))]
+    pub const FAST_FOR_TESTS: KdfParams = KdfParams {
+        m_cost_kib: 1024,
+        t_cost: 1,
+        p_cost: 1,
+    };
+}
+
 impl Default for KdfParams {
     /// 64 MiB, 3 passes, 1 lane: about a quarter of a second on a laptop core
     /// (OWASP's Argon2id guidance is 19 MiB/2 passes at minimum).

@@ -81,11 +81,7 @@ pub(crate) mod testing {
             InitOptions {
                 mode: Mode::Officer,
                 owner: "Test".into(),
-                kdf: KdfParams {
-                    m_cost_kib: 1024,
-                    t_cost: 1,
-                    p_cost: 1,
-                },
+                kdf: KdfParams::FAST_FOR_TESTS,
             },
             Box::new(FixedClock(DateTime::parse_from_rfc3339(NOW).unwrap())),
         )

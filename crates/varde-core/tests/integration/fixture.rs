@@ -51,11 +51,7 @@ impl TestLocker<'_> {
             InitOptions {
                 mode: self.mode,
                 owner: self.owner.into(),
-                kdf: KdfParams {
-                    m_cost_kib: 1024,
-                    t_cost: 1,
-                    p_cost: 1,
-                },
+                kdf: KdfParams::FAST_FOR_TESTS,
             },
             clock_at(self.at),
         )
