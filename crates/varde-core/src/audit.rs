@@ -176,6 +176,42 @@ pub(crate) fn append(
     Ok((seq, hash))
 }
 
+/// More events than this since a kept answer, and every kept answer is dropped instead
+/// of reading which cases they were about (a bulk import, say).
+const WRITTEN_READ_AT_MOST: i64 = 10_000;
+
+/// Which cases the events after `from` are about, for the kept answers of `memo.rs`:
+/// `None` if one is about no case (see [`note_case`]), if there are more than
+/// [`WRITTEN_READ_AT_MOST`], or if `from` is no longer in the chain as it was.
+pub(crate) fn cases_written_since(
+    conn: &Connection,
+    from: &crate::memo::Head,
+) -> Result<crate::memo::Written> {
+    let same: Option<String> = conn
+        .prepare_cached("SELECT hash FROM audit_events WHERE seq = ?1")?
+        .query_row([from.0], |r| r.get(0))
+        .optional()?;
+    if same.as_deref() != Some(from.1.as_str()) {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.case_id FROM audit_events a LEFT JOIN case_events c ON c.seq = a.seq
+         WHERE a.seq > ?1 ORDER BY a.seq LIMIT ?2",
+    )?;
+    let cases: Vec<Option<i64>> = stmt
+        .query_map(params![from.0, WRITTEN_READ_AT_MOST + 1], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if cases.len() as i64 > WRITTEN_READ_AT_MOST {
+        return Ok(None);
+    }
+    let mut cases: Option<Vec<i64>> = cases.into_iter().collect();
+    if let Some(c) = &mut cases {
+        c.sort_unstable();
+        c.dedup();
+    }
+    Ok(cases)
+}
+
 /// Note the case an event is about in `case_events` (migration 15), for [`case_page`]:
 /// the case of its record, or when the record is gone (an item removed), the case its
 /// subject's earlier events were noted under. Other subjects belong to no case page.

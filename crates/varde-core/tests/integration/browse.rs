@@ -154,6 +154,106 @@ fn a_page_s_total_follows_every_write() {
     assert_eq!(l.evidence_rows(&case, Some(id), 0, 10).unwrap().total, 1);
 }
 
+#[test]
+fn a_write_in_one_case_shows_in_it_and_leaves_the_other_right() {
+    // Kept answers are dropped per case (memo.rs): a write in one case must show in that
+    // case's list line, totals and prompts at once while the other's stay right, and a
+    // write about no case (a contact in the directory) must show in every case.
+    use varde_core::NewPerson;
+    use varde_core::model::PersonKind;
+    let dir = tempfile::tempdir().unwrap();
+    let files = screenshots(dir.path(), 1);
+    let mut l = locker(dir.path());
+    let a = fill(&mut l, "Sak A", 3, &files);
+    let b = fill(&mut l, "Sak B", 2, &files);
+    let line = |l: &Locker, case: &str| {
+        l.case_summaries(&CaseFilter::default())
+            .unwrap()
+            .into_iter()
+            .find(|s| s.case.reference == case)
+            .unwrap()
+    };
+    let open = |l: &Locker, case: &str| -> Vec<String> {
+        l.open_prompts(case)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.key)
+            .collect()
+    };
+    let (a0, b0) = (line(&l, &a), line(&l, &b));
+    let (a_prompts, b_prompts) = (open(&l, &a), open(&l, &b));
+    assert_eq!((a0.incidents, b0.incidents), (3, 2));
+    assert!(!a0.emergency && !b0.emergency);
+    assert_eq!(l.incident_rows(&b, 0, 10).unwrap().total, 2);
+
+    // An incident in A: A's line, total and prompts change, B's stay as they were.
+    l.add_incident(
+        &a,
+        NewIncident {
+            ongoing_emergency: true,
+            ..new_incident(99)
+        },
+    )
+    .unwrap();
+    let (a1, b1) = (line(&l, &a), line(&l, &b));
+    assert_eq!((a1.incidents, b1.incidents), (4, 2));
+    assert!(a1.emergency && !b1.emergency);
+    assert_eq!(open(&l, &a)[0], "emergency_112");
+    assert_ne!(open(&l, &a), a_prompts);
+    assert_eq!(open(&l, &b), b_prompts);
+    assert_eq!(l.incident_rows(&a, 0, 10).unwrap().total, 4);
+    assert_eq!(l.incident_rows(&b, 0, 10).unwrap().total, 2);
+
+    // A threat actor in B with a health concern: B's concern-report prompt. Then a local
+    // contact, a write about no case: it must appear in B's prompt at once.
+    l.add_person(
+        &b,
+        NewPerson {
+            kind: Some(PersonKind::ThreatActor),
+            name: Some("Per Person".into()),
+            home_municipality: Some("Bærum".into()),
+            health_concern: Some("Skriver om stemmer som gir ordre".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let contacts = |l: &Locker| -> Vec<String> {
+        l.prompts(&b)
+            .unwrap()
+            .into_iter()
+            .find(|p| p.key == "health_concern_report")
+            .expect("a concern-report prompt in B")
+            .details
+            .actors[0]
+            .contacts
+            .iter()
+            .map(|c| c.name.nb.clone())
+            .collect()
+    };
+    assert!(!contacts(&l).contains(&"Kommuneoverlegen i Bærum".to_string()));
+    assert_eq!(line(&l, &a).incidents, 4);
+    l.add_contact(varde_core::guidance::NewContact {
+        name: "Kommuneoverlegen i Bærum".into(),
+        kind: varde_core::guidance::ContactKind::Health,
+        phone: "67 00 00 00".into(),
+        email: String::new(),
+        municipalities: vec!["Bærum".into()],
+        note: String::new(),
+    })
+    .unwrap();
+    assert!(contacts(&l).contains(&"Kommuneoverlegen i Bærum".to_string()));
+
+    // The emergency in A marked done: the prompt leaves A's list line.
+    l.act_on_prompt(
+        &a,
+        "emergency_112",
+        varde_core::guidance::PromptAct::new(varde_core::guidance::ActionKind::Done),
+    )
+    .unwrap();
+    assert!(!line(&l, &a).emergency);
+    assert!(!open(&l, &a).contains(&"emergency_112".to_string()));
+}
+
 /// A search the way the app's search box makes it, timed (median of 5) with its hit count.
 fn search(l: &Locker, query: &str) -> (Duration, usize) {
     let mut times = Vec::new();
