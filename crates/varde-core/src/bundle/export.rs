@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use super::contents::{Items, ManifestBits, evidence_paths, originals_only};
 use super::manifest::MANIFEST_FORMAT_VERSION;
+use super::manifest::Manifest;
 use super::pending::remove_any;
 use super::sink::{DirSink, Sink, ZipSink, put_bytes, read_ahead, target, temp_beside};
 use super::{
@@ -28,10 +29,14 @@ use super::{
 use crate::clock::fmt_time;
 use crate::error::{Error, Result};
 use crate::evidence::Progress;
-use crate::guidance::disclosure::insert_disclosure;
+use crate::guidance::Guidance;
+use crate::guidance::disclosure::{CheckedDisclosure, insert_disclosure};
 use crate::guidance::{EmployeeInformed, Lang, NewDisclosure, RecipientKind};
 use crate::invalid::Invalid;
 use crate::locker::{Locker, sync_dir};
+use crate::model::{Case, Evidence, Incident};
+use crate::redaction::Redaction;
+use chrono::{DateTime, FixedOffset};
 
 /// What to put in a bundle and how the hand-over is recorded.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -189,48 +194,10 @@ impl Locker {
     /// manifest its report is made from (for a preview of the report's first page). The
     /// recipient and the legal basis are not checked here; the export checks them.
     pub fn export_preview(&self, case_ref: &str, opts: &ExportOptions) -> Result<ExportPreview> {
-        self.check_self_log(opts)?;
-        let case = self.case(case_ref)?;
-        let guidance = self.guidance()?;
-        let now = self.clock.now();
-        let stem = bundle_stem(&case.reference, now.date_naive());
-        let bundle_name = format!("{stem}.zip");
-        let (all, incidents, evidence, copies) = self.export_selection_with(
-            &case,
-            &opts.incidents,
-            &opts.redacted,
-            originals_only(opts),
-        )?;
-        let paths = evidence_paths(&incidents, &evidence);
-        let n_copies = copies.iter().flatten().count();
-        let shared = ledger_line(
-            opts.lang,
-            &bundle_name,
-            incidents.len(),
-            evidence.len() - n_copies,
-            n_copies,
-        );
+        let sel = self.select_export(case_ref, opts)?;
+        let bundle_name = format!("{}.zip", sel.stem());
         let public = self.signing_key()?.verifying_key();
-        let fingerprint = key_fingerprint(public.as_bytes());
-        let manifest = self.build_manifest(
-            &case,
-            opts,
-            &incidents,
-            Items {
-                evidence: &evidence,
-                copies: &copies,
-                paths: &paths,
-            },
-            ManifestBits {
-                created_at: fmt_time(&now),
-                bundle_name: bundle_name.clone(),
-                fingerprint: fingerprint.clone(),
-                public_hex: hex::encode(public.as_bytes()),
-                all_incidents: incidents.len() == all.len(),
-                shared,
-                guidance: &guidance,
-            },
-        )?;
+        let manifest = self.export_manifest(&sel, opts, &bundle_name, &public)?;
         Ok(ExportPreview {
             bundle_name,
             files: [
@@ -248,14 +215,14 @@ impl Locker {
             ]
             .map(String::from)
             .to_vec(),
-            incidents: incidents.len(),
-            all_incidents: all.len(),
-            originals: evidence.len() - n_copies,
-            redacted_copies: n_copies,
-            originals_bytes: evidence.iter().map(|e| e.size).sum(),
+            incidents: sel.incidents.len(),
+            all_incidents: sel.all_incidents,
+            originals: sel.originals(),
+            redacted_copies: sel.copies(),
+            originals_bytes: sel.bytes(),
             persons: manifest.persons.len(),
             private_contacts: opts.include_private_contacts,
-            fingerprint,
+            fingerprint: key_fingerprint(public.as_bytes()),
             manifest,
         })
     }
@@ -264,6 +231,10 @@ impl Locker {
     /// (the zip is named `<case-reference>_<yyyy-mm-dd>.zip` in it), or a new path without
     /// `.zip` (the same tree as a folder). The export is a disclosure: the ledger entry and
     /// the `bundle.export` audit event are recorded with it, in one transaction.
+    ///
+    /// Three steps: select (what goes, checked as a disclosure, its manifest and report),
+    /// write (the bundle under a temp name, renamed into place), record (the ledger entry
+    /// and the audit event). A failure in the second or third removes what was written.
     pub fn export_bundle(
         &mut self,
         case_ref: &str,
@@ -272,277 +243,68 @@ impl Locker {
         renderer: &dyn ReportRenderer,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Exported> {
-        self.check_self_log(opts)?;
-        let case = self.case(case_ref)?;
-        let guidance = self.guidance()?;
-        let now = self.clock.now();
-        let stem = bundle_stem(&case.reference, now.date_naive());
-        let (final_path, as_zip) = target(out, &stem)?;
+        // Select.
+        let sel = self.select_export(case_ref, opts)?;
+        let (final_path, as_zip) = target(out, &sel.stem())?;
         let bundle_name = final_path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| stem.clone());
-
-        let (all, incidents, evidence, copies) = self.export_selection_with(
-            &case,
-            &opts.incidents,
-            &opts.redacted,
-            originals_only(opts),
-        )?;
-        let paths = evidence_paths(&incidents, &evidence);
-        // What Varde reads from each original goes with it; read now what was not read yet
-        // (an item imported from a bundle, or one stored by an older Varde). A redacted
-        // copy goes without it.
-        for (e, copy) in evidence.iter().zip(&copies) {
-            if copy.is_none() {
-                self.read_evidence(e.id)?;
-            }
-        }
-        let redaction_ids: Vec<i64> = copies.iter().flatten().map(|r| r.id).collect();
-
-        let incident_ids: Vec<i64> = incidents.iter().map(|i| i.id).collect();
-        let evidence_ids: Vec<i64> = evidence.iter().map(|e| e.id).collect();
-        let shared = ledger_line(
-            opts.lang,
-            &bundle_name,
-            incidents.len(),
-            evidence.len() - redaction_ids.len(),
-            redaction_ids.len(),
-        );
-        let mut checked = self.check_disclosure(
-            &guidance,
-            &case,
-            NewDisclosure {
-                recipient: opts.recipient.clone(),
-                recipient_kind: opts.recipient_kind,
-                shared: shared.clone(),
-                incident_ids: incident_ids.clone(),
-                evidence_ids: evidence_ids.clone(),
-                person_ids: self
-                    .list_persons(&case.reference)?
-                    .iter()
-                    .map(|p| p.id)
-                    .collect(),
-                legal_basis_key: opts.legal_basis_key.clone(),
-                legal_basis_text: opts.legal_basis_text.clone(),
-                consent_id: opts.consent_id,
-                employee_informed: opts.employee_informed,
-                when: None,
-                by: None,
-            },
-        )?;
-
-        checked.redaction_ids = redaction_ids.clone();
+            .unwrap_or_else(|| sel.stem());
+        self.read_unread(&sel)?;
+        let disclosure = self.check_export_disclosure(&sel, opts, &bundle_name)?;
         let signing = self.signing_key()?;
-        let public = signing.verifying_key();
-        let fingerprint = key_fingerprint(public.as_bytes());
-        let pem = super::public_key_pem(&public)?;
-
-        let manifest = self.build_manifest(
-            &case,
-            opts,
-            &incidents,
-            Items {
-                evidence: &evidence,
-                copies: &copies,
-                paths: &paths,
-            },
-            ManifestBits {
-                created_at: fmt_time(&now),
-                bundle_name: bundle_name.clone(),
-                fingerprint: fingerprint.clone(),
-                public_hex: hex::encode(public.as_bytes()),
-                all_incidents: incidents.len() == all.len(),
-                shared,
-                guidance: &guidance,
-            },
-        )?;
-
+        let manifest = self.export_manifest(&sel, opts, &bundle_name, &signing.verifying_key())?;
         // The report first: whatever rendering needs is freed before the originals stream,
         // and a report that fails leaves nothing written.
-        let pdf = {
-            let mut originals = |sha: &str| -> Result<Vec<u8>> {
-                let e = evidence
-                    .iter()
-                    .find(|e| e.sha256 == sha)
-                    .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Original, sha))?;
-                let mut bytes = Vec::with_capacity(e.size as usize);
-                self.open_blob(&e.sha256, &format!("evidence {}", e.id))?
-                    .read_to_end(&mut bytes)
-                    .map_err(|err| Error::Integrity(format!("evidence {}: {err}", e.id)))?;
-                Ok(bytes)
-            };
-            renderer.render(&manifest, &mut originals, opts.lang.as_str())?
-        };
+        let pdf = self.render_export_report(&sel, &manifest, renderer, opts.lang)?;
 
+        // Write.
         let tmp = temp_beside(&final_path);
         let pending = self.begin_export(&tmp, &final_path, &bundle_name)?;
-        let written = (|| -> Result<(String, usize)> {
-            let mut sink: Box<dyn Sink> = if as_zip {
-                let f = crate::locker::create_new_private(&tmp)
-                    .map_err(|e| Error::io("writing", &tmp, e))?;
-                let (y, mo, d, h, mi, s) = {
-                    use chrono::{Datelike, Timelike};
-                    (
-                        now.year(),
-                        now.month(),
-                        now.day(),
-                        now.hour(),
-                        now.minute(),
-                        now.second(),
-                    )
-                };
-                let time = zip::DateTime::from_date_and_time(
-                    u16::try_from(y).unwrap_or(1980),
-                    mo as u8,
-                    d as u8,
-                    h as u8,
-                    mi as u8,
-                    s as u8,
-                )
-                .unwrap_or_default();
-                Box::new(ZipSink::new(f, time, final_path.clone()))
-            } else {
-                fs::create_dir(&tmp).map_err(|e| Error::io("creating", &tmp, e))?;
-                Box::new(DirSink {
-                    root: tmp.clone(),
-                    dirs: BTreeSet::new(),
-                })
-            };
-            let mut sums: Vec<(String, String)> = Vec::new();
-            let manifest_json = serde_json::to_string_pretty(&manifest)
-                .map_err(|e| Error::Integrity(format!("the manifest cannot be written: {e}")))?
-                + "\n";
-            put_bytes(
-                &mut sink,
-                &mut sums,
-                README,
-                text::readme(&manifest).as_bytes(),
-                false,
-            )?;
-            put_bytes(
-                &mut sink,
-                &mut sums,
-                MANIFEST,
-                manifest_json.as_bytes(),
-                false,
-            )?;
-            put_bytes(
-                &mut sink,
-                &mut sums,
-                INCIDENTS_CSV,
-                text::incidents_csv(&manifest).as_bytes(),
-                false,
-            )?;
-            put_bytes(
-                &mut sink,
-                &mut sums,
-                CUSTODY,
-                text::custody_jsonl(&manifest.custody).as_bytes(),
-                false,
-            )?;
-            put_bytes(&mut sink, &mut sums, KEY_PEM, pem.as_bytes(), false)?;
-            put_bytes(
-                &mut sink,
-                &mut sums,
-                VERIFY_SH,
-                text::verify_sh(&manifest).as_bytes(),
-                false,
-            )?;
-            put_bytes(
-                &mut sink,
-                &mut sums,
-                VERIFY_PS1,
-                text::verify_ps1(&manifest).as_bytes(),
-                false,
-            )?;
-            put_bytes(
-                &mut sink,
-                &mut sums,
-                VERIFY_HTML,
-                text::verify_html(&manifest).as_bytes(),
-                false,
-            )?;
-            put_bytes(&mut sink, &mut sums, REPORT, &pdf, true)?;
-
-            let total: u64 = evidence.iter().map(|e| e.size).sum();
-            let mut done = 0u64;
-            progress(Progress { done, total });
-            for (e, path) in evidence.iter().zip(&paths) {
-                let reader = self.open_blob(&e.sha256, &format!("evidence {}", e.id))?;
-                let (h, size) = read_ahead(reader, |r| {
-                    sink.put(
-                        path,
-                        store_uncompressed(&e.media_type),
-                        e.size,
-                        r,
-                        &mut |n| {
-                            done += n;
-                            progress(Progress { done, total });
-                        },
-                    )
-                })?;
-                if hex::encode(h) != e.sha256 || size != e.size {
-                    return Err(Error::Integrity(format!(
-                        "evidence {}: the stored original does not match its SHA-256; run `varde verify`",
-                        e.id
-                    )));
-                }
-                sums.push((path.clone(), e.sha256.clone()));
-            }
-
-            let sums_text = sums_text(&sums);
-            let sums_hash = hex::encode(Sha256::digest(sums_text.as_bytes()));
-            let sig = signing.sign(sums_text.as_bytes()).to_bytes();
-            let mut none = |_: u64| {};
-            sink.put(
-                SUMS,
-                false,
-                sums_text.len() as u64,
-                &mut sums_text.as_bytes(),
-                &mut none,
-            )?;
-            sink.put(SUMS_SIG, true, 64, &mut &sig[..], &mut none)?;
-            sink.finish()?;
-            Ok((sums_hash, sums.len() + 2))
-        })();
-        let (sums_hash, files) = match written {
-            Ok(v) => v,
+        let place = Place {
+            tmp: &tmp,
+            target: &final_path,
+            as_zip,
+        };
+        let written = self
+            .write_bundle(&sel, &manifest, &pdf, &signing, &place, progress)
+            .and_then(|w| {
+                fs::rename(&tmp, &final_path).map_err(|e| Error::io("writing", &final_path, e))?;
+                let parent = final_path.parent().unwrap_or(Path::new("."));
+                let _ = sync_dir(if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                });
+                Ok(w)
+            });
+        let written = match written {
+            Ok(w) => w,
             Err(e) => {
                 remove_any(&tmp);
                 self.abandon_export(pending, &e);
                 return Err(e);
             }
         };
-        if let Err(e) = fs::rename(&tmp, &final_path) {
-            remove_any(&tmp);
-            let e = Error::io("writing", &final_path, e);
-            self.abandon_export(pending, &e);
-            return Err(e);
-        }
-        let parent = final_path.parent().unwrap_or(Path::new("."));
-        let _ = sync_dir(if parent.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            parent
-        });
-        let evidence_bytes: u64 = evidence.iter().map(|e| e.size).sum();
+
+        // Record.
+        let fingerprint = key_fingerprint(signing.verifying_key().as_bytes());
         let recorded = self.write(|w| {
             pending.complete(w)?;
-            let id = insert_disclosure(w, &case, &checked)?;
+            let id = insert_disclosure(w, &sel.case, &disclosure)?;
             w.audit(
                 "bundle.export",
-                &format!("case:{}", case.reference),
+                &format!("case:{}", sel.case.reference),
                 json!({
                     "bundle": bundle_name,
-                    "sha256sums": sums_hash,
+                    "sha256sums": written.sums_hash,
                     "signing_key_fingerprint": fingerprint,
                     "disclosure_id": id,
                     "format_version": MANIFEST_FORMAT_VERSION,
-                    "incident_ids": incident_ids,
-                    "evidence_ids": evidence_ids,
-                    "redaction_ids": redaction_ids,
-                    "files": files,
+                    "incident_ids": sel.incident_ids(),
+                    "evidence_ids": sel.evidence_ids(),
+                    "redaction_ids": disclosure.redaction_ids,
+                    "files": written.files,
                     "self_log": opts.self_log,
                     "private_contacts_included": opts.include_private_contacts,
                 }),
@@ -559,13 +321,305 @@ impl Locker {
         };
         Ok(Exported {
             path: final_path,
-            sha256sums: sums_hash,
+            sha256sums: written.sums_hash,
             signing_key_fingerprint: fingerprint,
-            files,
-            evidence: evidence.len(),
-            evidence_bytes,
+            files: written.files,
+            evidence: sel.evidence.len(),
+            evidence_bytes: sel.bytes(),
             disclosure_id,
         })
+    }
+
+    /// What an export with `opts` shares: the case's incidents chosen, their originals
+    /// (or the redacted copies chosen for them) and each one's path in the bundle.
+    fn select_export(&self, case_ref: &str, opts: &ExportOptions) -> Result<Selection> {
+        self.check_self_log(opts)?;
+        let case = self.case(case_ref)?;
+        let (all, incidents, evidence, copies) = self.export_selection_with(
+            &case,
+            &opts.incidents,
+            &opts.redacted,
+            originals_only(opts),
+        )?;
+        let paths = evidence_paths(&incidents, &evidence);
+        Ok(Selection {
+            guidance: self.guidance()?,
+            now: self.clock.now(),
+            case,
+            all_incidents: all.len(),
+            incidents,
+            evidence,
+            copies,
+            paths,
+        })
+    }
+
+    /// What Varde reads from each original goes with it; read now what was not read yet
+    /// (an item imported from a bundle, or one stored by an older Varde). A redacted copy
+    /// goes without it.
+    fn read_unread(&mut self, sel: &Selection) -> Result<()> {
+        for (e, copy) in sel.evidence.iter().zip(&sel.copies) {
+            if copy.is_none() {
+                self.read_evidence(e.id)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The export as a disclosure for the ledger, checked: recipient, legal basis,
+    /// consent, and what it shares.
+    fn check_export_disclosure(
+        &self,
+        sel: &Selection,
+        opts: &ExportOptions,
+        bundle_name: &str,
+    ) -> Result<CheckedDisclosure> {
+        let mut checked = self.check_disclosure(
+            &sel.guidance,
+            &sel.case,
+            NewDisclosure {
+                recipient: opts.recipient.clone(),
+                recipient_kind: opts.recipient_kind,
+                shared: sel.shared(opts.lang, bundle_name),
+                incident_ids: sel.incident_ids(),
+                evidence_ids: sel.evidence_ids(),
+                person_ids: self
+                    .list_persons(&sel.case.reference)?
+                    .iter()
+                    .map(|p| p.id)
+                    .collect(),
+                legal_basis_key: opts.legal_basis_key.clone(),
+                legal_basis_text: opts.legal_basis_text.clone(),
+                consent_id: opts.consent_id,
+                employee_informed: opts.employee_informed,
+                when: None,
+                by: None,
+            },
+        )?;
+        checked.redaction_ids = sel.copies.iter().flatten().map(|r| r.id).collect();
+        Ok(checked)
+    }
+
+    /// The manifest of the bundle named `bundle_name`, signed by the key `public` belongs to.
+    fn export_manifest(
+        &self,
+        sel: &Selection,
+        opts: &ExportOptions,
+        bundle_name: &str,
+        public: &ed25519_dalek::VerifyingKey,
+    ) -> Result<Manifest> {
+        self.build_manifest(
+            &sel.case,
+            opts,
+            &sel.incidents,
+            Items {
+                evidence: &sel.evidence,
+                copies: &sel.copies,
+                paths: &sel.paths,
+            },
+            ManifestBits {
+                created_at: fmt_time(&sel.now),
+                bundle_name: bundle_name.to_string(),
+                fingerprint: key_fingerprint(public.as_bytes()),
+                public_hex: hex::encode(public.as_bytes()),
+                all_incidents: sel.incidents.len() == sel.all_incidents,
+                shared: sel.shared(opts.lang, bundle_name),
+                guidance: &sel.guidance,
+            },
+        )
+    }
+
+    /// `report.pdf`, with the originals the renderer asks for (its thumbnails) read from
+    /// the locker.
+    fn render_export_report(
+        &self,
+        sel: &Selection,
+        manifest: &Manifest,
+        renderer: &dyn ReportRenderer,
+        lang: Lang,
+    ) -> Result<Vec<u8>> {
+        let mut originals = |sha: &str| -> Result<Vec<u8>> {
+            let e = sel
+                .evidence
+                .iter()
+                .find(|e| e.sha256 == sha)
+                .ok_or_else(|| Error::not_found(crate::invalid::ItemKind::Original, sha))?;
+            let mut bytes = Vec::with_capacity(e.size as usize);
+            self.open_blob(&e.sha256, &format!("evidence {}", e.id))?
+                .read_to_end(&mut bytes)
+                .map_err(|err| Error::Integrity(format!("evidence {}: {err}", e.id)))?;
+            Ok(bytes)
+        };
+        renderer.render(manifest, &mut originals, lang.as_str())
+    }
+
+    /// Write the bundle's files under `place.tmp`: the texts, the report, the originals
+    /// streamed from the locker with their hashes checked as they go, then `SHA256SUMS`
+    /// and its signature.
+    fn write_bundle(
+        &self,
+        sel: &Selection,
+        manifest: &Manifest,
+        pdf: &[u8],
+        signing: &ed25519_dalek::SigningKey,
+        place: &Place<'_>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Written> {
+        let mut sink = open_sink(place, &sel.now)?;
+        let mut sums: Vec<(String, String)> = Vec::new();
+        let manifest_json = serde_json::to_string_pretty(manifest)
+            .map_err(|e| Error::Integrity(format!("the manifest cannot be written: {e}")))?
+            + "\n";
+        let pem = super::public_key_pem(&signing.verifying_key())?;
+        let texts: [(&str, Vec<u8>); 8] = [
+            (README, text::readme(manifest).into_bytes()),
+            (MANIFEST, manifest_json.into_bytes()),
+            (INCIDENTS_CSV, text::incidents_csv(manifest).into_bytes()),
+            (CUSTODY, text::custody_jsonl(&manifest.custody).into_bytes()),
+            (KEY_PEM, pem.into_bytes()),
+            (VERIFY_SH, text::verify_sh(manifest).into_bytes()),
+            (VERIFY_PS1, text::verify_ps1(manifest).into_bytes()),
+            (VERIFY_HTML, text::verify_html(manifest).into_bytes()),
+        ];
+        for (name, bytes) in &texts {
+            put_bytes(&mut sink, &mut sums, name, bytes, false)?;
+        }
+        put_bytes(&mut sink, &mut sums, REPORT, pdf, true)?;
+
+        let total = sel.bytes();
+        let mut done = 0u64;
+        progress(Progress { done, total });
+        for (e, path) in sel.evidence.iter().zip(&sel.paths) {
+            let reader = self.open_blob(&e.sha256, &format!("evidence {}", e.id))?;
+            let (h, size) = read_ahead(reader, |r| {
+                sink.put(
+                    path,
+                    store_uncompressed(&e.media_type),
+                    e.size,
+                    r,
+                    &mut |n| {
+                        done += n;
+                        progress(Progress { done, total });
+                    },
+                )
+            })?;
+            if hex::encode(h) != e.sha256 || size != e.size {
+                return Err(Error::Integrity(format!(
+                    "evidence {}: the stored original does not match its SHA-256; run `varde verify`",
+                    e.id
+                )));
+            }
+            sums.push((path.clone(), e.sha256.clone()));
+        }
+
+        let sums_text = sums_text(&sums);
+        let sums_hash = hex::encode(Sha256::digest(sums_text.as_bytes()));
+        let sig = signing.sign(sums_text.as_bytes()).to_bytes();
+        let mut none = |_: u64| {};
+        sink.put(
+            SUMS,
+            false,
+            sums_text.len() as u64,
+            &mut sums_text.as_bytes(),
+            &mut none,
+        )?;
+        sink.put(SUMS_SIG, true, 64, &mut &sig[..], &mut none)?;
+        sink.finish()?;
+        Ok(Written {
+            sums_hash,
+            files: sums.len() + 2,
+        })
+    }
+}
+
+/// What an export shares, worked out before anything is written.
+struct Selection {
+    case: Case,
+    guidance: Guidance,
+    now: DateTime<FixedOffset>,
+    /// How many incidents the case has (all of them go unless some were chosen).
+    all_incidents: usize,
+    incidents: Vec<Incident>,
+    /// The items that go, each as its original or, beside it in `copies`, a redacted copy.
+    evidence: Vec<Evidence>,
+    copies: Vec<Option<Redaction>>,
+    /// Each item's path in the bundle.
+    paths: Vec<String>,
+}
+
+impl Selection {
+    /// `<reference>_<yyyy-mm-dd>`: the bundle's name without `.zip`.
+    fn stem(&self) -> String {
+        bundle_stem(&self.case.reference, self.now.date_naive())
+    }
+
+    fn copies(&self) -> usize {
+        self.copies.iter().flatten().count()
+    }
+
+    fn originals(&self) -> usize {
+        self.evidence.len() - self.copies()
+    }
+
+    fn incident_ids(&self) -> Vec<i64> {
+        self.incidents.iter().map(|i| i.id).collect()
+    }
+
+    fn evidence_ids(&self) -> Vec<i64> {
+        self.evidence.iter().map(|e| e.id).collect()
+    }
+
+    fn bytes(&self) -> u64 {
+        self.evidence.iter().map(|e| e.size).sum()
+    }
+
+    /// The ledger's line for this export of `bundle_name` ([`ledger_line`]).
+    fn shared(&self, lang: Lang, bundle_name: &str) -> String {
+        ledger_line(
+            lang,
+            bundle_name,
+            self.incidents.len(),
+            self.originals(),
+            self.copies(),
+        )
+    }
+}
+
+/// Where a bundle is written: `tmp` first, then renamed to `target`.
+struct Place<'a> {
+    tmp: &'a Path,
+    target: &'a Path,
+    as_zip: bool,
+}
+
+/// What writing a bundle gave: the SHA-256 of its `SHA256SUMS`, and how many files it has.
+struct Written {
+    sums_hash: String,
+    files: usize,
+}
+
+/// A zip file (its entries dated `now`) or a folder at `place.tmp`, new.
+fn open_sink(place: &Place<'_>, now: &DateTime<FixedOffset>) -> Result<Box<dyn Sink>> {
+    if place.as_zip {
+        use chrono::{Datelike, Timelike};
+        let f = crate::locker::create_new_private(place.tmp)
+            .map_err(|e| Error::io("writing", place.tmp, e))?;
+        let time = zip::DateTime::from_date_and_time(
+            u16::try_from(now.year()).unwrap_or(1980),
+            now.month() as u8,
+            now.day() as u8,
+            now.hour() as u8,
+            now.minute() as u8,
+            now.second() as u8,
+        )
+        .unwrap_or_default();
+        Ok(Box::new(ZipSink::new(f, time, place.target.to_path_buf())))
+    } else {
+        fs::create_dir(place.tmp).map_err(|e| Error::io("creating", place.tmp, e))?;
+        Ok(Box::new(DirSink {
+            root: place.tmp.to_path_buf(),
+            dirs: BTreeSet::new(),
+        }))
     }
 }
 
