@@ -11,6 +11,7 @@ pub mod error;
 pub mod navigation;
 pub mod state;
 mod thumbs;
+pub mod webview;
 
 #[cfg(test)]
 mod bindings;
@@ -28,6 +29,12 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .plugin(navigation::guard())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                webview::tune(&window);
+            }
+            Ok(())
+        })
         .on_window_event(|window, event| {
             // Closing the window locks the locker: keys forgotten, viewer copies removed.
             if let tauri::WindowEvent::Destroyed = event {

@@ -68,7 +68,6 @@ export async function launch(home = mkdtempSync(join(tmpdir(), "varde-e2e-home-"
     XDG_CONFIG_HOME: join(home, ".config"),
     XDG_DOCUMENTS_DIR: join(home, "Documents"),
     VARDE_LOCKER: join(home, "locker"),
-    WEBKIT_DISABLE_COMPOSITING_MODE: "1",
     // No accessibility bus under Xvfb: WebKitGTK otherwise talks to AT-SPI, which can
     // stall the automation session.
     NO_AT_BRIDGE: "1",
