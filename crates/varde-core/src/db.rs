@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0013_redactions.sql"),
     include_str!("../migrations/0014_write_costs.sql"),
     include_str!("../migrations/0015_browse_costs.sql"),
+    include_str!("../migrations/0016_page_from_either_end.sql"),
 ];
 
 /// The first schema whose audit events seal the records they write (see `seal.rs`).

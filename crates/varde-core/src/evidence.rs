@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::browse::Slice;
 use crate::crypto::{BlobReader, BlobWriter, Keys};
 use crate::error::{Error, Result};
 use crate::invalid::{Field, Invalid, Item, ItemKind};
@@ -1000,7 +1001,7 @@ impl Locker {
     pub fn list_evidence(&self, case_ref: &str, incident: Option<i64>) -> Result<Vec<Evidence>> {
         let case = self.case(case_ref)?;
         self.incident_in_case(incident, &case)?;
-        self.evidence_in_case(case.id, incident, 0, i64::MAX)
+        self.evidence_in_case(case.id, incident, Slice::WHOLE)
     }
 
     /// Refuse an incident (when one is named) that belongs to another case.
@@ -1017,25 +1018,38 @@ impl Locker {
         Ok(())
     }
 
-    /// A slice of a case's evidence in the order of [`Locker::list_evidence`].
+    /// A slice of a case's evidence (or one incident's), returned in the order of
+    /// [`Locker::list_evidence`].
     pub(crate) fn evidence_in_case(
         &self,
         case_id: i64,
         incident: Option<i64>,
-        offset: i64,
-        limit: i64,
+        slice: Slice,
     ) -> Result<Vec<Evidence>> {
+        let d = slice.direction();
+        let order = format!("coalesce(thread_id, '') {d}, coalesce(thread_seq, 0) {d}, id {d}");
+        // The slice's ids are picked by walking indexes alone, the case's incidents in id
+        // order (`incidents_by_case`, migration 16) and each one's evidence in list order
+        // (`evidence_order`, migration 15); then only those rows are read.
+        let ids = match incident {
+            Some(_) => format!(
+                "SELECT id FROM evidence WHERE incident_id = ?1 ORDER BY {order} LIMIT ?2 OFFSET ?3"
+            ),
+            None => format!(
+                "SELECT e.id FROM incidents i JOIN evidence e ON e.incident_id = i.id
+                  WHERE i.case_id = ?1
+                  ORDER BY i.id {d}, coalesce(e.thread_id, '') {d}, coalesce(e.thread_seq, 0) {d}, e.id {d}
+                  LIMIT ?2 OFFSET ?3"
+            ),
+        };
         let mut stmt = self.conn.prepare_cached(&format!(
-            // The page is picked from the `evidence_order` index alone (migration 15), then
-            // only its rows are read.
-            "{SELECT_EVIDENCE} WHERE id IN (
-                 SELECT id FROM evidence WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?1)
-                   AND (?2 IS NULL OR incident_id = ?2)
-                 ORDER BY incident_id, coalesce(thread_id, ''), coalesce(thread_seq, 0), id
-                 LIMIT ?3 OFFSET ?4)
+            "{SELECT_EVIDENCE} WHERE id IN ({ids})
              ORDER BY incident_id, coalesce(thread_id, ''), coalesce(thread_seq, 0), id"
         ))?;
-        let rows = stmt.query_map(params![case_id, incident, limit, offset], row_to_evidence)?;
+        let rows = stmt.query_map(
+            params![incident.unwrap_or(case_id), slice.limit, slice.offset],
+            row_to_evidence,
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

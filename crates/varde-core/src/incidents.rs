@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::browse::Slice;
 use crate::error::{Error, Result};
 use crate::invalid::{Field, Invalid, Item, ItemKind};
 use crate::locker::{Locker, Write};
@@ -614,16 +615,21 @@ impl Locker {
     /// A case's incidents in the order they happened.
     pub fn list_incidents(&self, case_ref: &str) -> Result<Vec<Incident>> {
         let case = self.case(case_ref)?;
-        self.incidents_page(case.id, 0, i64::MAX)
+        self.incidents_page(case.id, Slice::WHOLE)
     }
 
-    /// One page of a case's incidents in the order they happened.
-    pub fn incidents_page(&self, case_id: i64, offset: i64, limit: i64) -> Result<Vec<Incident>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "{SELECT_INCIDENT} WHERE case_id = ?1 ORDER BY occurred_utc, id LIMIT ?2 OFFSET ?3"
+    /// A slice of a case's incidents, returned in the order they happened.
+    pub(crate) fn incidents_page(&self, case_id: i64, slice: Slice) -> Result<Vec<Incident>> {
+        let d = slice.direction();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SELECT_INCIDENT} WHERE case_id = ?1 ORDER BY occurred_utc {d}, id {d} LIMIT ?2 OFFSET ?3"
         ))?;
-        let rows = stmt.query_map(params![case_id, limit, offset], row_to_incident)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = stmt.query_map(params![case_id, slice.limit, slice.offset], row_to_incident)?;
+        let mut rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        if slice.from_end {
+            rows.reverse();
+        }
+        Ok(rows)
     }
 
     /// Edit an incident. The version before the edit is kept and listed by

@@ -126,6 +126,94 @@ fn pages_cover_every_incident_once() {
 }
 
 #[test]
+fn a_page_from_either_end_is_the_same_slice_of_the_list() {
+    // A page in the far half of a list is read backwards from its end (browse.rs, Slice):
+    // every page, at every offset and size, must be exactly that slice of the whole list,
+    // in the list's order. Two cases' incidents interleave by id, their times run against
+    // their ids, and some evidence is in threads, so each order is tested.
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = locker(dir.path());
+    let a = l.create_case("A", "").unwrap().reference;
+    let b = l.create_case("B", "").unwrap().reference;
+    let mut in_a = Vec::new();
+    for k in 0..9 {
+        let id = l.add_incident(&a, new_incident(40 - k)).unwrap().id;
+        l.add_incident(&b, new_incident(k)).unwrap();
+        let files: Vec<_> = (0..k % 4)
+            .map(|j| {
+                let f = dir.path().join(format!("{k}-{j}.png"));
+                std::fs::write(&f, format!("file {k}-{j}")).unwrap();
+                f
+            })
+            .collect();
+        let thread = AddOptions {
+            thread_platform: Some("SMS".into()),
+            thread_id: Some(format!("tråd {}", k % 2)),
+            ..Default::default()
+        };
+        let opts = if k % 2 == 1 {
+            thread
+        } else {
+            AddOptions::default()
+        };
+        if !files.is_empty() {
+            l.add_evidence(id, &files, &opts, &mut |_| {}).unwrap();
+        }
+        in_a.push(id);
+    }
+    let incidents: Vec<i64> = l.list_incidents(&a).unwrap().iter().map(|i| i.id).collect();
+    let evidence: Vec<i64> = l
+        .list_evidence(&a, None)
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    let of_one: Vec<i64> = l
+        .list_evidence(&a, Some(in_a[7]))
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!((incidents.len(), evidence.len(), of_one.len()), (9, 12, 3));
+    for limit in [1, 2, 5, 100] {
+        for offset in 0..15 {
+            let want = |all: &[i64]| {
+                let from = (offset as usize).min(all.len());
+                all[from..(from + limit as usize).min(all.len())].to_vec()
+            };
+            let got: Vec<i64> = l
+                .incident_rows(&a, offset, limit)
+                .unwrap()
+                .rows
+                .iter()
+                .map(|r| r.incident.id)
+                .collect();
+            assert_eq!(got, want(&incidents), "incidents {offset}+{limit}");
+            let got: Vec<i64> = l
+                .evidence_rows(&a, None, offset, limit)
+                .unwrap()
+                .rows
+                .iter()
+                .map(|e| e.id)
+                .collect();
+            assert_eq!(got, want(&evidence), "evidence {offset}+{limit}");
+            let got: Vec<i64> = l
+                .evidence_rows(&a, Some(in_a[7]), offset, limit)
+                .unwrap()
+                .rows
+                .iter()
+                .map(|e| e.id)
+                .collect();
+            assert_eq!(
+                got,
+                want(&of_one),
+                "one incident's evidence {offset}+{limit}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_page_s_total_follows_every_write() {
     // Totals are counted once and kept until the locker changes (memo.rs).
     let dir = tempfile::tempdir().unwrap();

@@ -9,6 +9,7 @@ use super::{
     ActionKind, CaseFacts, EscalationAction, HEALTH_CONCERN_REPORT, HealthNotice,
     POLICE_REPORT_HEALTH, Prompt, PromptState, evaluate, prompt_state,
 };
+use crate::browse::Slice;
 use crate::error::{Error, Result};
 use crate::fields::non_empty;
 use crate::guidance::Guidance;
@@ -111,7 +112,7 @@ impl Locker {
     ) -> Result<Vec<Prompt>> {
         let case_ref = case.reference.as_str();
         let persons = self.list_persons(case_ref)?;
-        let incidents = self.incidents_page(case.id, 0, i64::MAX)?;
+        let incidents = self.incidents_page(case.id, Slice::WHOLE)?;
         let checklist = self.checklist_entries(guidance, case, &persons)?;
         let contacts = directory(guidance, self.local_contacts()?);
         let mut prompts = evaluate(
