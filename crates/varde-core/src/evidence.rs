@@ -1026,25 +1026,29 @@ impl Locker {
         incident: Option<i64>,
         slice: Slice,
     ) -> Result<Vec<Evidence>> {
+        // The list's order after the incident: thread, place in the thread, id (the terms
+        // of `evidence_order`, migration 15), of table `t`, in direction `d`.
+        let within = |t: &str, d: &str| {
+            format!("coalesce({t}thread_id, '') {d}, coalesce({t}thread_seq, 0) {d}, {t}id {d}")
+        };
         let d = slice.direction();
-        let order = format!("coalesce(thread_id, '') {d}, coalesce(thread_seq, 0) {d}, id {d}");
         // The slice's ids are picked by walking indexes alone, the case's incidents in id
-        // order (`incidents_by_case`, migration 16) and each one's evidence in list order
-        // (`evidence_order`, migration 15); then only those rows are read.
+        // order (`incidents_by_case`, migration 16) and each one's evidence in list order;
+        // then only those rows are read.
         let ids = match incident {
             Some(_) => format!(
-                "SELECT id FROM evidence WHERE incident_id = ?1 ORDER BY {order} LIMIT ?2 OFFSET ?3"
+                "SELECT id FROM evidence WHERE incident_id = ?1 ORDER BY {} LIMIT ?2 OFFSET ?3",
+                within("", d)
             ),
             None => format!(
                 "SELECT e.id FROM incidents i JOIN evidence e ON e.incident_id = i.id
-                  WHERE i.case_id = ?1
-                  ORDER BY i.id {d}, coalesce(e.thread_id, '') {d}, coalesce(e.thread_seq, 0) {d}, e.id {d}
-                  LIMIT ?2 OFFSET ?3"
+                  WHERE i.case_id = ?1 ORDER BY i.id {d}, {} LIMIT ?2 OFFSET ?3",
+                within("e.", d)
             ),
         };
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{SELECT_EVIDENCE} WHERE id IN ({ids})
-             ORDER BY incident_id, coalesce(thread_id, ''), coalesce(thread_seq, 0), id"
+            "{SELECT_EVIDENCE} WHERE id IN ({ids}) ORDER BY incident_id, {}",
+            within("", "ASC")
         ))?;
         let rows = stmt.query_map(
             params![incident.unwrap_or(case_id), slice.limit, slice.offset],

@@ -161,19 +161,10 @@ fn a_page_from_either_end_is_the_same_slice_of_the_list() {
         }
         in_a.push(id);
     }
+    let ids = |rows: &[varde_core::model::Evidence]| rows.iter().map(|e| e.id).collect::<Vec<_>>();
     let incidents: Vec<i64> = l.list_incidents(&a).unwrap().iter().map(|i| i.id).collect();
-    let evidence: Vec<i64> = l
-        .list_evidence(&a, None)
-        .unwrap()
-        .iter()
-        .map(|e| e.id)
-        .collect();
-    let of_one: Vec<i64> = l
-        .list_evidence(&a, Some(in_a[7]))
-        .unwrap()
-        .iter()
-        .map(|e| e.id)
-        .collect();
+    let evidence = ids(&l.list_evidence(&a, None).unwrap());
+    let of_one = ids(&l.list_evidence(&a, Some(in_a[7])).unwrap());
     assert_eq!((incidents.len(), evidence.len(), of_one.len()), (9, 12, 3));
     for limit in [1, 2, 5, 100] {
         for offset in 0..15 {
@@ -181,29 +172,15 @@ fn a_page_from_either_end_is_the_same_slice_of_the_list() {
                 let from = (offset as usize).min(all.len());
                 all[from..(from + limit as usize).min(all.len())].to_vec()
             };
-            let got: Vec<i64> = l
-                .incident_rows(&a, offset, limit)
-                .unwrap()
-                .rows
-                .iter()
-                .map(|r| r.incident.id)
-                .collect();
+            let page = l.incident_rows(&a, offset, limit).unwrap();
+            let got: Vec<i64> = page.rows.iter().map(|r| r.incident.id).collect();
             assert_eq!(got, want(&incidents), "incidents {offset}+{limit}");
-            let got: Vec<i64> = l
-                .evidence_rows(&a, None, offset, limit)
-                .unwrap()
-                .rows
-                .iter()
-                .map(|e| e.id)
-                .collect();
+            let got = ids(&l.evidence_rows(&a, None, offset, limit).unwrap().rows);
             assert_eq!(got, want(&evidence), "evidence {offset}+{limit}");
-            let got: Vec<i64> = l
+            let got = ids(&l
                 .evidence_rows(&a, Some(in_a[7]), offset, limit)
                 .unwrap()
-                .rows
-                .iter()
-                .map(|e| e.id)
-                .collect();
+                .rows);
             assert_eq!(
                 got,
                 want(&of_one),
